@@ -1,0 +1,24 @@
+"""Rules an edition must satisfy, as plain functions that return errors per field."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from .models import Edition
+
+
+def edition_errors(edition: Edition) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if edition.start_date and edition.end_date and edition.end_date < edition.start_date:
+        errors.setdefault("end_date", []).append(_("The last day cannot be before the first day."))
+    if edition.series_id and edition.lead_organisation_id:
+        partners = set(edition.series.partnerships.values_list("organisation_id", flat=True))
+        if partners and edition.lead_organisation_id not in partners:
+            errors.setdefault("lead_organisation", []).append(
+                _("The lead organisation must be a partner of the series %(series)s.")
+                % {"series": edition.series.name}
+            )
+    return errors

@@ -1,0 +1,33 @@
+"""Reads on series and editions."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from .models import PUBLIC_STATUSES, Edition, Organisation, SeriesPartner
+
+
+def editions_public() -> QuerySet[Edition]:
+    return (
+        Edition.objects.filter(status__in=PUBLIC_STATUSES)
+        .select_related("series", "venue", "lead_organisation")
+        .order_by("-start_date")
+    )
+
+
+def edition_public_get(*, slug: str) -> Edition:
+    """The edition at ``slug`` if the public may see it; 404 otherwise (drafts stay hidden)."""
+    return get_object_or_404(editions_public(), slug=slug)
+
+
+def edition_organisers(*, edition: Edition) -> list[Organisation]:
+    """The lead organisation first, then the other partners of the series in rotation order."""
+    partners = [
+        p.organisation
+        for p in SeriesPartner.objects.filter(series_id=edition.series_id).select_related(
+            "organisation"
+        )
+    ]
+    lead = edition.lead_organisation
+    return [lead, *[o for o in partners if o.pk != lead.pk]]

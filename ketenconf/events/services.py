@@ -1,0 +1,73 @@
+"""Writes on series and editions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Edition, EditionStatus, Organisation, Series
+
+
+class SeriesHasNoPartners(ValueError):
+    pass
+
+
+def _shift_days(moment: datetime, shift: timedelta) -> datetime:
+    """The same wall-clock time ``shift`` days later, across a change of summer time."""
+    local = timezone.localtime(moment)
+    return timezone.make_aware(datetime.combine(local.date() + shift, local.time()))
+
+
+def series_next_lead(*, series: Series, after: Organisation | None) -> Organisation:
+    """The partner whose turn it is to lead after ``after``, in the series' rotation order."""
+    rotation = [p.organisation for p in series.partnerships.select_related("organisation")]
+    if not rotation:
+        raise SeriesHasNoPartners(_("The series %(series)s has no partners.") % {"series": series})
+    if after is None or after not in rotation:
+        return rotation[0]
+    return rotation[(rotation.index(after) + 1) % len(rotation)]
+
+
+@transaction.atomic
+def edition_create_next(*, series: Series, slug: str, start_date: date | None = None) -> Edition:
+    """A new draft edition: the rooms and the blocks of the latest edition, the lead passed on.
+
+    Blocks move with the days (by default to the same weekday one year later); topics and
+    sessions are not copied, for they are chosen anew each year.
+    """
+    previous = series.editions.order_by("-start_date").first()
+    if previous is None:
+        raise Edition.DoesNotExist(
+            _("The series %(series)s has no edition to copy.") % {"series": series}
+        )
+    start = start_date or previous.start_date + timedelta(weeks=52)
+    shift = start - previous.start_date
+    edition = Edition.objects.create(
+        series=series,
+        slug=slug,
+        title_nl=previous.title_nl,
+        title_en=previous.title_en,
+        theme_nl="",
+        theme_en="",
+        start_date=start,
+        end_date=previous.end_date + shift,
+        venue=previous.venue,
+        capacity=previous.capacity,
+        status=EditionStatus.DRAFT,
+        lead_organisation=series_next_lead(series=series, after=previous.lead_organisation),
+        retention_days=previous.retention_days,
+    )
+    for room in previous.rooms.all():
+        room.pk = None
+        room.edition = edition
+        room.save(force_insert=True)
+    for block in previous.blocks.all():
+        block.pk = None
+        block.edition = edition
+        block.start = _shift_days(block.start, shift)
+        block.end = _shift_days(block.end, shift)
+        block.save(force_insert=True)
+    return edition

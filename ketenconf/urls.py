@@ -1,0 +1,22 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from ketenconf.events import views as event_views
+from ketenconf.programme import views as programme_views
+
+edition_patterns = [
+    path("", event_views.edition_detail, name="edition"),
+    path("programme/", programme_views.programme, name="programme"),
+    path("sessions/<int:pk>/", programme_views.session_detail, name="session"),
+    path("organisers/", event_views.edition_organisers, name="organisers"),
+]
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    *i18n_patterns(
+        path("", event_views.home, name="home"),
+        path("<slug:slug>/", include(edition_patterns)),
+        prefix_default_language=False,
+    ),
+]
