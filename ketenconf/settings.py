@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "ketenconf.accounts",
     "ketenconf.events",
     "ketenconf.programme",
+    "ketenconf.demo",
 ]
 
 MIDDLEWARE = [
