@@ -1,0 +1,79 @@
+# ketenconf: `make demo` to try it, `make test` to test it. Nothing else needs installing by hand.
+PYTHON ?= python3
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP_BASE := $(VENV)/.installed-base
+STAMP_DEV := $(VENV)/.installed-dev
+ASSETS := ketenconf/static/vendor/.built
+
+.PHONY: help install install-dev assets demo serve test test-fast lint lock messages browser clean
+
+help:
+	@echo "make demo   install, build, migrate, load the demo editions and serve on http://127.0.0.1:$(PORT)"
+	@echo "make test   install what the tests need and run the whole suite (SQLite, PostgreSQL, browser)"
+	@echo "make lint   ruff, mypy and the import contract"
+	@echo "make lock   re-pin requirements/*.txt from requirements/*.in"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP_BASE): requirements/base.txt pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements/base.txt
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e . || $(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+$(STAMP_DEV): requirements/dev.txt $(STAMP_BASE)
+	$(BIN)/pip install --quiet -r requirements/dev.txt
+	touch $@
+
+install: $(STAMP_BASE)
+install-dev: $(STAMP_DEV)
+
+$(ASSETS): frontend/package.json frontend/package-lock.json frontend/build.mjs
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build
+	touch $@
+
+assets: $(ASSETS)
+
+demo: install assets
+	$(BIN)/ketenconf migrate --noinput
+	$(BIN)/ketenconf demo
+	$(BIN)/ketenconf runserver 127.0.0.1:$(PORT)
+
+serve: install assets
+	$(BIN)/ketenconf runserver 127.0.0.1:$(PORT)
+
+# Debian's Chromium for the browser tests; installed when missing and we may (root).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Browser tests need Debian's chromium: sudo apt-get install chromium"; fi; }
+
+test: install-dev assets browser
+	bash scripts/test.sh $(ARGS)
+
+# The suite on SQLite only, without the browser: for a quick loop while writing code.
+test-fast: install-dev assets
+	KETENCONF_TEST_BROWSER=0 KETENCONF_TEST_POSTGRES=0 bash scripts/test.sh $(ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy ketenconf
+	$(BIN)/lint-imports
+
+messages: install-dev
+	cd ketenconf && ../$(BIN)/ketenconf makemessages -l nl --no-obsolete --add-location file
+	cd ketenconf && ../$(BIN)/ketenconf compilemessages -l nl
+
+lock: $(BIN)/python
+	$(BIN)/pip install --quiet pip-tools
+	cd requirements && ../$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links base.in -o base.txt
+	cd requirements && ../$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links dev.in -o dev.txt
+
+clean:
+	rm -rf $(VENV) frontend/node_modules ketenconf/static/vendor var/static

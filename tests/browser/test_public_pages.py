@@ -1,0 +1,71 @@
+"""A visitor walks the public pages in a real browser; axe checks each page."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import assert_accessible, axe_violations
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_visitor_reads_the_programme_switches_language_and_opens_a_session(
+    live_server, page, programme_edition
+) -> None:
+    page.goto(live_server.url + "/")
+    assert page.locator("h1").inner_text() == "Conferenties van de migratieketen"
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Ketenconferentie 2027").click()
+    assert page.locator("h1").inner_text() == "Ketenconferentie 2027"
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Bekijk het programma").click()
+    assert page.locator("h1").inner_text() == "Programma"
+    round_table = page.get_by_role("table", name="Sessies in Workshopronde 1")
+    assert round_table.get_by_role("row").count() == 4  # header and three workshops
+    assert_accessible(page)
+
+    page.get_by_role("link", name="English").click()
+    assert page.url == live_server.url + "/en/ketenconferentie-2027/programme/"
+    assert page.locator("h1").inner_text() == "Programme"
+    assert page.get_by_role("table", name="Sessions in Workshop round 1").is_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Housing").click()
+    assert page.locator("h1").inner_text() == "Housing"
+    assert page.get_by_text("Zaal B (not step-free)").is_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Nederlands").click()
+    assert page.locator("h1").inner_text() == "Huisvesting"
+
+    page.get_by_role("link", name="Organisatoren").click()
+    assert page.get_by_role("row", name="Dienst Terugkeer en Vertrek (lead)").is_visible()
+    assert_accessible(page)
+
+
+def test_programme_reads_on_a_phone_without_sideways_scrolling(
+    live_server, phone_page, programme_edition
+) -> None:
+    phone_page.goto(live_server.url + "/ketenconferentie-2027/programme/")
+    overflow = phone_page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0
+    assert_accessible(phone_page)
+
+
+def test_pages_work_without_javascript(browser, live_server, programme_edition) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + "/ketenconferentie-2027/programme/")
+    page.get_by_role("link", name="Terugkeer").click()
+    assert page.locator("h1").inner_text() == "Terugkeer"
+    context.close()
+
+
+def test_the_accessibility_check_itself_catches_a_broken_page(page) -> None:
+    """Guards the guard: axe must report an image without text and an empty link."""
+    page.set_content(
+        '<html lang="nl"><head><title>t</title></head><body><main><img src="x.png"><a href="#"></a></main></body></html>'
+    )
+    assert [line.split(":")[0] for line in axe_violations(page)] == ["image-alt", "link-name"]

@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SHARED_DIR = REPO_ROOT.parent / "shared"
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    skip = pytest.mark.skip(
+        reason="needs PostgreSQL: make test runs it with KETENCONF_DATABASE_URL"
+    )
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def shared_dir() -> Path:
+    """The project's shared folder beside the repository; absent in a clone elsewhere."""
+    if not SHARED_DIR.is_dir():
+        if in_ci():
+            pytest.fail(f"CI needs the shared folder at {SHARED_DIR}")
+        pytest.skip("the shared folder beside the repository is absent in this clone")
+    return SHARED_DIR
+
+
+@pytest.fixture
+def programme_edition(db: None) -> object:
+    """A published edition: a plenary opening, a round of three workshops, drinks."""
+    from tests.factories import (
+        BlockFactory,
+        EditionFactory,
+        HostFactory,
+        OrganisationFactory,
+        RoomFactory,
+        SeriesPartnerFactory,
+        SessionFactory,
+        TopicFactory,
+        at,
+    )
+
+    lead = OrganisationFactory(name="Dienst Terugkeer en Vertrek", short_name="DT&V")
+    edition = EditionFactory(
+        slug="ketenconferentie-2027", lead_organisation=lead, title_nl="Ketenconferentie 2027"
+    )
+    SeriesPartnerFactory(series=edition.series, organisation=lead, position=1)
+    day = edition.start_date
+    hall = RoomFactory(edition=edition, name="Grote zaal", capacity=600)
+    rooms = [
+        RoomFactory(edition=edition, name="Zaal A", capacity=60),
+        RoomFactory(edition=edition, name="Zaal B", capacity=40, step_free=False),
+        RoomFactory(edition=edition, name="Zaal C", capacity=25),
+    ]
+    opening = BlockFactory(
+        edition=edition,
+        kind="plenary",
+        title_nl="Opening",
+        title_en="Opening",
+        start=at(day, 9, 30),
+        end=at(day, 10, 15),
+    )
+    round_1 = BlockFactory(
+        edition=edition,
+        kind="round",
+        title_nl="Workshopronde 1",
+        title_en="Workshop round 1",
+        start=at(day, 10, 30),
+        end=at(day, 11, 30),
+    )
+    BlockFactory(
+        edition=edition,
+        kind="drinks",
+        title_nl="Netwerkborrel",
+        title_en="Networking drinks",
+        start=at(day, 16, 0),
+        end=at(day, 17, 0),
+    )
+    keynote = TopicFactory(edition=edition, kind="keynote", title_nl="Welkom", title_en="Welcome")
+    HostFactory(topic=keynote, name="Dagvoorzitter", organisation=lead)
+    SessionFactory(edition=edition, topic=keynote, block=opening, room=hall)
+    titles = [
+        ("Terugkeer", "Return"),
+        ("Huisvesting", "Housing"),
+        ("Arbeidsmigratie", "Labour migration"),
+    ]
+    for room, (nl, en) in zip(rooms, titles, strict=True):
+        topic = TopicFactory(
+            edition=edition, title_nl=nl, title_en=en, description_nl=f"Over *{nl.lower()}*."
+        )
+        HostFactory(topic=topic, name=f"Host {nl}", organisation=lead)
+        SessionFactory(edition=edition, topic=topic, block=round_1, room=room)
+    return edition
