@@ -1,0 +1,270 @@
+"""Load the demo: organisations, both editions with their programme, and demo accounts.
+
+Idempotent: everything is looked up by its natural key (organisation name, series slug,
+venue name and city, edition slug, username) and only created when missing. What hangs
+under a series or an edition (partners; rooms, blocks, topics, sessions, hosts) is only
+created together with it, so a second run changes nothing, even after an organiser edited
+the programme. Every object passes ``full_clean`` before it is saved.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from ketenconf.events.models import Edition, Organisation, Room, Series, SeriesPartner, Venue
+from ketenconf.programme.models import Block, Host, Session, Topic
+
+from .editions import (
+    CHAIN_LINK_THEMES,
+    EDITIONS,
+    ORGANISER_USERNAME,
+    SERIES,
+    STAFF_USERS,
+    EditionSpec,
+    SeriesSpec,
+)
+from .organisations import ORGANISATIONS
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+DEFAULT_PASSWORD = "ketenconf-demo"  # noqa: S105 - demo data only, printed on purpose
+
+M = TypeVar("M", bound=Model)
+
+
+def demo_password() -> str:
+    """The password of the demo accounts: ``KETENCONF_DEMO_PASSWORD`` or a fixed demo one."""
+    return os.environ.get("KETENCONF_DEMO_PASSWORD") or DEFAULT_PASSWORD
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    organisation: str  # short name, or "" for the superuser
+    is_superuser: bool
+    created: bool
+    password_works: bool  # False when someone changed the password since it was created
+
+
+@dataclass
+class DemoSummary:
+    created: Counter[str] = field(default_factory=Counter)  # what this run created, by kind
+    existing: Counter[str] = field(default_factory=Counter)  # what was already there
+    logins: list[DemoLogin] = field(default_factory=list)
+    password: str = ""
+
+    @property
+    def changed(self) -> bool:
+        return sum(self.created.values()) > 0
+
+
+def _get_or_create(
+    summary: DemoSummary, label: str, model: type[M], lookup: dict[str, Any], **values: Any
+) -> tuple[M, bool]:
+    found = model._default_manager.filter(**lookup).first()
+    if found is not None:
+        summary.existing[label] += 1
+        return found, False
+    return _create(summary, label, model, **lookup, **values), True
+
+
+def _create(summary: DemoSummary, label: str, model: type[M], **values: Any) -> M:
+    obj = model(**values)
+    obj.full_clean()
+    obj.save()
+    summary.created[label] += 1
+    return obj
+
+
+def _moment(day: date, hhmm: str) -> datetime:
+    hours, minutes = (int(part) for part in hhmm.split(":"))
+    return timezone.make_aware(datetime.combine(day, time(hours, minutes)), AMSTERDAM)
+
+
+def _load_series(
+    summary: DemoSummary, spec: SeriesSpec, organisations: dict[str, Organisation]
+) -> Series:
+    series, created = _get_or_create(
+        summary,
+        "series",
+        Series,
+        {"slug": spec.slug},
+        name_nl=spec.name_nl,
+        name_en=spec.name_en,
+        description_nl=spec.description_nl,
+        description_en=spec.description_en,
+    )
+    if created:
+        for position, short_name in enumerate(spec.partners, start=1):
+            _create(
+                summary,
+                "partners",
+                SeriesPartner,
+                series=series,
+                organisation=organisations[short_name],
+                position=position,
+            )
+    return series
+
+
+def _load_programme(
+    summary: DemoSummary, edition: Edition, spec: EditionSpec, orgs: dict[str, Organisation]
+) -> None:
+    rooms = {
+        name: _create(
+            summary, "rooms", Room, edition=edition, name=name, capacity=cap, step_free=step_free
+        )
+        for name, cap, step_free in spec.rooms
+    }
+    blocks = {
+        key: _create(
+            summary,
+            "blocks",
+            Block,
+            edition=edition,
+            kind=kind,
+            title_nl=title_nl,
+            title_en=title_en,
+            start=_moment(spec.day, start),
+            end=_moment(spec.day, end),
+        )
+        for key, kind, start, end, title_nl, title_en in spec.blocks
+    }
+    topics: dict[str, Topic] = {}
+    for t in spec.topics:
+        theme_nl, theme_en = CHAIN_LINK_THEMES[t.chain_links[0]] if t.chain_links else ("", "")
+        topics[t.key] = _create(
+            summary,
+            "topics",
+            Topic,
+            edition=edition,
+            kind=t.kind,
+            title_nl=t.title_nl,
+            title_en=t.title_en,
+            description_nl=t.description_nl,
+            description_en=t.description_en,
+            theme_nl=theme_nl,
+            theme_en=theme_en,
+            language=t.language,
+        )
+        for order, h in enumerate(t.hosts):
+            _create(
+                summary,
+                "hosts",
+                Host,
+                topic=topics[t.key],
+                name=h.name,
+                role_nl=h.role_nl,
+                role_en=h.role_en,
+                organisation=orgs[h.organisation] if h.organisation else None,
+                order=order,
+            )
+    for block_key, sessions in spec.sessions.items():
+        for topic_key, room_name, capacity in sessions:
+            _create(
+                summary,
+                "sessions",
+                Session,
+                edition=edition,
+                topic=topics[topic_key],
+                block=blocks[block_key],
+                room=rooms[room_name],
+                capacity=capacity,
+            )
+
+
+def _load_edition(
+    summary: DemoSummary,
+    spec: EditionSpec,
+    series: dict[str, Series],
+    organisations: dict[str, Organisation],
+) -> None:
+    venue_name, address, city = spec.venue
+    venue, _ = _get_or_create(
+        summary, "venues", Venue, {"name": venue_name, "city": city}, address=address
+    )
+    edition, created = _get_or_create(
+        summary,
+        "editions",
+        Edition,
+        {"slug": spec.slug},
+        series=series[spec.series],
+        title_nl=spec.title_nl,
+        title_en=spec.title_en,
+        theme_nl=spec.theme_nl,
+        theme_en=spec.theme_en,
+        description_nl=spec.description_nl,
+        description_en=spec.description_en,
+        start_date=spec.day,
+        end_date=spec.day,
+        venue=venue,
+        capacity=spec.capacity,
+        status="finished",
+        lead_organisation=organisations[spec.lead],
+    )
+    if created:
+        _load_programme(summary, edition, spec, organisations)
+
+
+def _load_user(
+    summary: DemoSummary, username: str, organisation: Organisation | None, password: str
+) -> None:
+    user_model = get_user_model()
+    superuser = organisation is None
+    user = user_model._default_manager.filter(username=username).first()
+    created = user is None
+    if user is None:
+        user = user_model(
+            username=username,
+            organisation=organisation,
+            is_staff=True,
+            is_superuser=superuser,
+        )
+        user.set_password(password)
+        user.full_clean()
+        user.save()
+        summary.created["users"] += 1
+    else:
+        summary.existing["users"] += 1
+    summary.logins.append(
+        DemoLogin(
+            username=username,
+            organisation=organisation.short_name if organisation else "",
+            is_superuser=superuser,
+            created=created,
+            password_works=user.check_password(password),
+        )
+    )
+
+
+@transaction.atomic
+def demo_load(*, password: str | None = None) -> DemoSummary:
+    """Create whatever of the demo is missing; return what was created and the logins."""
+    summary = DemoSummary(password=password or demo_password())
+    organisations: dict[str, Organisation] = {}
+    for spec in ORGANISATIONS:
+        organisations[spec.short_name], _ = _get_or_create(
+            summary,
+            "organisations",
+            Organisation,
+            {"name": spec.name},
+            short_name=spec.short_name,
+            kind=spec.kind,
+            chain_links=list(spec.chain_links),
+        )
+    series = {spec.slug: _load_series(summary, spec, organisations) for spec in SERIES}
+    for spec in EDITIONS:
+        _load_edition(summary, spec, series, organisations)
+    _load_user(summary, ORGANISER_USERNAME, None, summary.password)
+    for username, short_name in STAFF_USERS:
+        _load_user(summary, username, organisations[short_name], summary.password)
+    return summary
