@@ -1,0 +1,146 @@
+"""Realistic generated instances of the workshop assignment problem (ALLOCATION.md format).
+
+What makes them realistic: topic popularity is skewed (a few workshops everyone wants);
+organisations have very different sizes and each has its own taste in topics; popular topics
+run in more rounds; organisers size rooms roughly to expected demand, with ~15% slack and
+noise; some rooms have steps; ~5% of participants need step-free access; ~15% skip a round;
+every session has a host with a fixed seat; preference lists are 1–4 topics longer than the
+number of rounds; the organisation-share rule is on (0.25).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+
+def generate(
+    participants: int,
+    *,
+    rounds: int = 4,
+    sessions_per_round: int = 12,
+    share: float | None = 0.25,
+    seed: int = 0,
+) -> dict[str, Any]:
+    """A problem in the JSON form of ALLOCATION.md."""
+    rng = np.random.default_rng(seed)
+    topic_count = max(sessions_per_round + 2, math.ceil(1.5 * sessions_per_round))
+    popularity = 1.0 / np.arange(1, topic_count + 1) ** 0.8
+    popularity = popularity[rng.permutation(topic_count)]
+
+    org_count = max(5, int(4 * math.sqrt(participants)))
+    org_sizes = 1.0 / np.arange(1, org_count + 1) ** 1.1
+    org_of = rng.choice(org_count, size=participants, p=org_sizes / org_sizes.sum())
+    affinity = rng.lognormal(0.0, 0.6, size=(org_count, topic_count))
+
+    # Runs per topic: every topic at least once, popular ones in more rounds.
+    runs = np.ones(topic_count, dtype=np.int64)
+    extra = rounds * sessions_per_round - topic_count
+    share_of = popularity / popularity.sum()
+    for _ in range(extra):
+        room = runs < rounds
+        want = np.where(room, share_of * rounds * sessions_per_round - runs, -np.inf)
+        runs[int(np.argmax(want))] += 1
+    load = np.zeros(rounds, dtype=np.int64)
+    session_topic: list[int] = []
+    session_round: list[int] = []
+    for t in np.argsort(-runs, kind="stable").tolist():
+        for _ in range(int(runs[t])):
+            free = [
+                r for r in np.argsort(load, kind="stable").tolist() if load[r] < sessions_per_round
+            ]
+            used = {session_round[i] for i, tt in enumerate(session_topic) if tt == t}
+            choice = next((r for r in free if r not in used), free[0])
+            session_topic.append(t)
+            session_round.append(choice)
+            load[choice] += 1
+
+    attend_all = rng.random(participants) < 0.85
+    skipped = rng.integers(0, rounds, size=participants)
+    attendance = participants - (~attend_all).sum() / rounds
+
+    sessions = []
+    for i, (t, r) in enumerate(zip(session_topic, session_round, strict=True)):
+        expected = attendance * share_of[t] / runs[t] * 1.15
+        capacity = int(max(8, round(expected * rng.uniform(0.6, 1.5))))
+        sessions.append(
+            {
+                "id": f"s{i + 1}",
+                "topic": f"t{t + 1}",
+                "round": f"r{r + 1}",
+                "capacity": capacity,
+                "accessible": bool(rng.random() < 0.85),
+            }
+        )
+    # Make sure each round seats everyone, with slack, and step-free seats for those who need them.
+    for r in range(rounds):
+        in_round = [s for s in sessions if s["round"] == f"r{r + 1}"]
+        total = sum(s["capacity"] for s in in_round)
+        factor = max(1.0, 1.12 * attendance / max(1, total))
+        for s in in_round:
+            s["capacity"] = math.ceil(s["capacity"] * factor)
+        if not any(s["accessible"] for s in in_round):
+            in_round[0]["accessible"] = True
+
+    lengths = np.minimum(rounds + rng.integers(1, 5, size=participants), topic_count)
+    keys = (
+        np.log(popularity)[None, :]
+        + np.log(affinity[org_of])
+        + rng.gumbel(size=(participants, topic_count))
+    )
+    order = np.argsort(-keys, axis=1)
+    needs = rng.random(participants) < 0.05
+
+    people = []
+    for p in range(participants):
+        entry: dict[str, Any] = {
+            "id": f"p{p + 1}",
+            "organisation": f"o{org_of[p] + 1}",
+            "preferences": [f"t{t + 1}" for t in order[p, : lengths[p]].tolist()],
+        }
+        if not attend_all[p]:
+            entry["rounds"] = [f"r{r + 1}" for r in range(rounds) if r != skipped[p]]
+        if needs[p]:
+            entry["needs_accessible"] = True
+        people.append(entry)
+
+    # One host per session: a participant who attends the round, fixed there.
+    host_candidates = rng.permutation(participants).tolist()
+    busy: set[int] = set()
+    for i, s in enumerate(sessions):
+        while host_candidates:
+            p = host_candidates.pop()
+            if p in busy:
+                continue
+            person = people[p]
+            if s["round"] not in person.get("rounds", [s["round"]]):
+                continue
+            if person.get("needs_accessible") and not s["accessible"]:
+                continue
+            person["fixed"] = {s["round"]: s["id"]}
+            busy.add(p)
+            break
+        del i
+
+    data: dict[str, Any] = {
+        "rounds": [{"id": f"r{r + 1}", "label": f"Ronde {r + 1}"} for r in range(rounds)],
+        "sessions": sessions,
+        "participants": people,
+        "rules": {} if share is None else {"max_organisation_share": share},
+    }
+    return data
+
+
+SIZES: dict[int, dict[str, int]] = {
+    600: {"rounds": 4, "sessions_per_round": 10},
+    10_000: {"rounds": 4, "sessions_per_round": 24},
+    100_000: {"rounds": 4, "sessions_per_round": 40},
+}
+
+
+def generated(participants: int, seed: int = 0) -> dict[str, Any]:
+    """The benchmark instance of this size (shape from ``SIZES``, else 4 rounds × 12)."""
+    shape = SIZES.get(participants, {"rounds": 4, "sessions_per_round": 12})
+    return generate(participants, seed=seed, **shape)

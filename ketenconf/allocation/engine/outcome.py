@@ -1,0 +1,16 @@
+"""What a method hands back to :func:`solve`: chosen arcs and a proven bound."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .compiled import Arcs
+
+
+@dataclass
+class Outcome:
+    """Chosen arcs (at most one per slot) and a lower bound on the solver objective."""
+
+    chosen: Arcs
+    lower_bound: int
+    method: str

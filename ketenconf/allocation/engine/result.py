@@ -1,0 +1,193 @@
+"""The solver's answer, in the output format of ALLOCATION.md."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from .cost import attended_rounds
+from .problem import Problem
+
+
+@dataclass(frozen=True)
+class Unassigned:
+    """A participant who has no session in a round they attend."""
+
+    participant: str
+    round: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"participant": self.participant, "round": self.round}
+
+
+@dataclass
+class Metrics:
+    """Figures about an assignment.
+
+    ``rank_counts`` counts non-fixed seats by preference rank (keys ``"1"``, ``"2"``, ...,
+    ``"unranked"``); ``worst_rank`` is the largest rank given (``None`` if no ranked seat);
+    ``shortfall`` maps a round to the seats it lacks for everyone attending it, and
+    ``accessible_shortfall`` the step-free seats it lacks for those who need them (only
+    rounds that lack seats are listed); ``moved`` counts published seats that changed
+    (``None`` without ``previous``).
+    """
+
+    rank_counts: dict[str, int]
+    worst_rank: int | None
+    seconds: float
+    fixed: int
+    method: str
+    shortfall: dict[str, int] = field(default_factory=dict)
+    accessible_shortfall: dict[str, int] = field(default_factory=dict)
+    moved: int | None = None
+    move_cost: int | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "rank_counts": dict(self.rank_counts),
+            "worst_rank": self.worst_rank,
+            "seconds": round(self.seconds, 3),
+            "fixed": self.fixed,
+            "method": self.method,
+            "shortfall": dict(self.shortfall),
+            "accessible_shortfall": dict(self.accessible_shortfall),
+            "warnings": list(self.warnings),
+        }
+        if self.moved is not None:
+            data["moved"] = self.moved
+            data["move_cost"] = self.move_cost
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Metrics:
+        return cls(
+            rank_counts=dict(data["rank_counts"]),
+            worst_rank=data["worst_rank"],
+            seconds=float(data["seconds"]),
+            fixed=int(data.get("fixed", 0)),
+            method=str(data.get("method", "")),
+            shortfall=dict(data.get("shortfall", {})),
+            accessible_shortfall=dict(data.get("accessible_shortfall", {})),
+            moved=data.get("moved"),
+            move_cost=data.get("move_cost"),
+            warnings=list(data.get("warnings", [])),
+        )
+
+
+@dataclass
+class Result:
+    """An assignment with its objective, a proven lower bound and metrics.
+
+    ``status`` is ``"optimal"`` when ``objective == lower_bound``, else ``"feasible"``.
+    """
+
+    status: str
+    objective: int
+    lower_bound: int
+    assignment: dict[str, dict[str, str]]
+    unassigned: list[Unassigned]
+    metrics: Metrics
+
+    @property
+    def gap(self) -> float:
+        """Relative gap ``(objective - lower_bound) / objective`` (0 when optimal)."""
+        return 0.0 if self.objective == 0 else (self.objective - self.lower_bound) / self.objective
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "objective": self.objective,
+            "lower_bound": self.lower_bound,
+            "assignment": {p: dict(seats) for p, seats in self.assignment.items()},
+            "unassigned": [u.to_dict() for u in self.unassigned],
+            "metrics": self.metrics.to_dict(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Result:
+        return cls(
+            status=str(data["status"]),
+            objective=int(data["objective"]),
+            lower_bound=int(data["lower_bound"]),
+            assignment={p: dict(seats) for p, seats in data["assignment"].items()},
+            unassigned=[Unassigned(u["participant"], u["round"]) for u in data["unassigned"]],
+            metrics=Metrics.from_dict(data["metrics"]),
+        )
+
+
+def describe(
+    problem: Problem,
+    assignment: dict[str, dict[str, str]],
+    *,
+    seconds: float,
+    method: str,
+    moved: int | None = None,
+    move_cost: int | None = None,
+) -> tuple[list[Unassigned], Metrics]:
+    """The unassigned list and the metrics of an assignment."""
+    topic_of = {s.id: s.topic for s in problem.sessions}
+    capacity: Counter[str] = Counter()
+    accessible: Counter[str] = Counter()
+    for session in problem.sessions:
+        capacity[session.round] += session.capacity
+        if session.accessible:
+            accessible[session.round] += session.capacity
+    attending: Counter[str] = Counter()
+    needing: Counter[str] = Counter()
+    ranks: Counter[int] = Counter()
+    unranked = fixed = 0
+    unassigned: list[Unassigned] = []
+    for participant in problem.participants:
+        seats = assignment.get(participant.id, {})
+        rank = {t: k for k, t in enumerate(participant.preferences, start=1)}
+        for rid in attended_rounds(problem, participant):
+            attending[rid] += 1
+            if participant.needs_accessible:
+                needing[rid] += 1
+            if rid in participant.fixed:
+                fixed += 1
+            elif rid not in seats:
+                unassigned.append(Unassigned(participant.id, rid))
+            elif topic_of[seats[rid]] in rank:
+                ranks[rank[topic_of[seats[rid]]]] += 1
+            else:
+                unranked += 1
+    rank_counts = {str(k): ranks[k] for k in sorted(ranks)}
+    if unranked:
+        rank_counts["unranked"] = unranked
+    shortfall = {
+        r.id: attending[r.id] - capacity[r.id]
+        for r in problem.rounds
+        if attending[r.id] > capacity[r.id]
+    }
+    accessible_shortfall = {
+        r.id: needing[r.id] - accessible[r.id]
+        for r in problem.rounds
+        if needing[r.id] > accessible[r.id]
+    }
+    warnings = [
+        f'round "{rid}": {n} seats short ({attending[rid]} participants attend, '
+        f"{capacity[rid]} seats)"
+        for rid, n in shortfall.items()
+    ] + [
+        f'round "{rid}": {n} step-free seats short ({needing[rid]} participants need one, '
+        f"{accessible[rid]} seats)"
+        for rid, n in accessible_shortfall.items()
+    ]
+    if unassigned:
+        warnings.append(f"{len(unassigned)} participant-rounds have no session (see unassigned)")
+    metrics = Metrics(
+        rank_counts=rank_counts,
+        worst_rank=max(ranks) if ranks else None,
+        seconds=seconds,
+        fixed=fixed,
+        method=method,
+        shortfall=shortfall,
+        accessible_shortfall=accessible_shortfall,
+        moved=moved,
+        move_cost=move_cost,
+        warnings=warnings,
+    )
+    return unassigned, metrics

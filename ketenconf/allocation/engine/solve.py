@@ -1,0 +1,126 @@
+"""The one entry point: :func:`solve` a problem into a :class:`Result`."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable
+
+from .compiled import Compiled, compile_problem
+from .cost import objective
+from .errors import InvalidProblem
+from .exact import solve_exact
+from .large import solve_large
+from .outcome import Outcome
+from .problem import Problem
+from .relaxation import relax
+from .result import Result, describe
+from .validate import validate, validate_assignment
+
+#: Above this many arcs in the relaxation, the MIP is replaced by LP rounding.
+EXACT_ARC_LIMIT = 60_000
+
+Progress = Callable[[str], None]
+
+
+def solve(
+    problem: Problem,
+    *,
+    time_limit: float = 60.0,
+    seed: int = 0,
+    progress: Progress | None = None,
+    method: str = "auto",
+) -> Result:
+    """Assign participants to sessions as ALLOCATION.md asks.
+
+    ``method`` is ``"auto"`` (exact MIP when the relaxation has at most ``EXACT_ARC_LIMIT``
+    arcs, LP rounding above), ``"exact"`` or ``"large"``. The same problem, seed and enough
+    time give the same result. Raises :class:`InvalidProblem` listing every problem of an
+    invalid input; never returns a partial answer to an invalid one.
+    """
+    errors = validate(problem)
+    if errors:
+        raise InvalidProblem(errors)
+    if method not in ("auto", "exact", "large"):
+        raise ValueError(f"unknown method {method!r}")
+    started = time.perf_counter()
+    deadline = started + time_limit
+    report: Progress = progress or (lambda message: None)
+
+    compiled = compile_problem(problem)
+    report(
+        f"{len(problem.participants):,} participants, {compiled.slot_count:,} seats to give, "
+        f"{len(problem.sessions):,} sessions"
+    )
+    outcome = _optimise(compiled, deadline=deadline, seed=seed, progress=report, method=method)
+    assignment = _assignment(compiled, outcome)
+    violations = validate_assignment(problem, assignment)
+    if violations:  # a bug, never an answer
+        raise RuntimeError(
+            "the engine built an infeasible assignment: " + "; ".join(map(str, violations))
+        )
+
+    value = objective(problem, assignment)
+    moved = None
+    lower_bound = outcome.lower_bound
+    if problem.previous is not None:
+        moved = _count_moved(compiled, assignment)
+        report("bound without move costs")
+        plain = compile_problem(dataclasses.replace(problem, previous=None))
+        lower_bound = relax(plain, deadline=deadline, seed=seed, progress=report).integer_bound
+    lower_bound = min(lower_bound, value)
+    unassigned, metrics = describe(
+        problem,
+        assignment,
+        seconds=time.perf_counter() - started,
+        method=outcome.method,
+        moved=moved,
+        move_cost=compiled.move_cost if problem.previous is not None else None,
+    )
+    status = "optimal" if value == lower_bound else "feasible"
+    report(f"{status}: objective {value:,}, lower bound {lower_bound:,}")
+    return Result(status, value, lower_bound, assignment, unassigned, metrics)
+
+
+def _optimise(
+    compiled: Compiled, *, deadline: float, seed: int, progress: Progress, method: str
+) -> Outcome:
+    relaxation = relax(compiled, deadline=deadline, seed=seed, progress=progress)
+    progress(f"LP bound {relaxation.integer_bound:,}")
+    exact = method == "exact" or (method == "auto" and len(relaxation.active) <= EXACT_ARC_LIMIT)
+    if exact:
+        return solve_exact(compiled, relaxation, deadline=deadline, seed=seed, progress=progress)
+    return solve_large(compiled, relaxation, deadline=deadline, seed=seed, progress=progress)
+
+
+def _assignment(compiled: Compiled, outcome: Outcome) -> dict[str, dict[str, str]]:
+    problem = compiled.problem
+    assignment: dict[str, dict[str, str]] = {
+        participant.id: dict(participant.fixed) for participant in problem.participants
+    }
+    for slot, session in zip(
+        outcome.chosen.slot.tolist(), outcome.chosen.session.tolist(), strict=True
+    ):
+        participant = problem.participants[int(compiled.slot_participant[slot])]
+        assignment[participant.id][compiled.round_ids[int(compiled.slot_round[slot])]] = (
+            compiled.session_ids[session]
+        )
+    order = {rid: i for i, rid in enumerate(compiled.round_ids)}
+    return {
+        pid: dict(sorted(seats.items(), key=lambda item: order[item[0]]))
+        for pid, seats in assignment.items()
+    }
+
+
+def _count_moved(compiled: Compiled, assignment: dict[str, dict[str, str]]) -> int:
+    problem = compiled.problem
+    moved = 0
+    for slot in range(compiled.slot_count):
+        prev = int(compiled.slot_previous[slot])
+        if prev < 0:
+            continue
+        pid = problem.participants[int(compiled.slot_participant[slot])].id
+        rid = compiled.round_ids[int(compiled.slot_round[slot])]
+        if assignment[pid].get(rid) != compiled.session_ids[prev]:
+            moved += 1
+    return moved

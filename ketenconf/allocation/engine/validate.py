@@ -1,0 +1,249 @@
+"""Checks on the meaning of a problem and on any assignment, including manual edits.
+
+Both functions return every problem found, each with the JSON path it is about; an empty
+list means valid. Neither raises.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+
+from .errors import ProblemError
+from .problem import Problem, organisation_limit
+
+
+def validate(problem: Problem) -> list[ProblemError]:
+    """Every reason why ``problem`` cannot be solved as given (see ALLOCATION.md)."""
+    errors: list[ProblemError] = []
+    fail = errors.append
+    round_ids: set[str] = set()
+    for i, rnd in enumerate(problem.rounds):
+        if rnd.id in round_ids:
+            fail(ProblemError(f"rounds[{i}].id", f'round "{rnd.id}" appears twice'))
+        round_ids.add(rnd.id)
+
+    sessions = {}
+    for i, session in enumerate(problem.sessions):
+        path = f"sessions[{i}]"
+        if session.id in sessions:
+            fail(ProblemError(f"{path}.id", f'session "{session.id}" appears twice'))
+        else:
+            sessions[session.id] = session
+        if session.round not in round_ids:
+            fail(ProblemError(f"{path}.round", f'round "{session.round}" is not in rounds'))
+        if session.capacity < 0:
+            fail(ProblemError(f"{path}.capacity", f"must not be negative, not {session.capacity}"))
+    topics = {session.topic for session in problem.sessions}
+
+    share = problem.rules.max_organisation_share
+    if share is not None and not (math.isfinite(share) and 0 < share <= 1):
+        fail(
+            ProblemError(
+                "rules.max_organisation_share",
+                f"must be greater than 0 and at most 1, not {share:g}",
+            )
+        )
+        share = None
+    if problem.move_cost is not None and problem.move_cost < 0:
+        fail(ProblemError("move_cost", f"must not be negative, not {problem.move_cost}"))
+
+    participant_ids: set[str] = set()
+    fixed_count: Counter[str] = Counter()
+    fixed_org_count: Counter[tuple[str, str]] = Counter()
+    for i, participant in enumerate(problem.participants):
+        path = f"participants[{i}]"
+        if participant.id in participant_ids:
+            fail(ProblemError(f"{path}.id", f'participant "{participant.id}" appears twice'))
+        participant_ids.add(participant.id)
+
+        seen: dict[str, int] = {}
+        for j, topic in enumerate(participant.preferences):
+            where = f"{path}.preferences[{j}]"
+            if topic in seen:
+                fail(
+                    ProblemError(
+                        where, f'topic "{topic}" is repeated (also at preferences[{seen[topic]}])'
+                    )
+                )
+            else:
+                seen[topic] = j
+            if topic not in topics:
+                fail(ProblemError(where, f'topic "{topic}" is not in sessions'))
+
+        attended = set(round_ids)
+        if participant.rounds is not None:
+            attended = set()
+            for j, rid in enumerate(participant.rounds):
+                where = f"{path}.rounds[{j}]"
+                if rid not in round_ids:
+                    fail(ProblemError(where, f'round "{rid}" is not in rounds'))
+                elif rid in attended:
+                    fail(ProblemError(where, f'round "{rid}" is repeated'))
+                attended.add(rid)
+
+        fixed_topics: dict[str, str] = {}
+        for rid, sid in participant.fixed.items():
+            where = f"{path}.fixed.{rid}"
+            if rid not in round_ids:
+                fail(ProblemError(where, f'round "{rid}" is not in rounds'))
+                continue
+            if rid not in attended:
+                fail(ProblemError(where, f'the participant does not attend round "{rid}"'))
+                continue
+            session = sessions.get(sid)
+            if session is None:
+                fail(ProblemError(where, f'session "{sid}" is not in sessions'))
+                continue
+            if session.round != rid:
+                fail(
+                    ProblemError(
+                        where, f'session "{sid}" is in round "{session.round}", not "{rid}"'
+                    )
+                )
+                continue
+            if participant.needs_accessible and not session.accessible:
+                fail(
+                    ProblemError(
+                        where,
+                        f'session "{sid}" is not step-free accessible, which the participant needs',
+                    )
+                )
+                continue
+            if session.topic in fixed_topics:
+                fail(
+                    ProblemError(
+                        where,
+                        f'topic "{session.topic}" is already fixed in round '
+                        f'"{fixed_topics[session.topic]}"',
+                    )
+                )
+                continue
+            fixed_topics[session.topic] = rid
+            fixed_count[sid] += 1
+            if fixed_count[sid] > max(session.capacity, 0):
+                fail(
+                    ProblemError(
+                        where,
+                        f'session "{sid}" is full: {fixed_count[sid]} fixed seats, '
+                        f"capacity {session.capacity}",
+                    )
+                )
+                continue
+            fixed_org_count[sid, participant.organisation] += 1
+            if share is not None:
+                limit = organisation_limit(share, session.capacity)
+                if fixed_org_count[sid, participant.organisation] > limit:
+                    fail(
+                        ProblemError(
+                            where,
+                            f'session "{sid}" already holds {limit} fixed participants of '
+                            f'organisation "{participant.organisation}", the most allowed',
+                        )
+                    )
+
+    if problem.previous is not None:
+        for pid, seats in problem.previous.items():
+            for rid, sid in seats.items():
+                session = sessions.get(sid)
+                if session is not None and rid in round_ids and session.round != rid:
+                    fail(
+                        ProblemError(
+                            f"previous.{pid}.{rid}",
+                            f'session "{sid}" is in round "{session.round}", not "{rid}"',
+                        )
+                    )
+    return errors
+
+
+def validate_assignment(
+    problem: Problem, assignment: Mapping[str, Mapping[str, str]]
+) -> list[ProblemError]:
+    """Every way in which ``assignment`` (participant → round → session) breaks the rules.
+
+    Checks what ALLOCATION.md calls a feasible assignment: sessions exist and lie in rounds the
+    participant attends, one per round, no topic twice, capacities, step-free access, the
+    organisation-share rule and fixed seats. Use it on solver output and on manual edits alike.
+    """
+    errors: list[ProblemError] = []
+    fail = errors.append
+    sessions = {session.id: session for session in problem.sessions}
+    session_index = {session.id: i for i, session in enumerate(problem.sessions)}
+    participants = {participant.id: participant for participant in problem.participants}
+    all_rounds = [rnd.id for rnd in problem.rounds]
+    occupancy: Counter[str] = Counter()
+    by_organisation: dict[str, Counter[str]] = defaultdict(Counter)
+
+    for pid, seats in assignment.items():
+        participant = participants.get(pid)
+        if participant is None:
+            fail(ProblemError(f"assignment.{pid}", f'participant "{pid}" is not in participants'))
+            continue
+        attended = set(all_rounds if participant.rounds is None else participant.rounds)
+        topics_seen: dict[str, str] = {}
+        for rid, sid in seats.items():
+            where = f"assignment.{pid}.{rid}"
+            if rid not in attended:
+                fail(ProblemError(where, f'the participant does not attend round "{rid}"'))
+                continue
+            session = sessions.get(sid)
+            if session is None:
+                fail(ProblemError(where, f'session "{sid}" is not in sessions'))
+                continue
+            if session.round != rid:
+                fail(
+                    ProblemError(
+                        where, f'session "{sid}" is in round "{session.round}", not "{rid}"'
+                    )
+                )
+                continue
+            if participant.needs_accessible and not session.accessible:
+                fail(
+                    ProblemError(
+                        where,
+                        f'session "{sid}" is not step-free accessible, which the participant needs',
+                    )
+                )
+            if session.topic in topics_seen:
+                fail(
+                    ProblemError(
+                        where,
+                        f'topic "{session.topic}" is already assigned in round '
+                        f'"{topics_seen[session.topic]}"',
+                    )
+                )
+            topics_seen[session.topic] = rid
+            occupancy[sid] += 1
+            by_organisation[sid][participant.organisation] += 1
+
+    for i, participant in enumerate(problem.participants):
+        seats = assignment.get(participant.id, {})
+        for rid, sid in participant.fixed.items():
+            if seats.get(rid) != sid:
+                got = seats.get(rid)
+                fail(
+                    ProblemError(
+                        f"participants[{i}].fixed.{rid}",
+                        f'fixed seat "{sid}" is not kept'
+                        + (f', got "{got}"' if got is not None else ", no session given"),
+                    )
+                )
+
+    for sid, count in sorted(occupancy.items(), key=lambda item: session_index[item[0]]):
+        session = sessions[sid]
+        where = f"sessions[{session_index[sid]}]"
+        if count > session.capacity:
+            fail(ProblemError(where, f"holds {count} participants, capacity {session.capacity}"))
+        limit = problem.rules.organisation_limit(session.capacity)
+        if limit is not None:
+            for organisation, n in sorted(by_organisation[sid].items()):
+                if n > limit:
+                    fail(
+                        ProblemError(
+                            where,
+                            f'holds {n} participants of organisation "{organisation}", '
+                            f"the most allowed is {limit}",
+                        )
+                    )
+    return errors
