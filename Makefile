@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP_BASE := $(VENV)/.installed-base
 STAMP_DEV := $(VENV)/.installed-dev
-ASSETS := ketenconf/static/vendor/.built
+ASSETS := ketenconf/core/static/vendor/.built
 
 .PHONY: help install install-dev assets demo serve test test-fast lint lock messages browser clean
 
@@ -76,4 +76,4 @@ lock: $(BIN)/python
 	cd requirements && ../$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links dev.in -o dev.txt
 
 clean:
-	rm -rf $(VENV) frontend/node_modules ketenconf/static/vendor var/static
+	rm -rf $(VENV) frontend/node_modules ketenconf/core/static/vendor var/static

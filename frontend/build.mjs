@@ -5,7 +5,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const target = join(here, "..", "ketenconf", "static", "vendor");
+const target = join(here, "..", "ketenconf", "core", "static", "vendor");
 
 const files = {
   "@utrecht/component-library-css/dist/index.css": "utrecht-components.css",
@@ -16,5 +16,5 @@ const files = {
 mkdirSync(target, { recursive: true });
 for (const [source, name] of Object.entries(files)) {
   copyFileSync(join(here, "node_modules", source), join(target, name));
-  console.log(`built ketenconf/static/vendor/${name}`);
+  console.log(`built ketenconf/core/static/vendor/${name}`);
 }
