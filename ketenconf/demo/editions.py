@@ -107,8 +107,9 @@ SERIES: tuple[SeriesSpec, ...] = (
         name_nl="Van Migratie tot Participatie",
         name_en="From Migration to Participation",
         description_nl=(
-            "Landelijk congres over samenwerking in de brede migratieketen, van asielopvang "
-            "tot arbeidsmigratie. De VNG organiseert het met de ministeries van JenV, SZW en BZK."
+            "Landelijk congres over samenwerken in de migratieketen als geheel: van de opvang "
+            "van asielzoekers tot arbeidsmigratie. De VNG organiseert het met de ministeries van "
+            "JenV, SZW en BZK."
         ),
         description_en=(
             "National congress on working together across the whole migration chain, from "
@@ -597,7 +598,7 @@ _TOPICS_2024: tuple[TopicSpec, ...] = (
         title_en="Panel: what migration brings and asks",
         description_nl=(
             "Een filosoof, een onderzoeker van migratiebeleid en de directeur van Clingendael "
-            "wegen de voor- en nadelen van migratie en delen voorbeelden die werken, zoals een "
+            "wegen af wat migratie oplevert en wat het kost, en delen voorbeelden die werken, zoals een "
             "kleine opvanglocatie in Duitsland die ook hotel, café en kunstenaarsateliers is."
         ),
         description_en=(
@@ -639,7 +640,7 @@ _TOPICS_2024: tuple[TopicSpec, ...] = (
             "In 2020 publiceerde het Aanjaagteam Bescherming Arbeidsmigranten (voorzitter: "
             "Emile Roemer) twee rapporten met aanbevelingen waar gemeenten mee aan de slag "
             "moeten. De VNG legt uit wat dat in de praktijk betekent voor huisvesting, "
-            "registratie, zorg en welzijn, en toezicht en handhaving."
+            "inschrijving, gezondheid en welzijn, en controle en handhaving."
         ),
         description_en=(
             "In 2020 the taskforce for the protection of labour migrants, chaired by Emile "
@@ -993,13 +994,13 @@ VAN_MIGRATIE_TOT_PARTICIPATIE_2024 = EditionSpec(
     slug="van-migratie-tot-participatie-2024",
     title_nl="Van Migratie tot Participatie",
     title_en="From Migration to Participation",
-    theme_nl="Samen oplossingen delen in de brede migratieketen, van asielopvang tot arbeidsmigratie",
-    theme_en="Sharing solutions across the whole migration chain, from asylum reception to labour migration",
+    theme_nl="Samenwerken en oplossingen delen in de hele migratieketen: van opvang tot werk",
+    theme_en="Working together and sharing solutions across the migration chain: from reception to work",
     description_nl=(
         "Landelijk congres op 16 mei 2024 in het Beatrixgebouw in Utrecht, over samenwerken "
         "in de hele migratieketen.\n\n"
-        "Na de opening door de dagvoorzitter en het COA volgde een panel over de voor- en "
-        "nadelen van migratie. Daarna waren er een informatiemarkt en drie rondes "
+        "Na de opening door de dagvoorzitter en het COA volgde een panel over wat migratie "
+        "oplevert en wat het kost. Daarna waren er een informatiemarkt en drie rondes "
         "deelsessies, waarvan vier over arbeidsmigratie.\n\n"
         "Organisatie: de VNG met de ministeries van Justitie en Veiligheid, Sociale Zaken en "
         "Werkgelegenheid, en Binnenlandse Zaken en Koninkrijksrelaties."

@@ -251,19 +251,19 @@ def demo_load(*, password: str | None = None) -> DemoSummary:
     """Create whatever of the demo is missing; return what was created and the logins."""
     summary = DemoSummary(password=password or demo_password())
     organisations: dict[str, Organisation] = {}
-    for spec in ORGANISATIONS:
-        organisations[spec.short_name], _ = _get_or_create(
+    for org in ORGANISATIONS:
+        organisations[org.short_name], _ = _get_or_create(
             summary,
             "organisations",
             Organisation,
-            {"name": spec.name},
-            short_name=spec.short_name,
-            kind=spec.kind,
-            chain_links=list(spec.chain_links),
+            {"name": org.name},
+            short_name=org.short_name,
+            kind=org.kind,
+            chain_links=list(org.chain_links),
         )
     series = {spec.slug: _load_series(summary, spec, organisations) for spec in SERIES}
-    for spec in EDITIONS:
-        _load_edition(summary, spec, series, organisations)
+    for edition in EDITIONS:
+        _load_edition(summary, edition, series, organisations)
     _load_user(summary, ORGANISER_USERNAME, None, summary.password)
     for username, short_name in STAFF_USERS:
         _load_user(summary, username, organisations[short_name], summary.password)

@@ -1,0 +1,229 @@
+"""``ketenconf demo``: both editions with a complete, consistent programme, loaded idempotently."""
+
+import re
+from collections import Counter
+from io import StringIO
+from itertools import combinations, pairwise
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from ketenconf.demo.load import DEFAULT_PASSWORD, demo_load
+from ketenconf.events.models import (
+    Edition,
+    EditionStatus,
+    Organisation,
+    Room,
+    Series,
+    SeriesPartner,
+    Venue,
+)
+from ketenconf.events.permissions import editions_editable_by
+from ketenconf.events.services import series_next_lead
+from ketenconf.programme.models import Block, BlockKind, Host, Session, Topic
+
+pytestmark = pytest.mark.django_db
+
+EXPECTED = {
+    "organisations": 46,
+    "series": 2,
+    "partners": 8,
+    "venues": 2,
+    "editions": 2,
+    "rooms": 21,
+    "blocks": 20,
+    "topics": 35,
+    "hosts": 63,
+    "sessions": 47,
+    "users": 3,
+}
+MODELS = {
+    "organisations": Organisation,
+    "series": Series,
+    "partners": SeriesPartner,
+    "venues": Venue,
+    "editions": Edition,
+    "rooms": Room,
+    "blocks": Block,
+    "topics": Topic,
+    "hosts": Host,
+    "sessions": Session,
+}
+SLUGS = ("ketenconferentie-2018", "van-migratie-tot-participatie-2024")
+
+
+def counts():
+    numbers = {label: model.objects.count() for label, model in MODELS.items()}
+    numbers["users"] = get_user_model().objects.count()
+    return numbers
+
+
+def test_loading_twice_creates_everything_once():
+    first = demo_load()
+    assert dict(first.created) == EXPECTED
+    assert counts() == EXPECTED
+
+    second = demo_load()
+    assert not second.changed
+    assert sum(second.created.values()) == 0
+    assert counts() == EXPECTED
+
+
+def test_a_second_run_leaves_an_edited_programme_alone():
+    demo_load()
+    topic = Topic.objects.get(edition__slug="ketenconferentie-2018", title_en__startswith="Moving")
+    topic.title_nl = "Opvang op maat"
+    topic.save()
+    Session.objects.filter(topic__title_en__startswith="Resettlement").delete()
+
+    demo_load()
+    topic.refresh_from_db()
+    assert topic.title_nl == "Opvang op maat"
+    assert not Session.objects.filter(topic__title_en__startswith="Resettlement").exists()
+
+
+def test_both_editions_are_finished_with_their_lead_and_rotation():
+    demo_load()
+    old = Edition.objects.get(slug=SLUGS[0])
+    new = Edition.objects.get(slug=SLUGS[1])
+    assert {old.status, new.status} == {EditionStatus.FINISHED}
+    assert old.lead_organisation.short_name == "DT&V"
+    assert [p.organisation.short_name for p in old.series.partnerships.all()] == [
+        "IND",
+        "COA",
+        "DT&V",
+        "J&V",
+    ]
+    assert series_next_lead(series=old.series, after=old.lead_organisation).short_name == "J&V"
+    assert new.lead_organisation.short_name == "VNG"
+    assert [p.organisation.short_name for p in new.series.partnerships.all()] == [
+        "VNG",
+        "J&V",
+        "SZW",
+        "BZK",
+    ]
+    assert (old.venue.city, new.venue.name) == ("'s-Hertogenbosch", "Beatrixgebouw")
+    assert old.theme_nl == "Samen werken aan flexibilisering in de migratieketen"
+    for edition in (old, new):
+        assert edition.title_en and edition.description_nl and edition.description_en
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_each_edition_has_a_full_day_in_amsterdam_time(slug):
+    demo_load()
+    edition = Edition.objects.get(slug=slug)
+    blocks = list(edition.blocks.order_by("start"))
+    kinds = Counter(block.kind for block in blocks)
+    for kind in BlockKind.values:
+        assert kinds[kind] >= 1, kind
+    amsterdam = ZoneInfo("Europe/Amsterdam")
+    assert blocks[0].start.astimezone(amsterdam).hour == 9
+    assert blocks[-1].kind == BlockKind.DRINKS
+    for block in blocks:
+        assert block.start.astimezone(amsterdam).date() == edition.start_date
+    for earlier, later in pairwise(blocks):
+        assert earlier.end <= later.start, f"{earlier} overlaps {later}"
+
+
+@pytest.mark.parametrize(("slug", "rounds"), [(SLUGS[0], 2), (SLUGS[1], 3)])
+def test_rounds_have_parallel_sessions_and_some_topics_run_twice(slug, rounds):
+    demo_load()
+    edition = Edition.objects.get(slug=slug)
+    round_blocks = edition.blocks.filter(kind=BlockKind.ROUND)
+    assert round_blocks.count() == rounds
+    for block in round_blocks:
+        sessions = block.sessions.select_related("room")
+        assert 6 <= sessions.count() <= 10
+        assert any(not s.room.step_free for s in sessions)
+        assert sum(s.effective_capacity for s in sessions if s.room.step_free) >= 30
+    runs = Counter(
+        Session.objects.filter(block__in=round_blocks).values_list("topic_id", flat=True)
+    )
+    assert sum(1 for n in runs.values() if n >= 2) >= 4
+    plenary = edition.sessions.filter(block__kind=BlockKind.PLENARY).select_related("room")
+    assert plenary and all(s.room.capacity >= edition.capacity for s in plenary)
+
+
+def test_no_room_is_double_booked_and_no_session_exceeds_its_room():
+    demo_load()
+    sessions = list(Session.objects.select_related("block", "room", "topic"))
+    assert len({(s.block_id, s.room_id) for s in sessions}) == len(sessions)
+    for a, b in combinations(sessions, 2):
+        if a.room_id == b.room_id:
+            assert a.block.end <= b.block.start or b.block.end <= a.block.start, (a, b)
+    for session in sessions:
+        assert session.effective_capacity <= session.room.capacity
+        assert session.room.edition_id == session.edition_id == session.block.edition_id
+        assert session.topic.edition_id == session.edition_id
+        assert session.room.capacity >= 25
+    capped = [s for s in sessions if s.capacity is not None]
+    assert capped and all(s.capacity < s.room.capacity for s in capped)
+
+
+def test_hosts_come_from_organisations_as_the_articles_give_them():
+    demo_load()
+    without = sorted(set(Host.objects.filter(organisation=None).values_list("name", flat=True)))
+    assert without == ["Ad Verbrugge", "Karin Geuijen", "Katinka Baehr"]
+    talk_show = Topic.objects.get(kind="talk_show")
+    assert [(h.name, h.organisation.short_name) for h in talk_show.hosts.all()] == [
+        ("Jan Kees Goet", "J&V"),
+        ("Aly van Berckel", "IND"),
+        ("Gerard Bakker", "COA"),
+        ("Jannita Robberse", "DT&V"),
+    ]
+    opening = Host.objects.get(name="Mark Harbers")
+    assert (opening.role_nl, opening.organisation.short_name) == (
+        "staatssecretaris van Justitie en Veiligheid",
+        "J&V",
+    )
+    assert Host.objects.get(name="Monika Sie").organisation.short_name == "Clingendael"
+    for topic in Topic.objects.all():
+        assert topic.hosts.exists(), topic
+        assert topic.title_nl and topic.title_en and topic.description_nl and topic.description_en
+    labour = Topic.objects.filter(edition__slug=SLUGS[1], theme_en="labour migration")
+    assert labour.count() >= 4
+    assert Topic.objects.filter(kind="mini_lecture", hosts__organisation__short_name="VNG")
+
+
+def test_the_demo_organiser_and_lead_staff_can_log_in(client):
+    demo_load()
+    assert client.login(username="organisator", password=DEFAULT_PASSWORD)
+    assert client.get("/admin/").status_code == 200
+    client.logout()
+
+    dtv = get_user_model().objects.get(username="dtv")
+    assert dtv.is_staff and not dtv.is_superuser
+    assert dtv.organisation.short_name == "DT&V"
+    assert client.login(username="dtv", password=DEFAULT_PASSWORD)
+    assert list(editions_editable_by(user=dtv).values_list("slug", flat=True)) == [SLUGS[0]]
+    vng = get_user_model().objects.get(username="vng")
+    assert list(editions_editable_by(user=vng).values_list("slug", flat=True)) == [SLUGS[1]]
+
+
+def test_the_password_can_be_chosen_and_a_changed_one_is_kept(client, monkeypatch):
+    monkeypatch.setenv("KETENCONF_DEMO_PASSWORD", "een-ander-wachtwoord")
+    summary = demo_load()
+    assert summary.password == "een-ander-wachtwoord"
+    assert client.login(username="organisator", password="een-ander-wachtwoord")
+
+    monkeypatch.delenv("KETENCONF_DEMO_PASSWORD")
+    again = demo_load()
+    assert not any(login.password_works for login in again.logins)
+    assert client.login(username="organisator", password="een-ander-wachtwoord")
+
+
+def test_the_command_prints_what_it_created_and_the_login(monkeypatch):
+    monkeypatch.delenv("KETENCONF_DEMO_PASSWORD", raising=False)
+    out = StringIO()
+    call_command("demo", "--port", "8123", stdout=out)
+    text = out.getvalue()
+    assert re.search(r"sessions\s+47 created", text)
+    assert re.search(r"organisations\s+46 created", text)
+    assert "http://127.0.0.1:8123/admin/" in text
+    assert f"organisator  password {DEFAULT_PASSWORD}" in text
+
+    out = StringIO()
+    call_command("demo", stdout=out)
+    assert "nothing changed" in out.getvalue()
