@@ -1,0 +1,136 @@
+"""``ketenconf worker``: run background tasks and keep the outbox moving, in one process.
+
+It runs django-tasks-db's worker loop in the main thread and sweeps the outbox (stuck sends
+back to pending, lost tasks enqueued again) at start-up and then every ``--sweep-every``
+seconds in a second thread. SIGTERM or SIGINT lets the task in hand finish, then stops; a
+second signal stops at once (that task's mail is swept up later).
+
+``--batch`` sweeps once, runs every task that is due, and exits: for tests and cron.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from argparse import ArgumentParser
+from datetime import timedelta
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections, connection
+from django.utils.crypto import get_random_string
+from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, DEFAULT_TASK_QUEUE_NAME
+from django_tasks_db.management.commands.db_worker import (
+    Worker,
+    valid_interval,
+    validate_worker_id,
+)
+
+from ketenconf.mail.services import STUCK_AFTER, mail_sweep
+
+logger = logging.getLogger("ketenconf.mail.worker")
+
+
+class Sweeper(threading.Thread):
+    """Calls ``mail_sweep`` every ``every`` seconds until stopped."""
+
+    def __init__(self, *, every: float, stuck_after: timedelta) -> None:
+        super().__init__(name="outbox-sweeper", daemon=True)
+        self.every = every
+        self.stuck_after = stuck_after
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        try:
+            while not self.stopping.wait(self.every):
+                close_old_connections()
+                try:
+                    mail_sweep(stuck_after=self.stuck_after)
+                except Exception:
+                    logger.exception("Outbox sweep failed; trying again in %s s", self.every)
+        finally:
+            connection.close()
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.join(timeout=5)
+
+
+class Command(BaseCommand):
+    help = "Run the background worker: send the outbox and run other tasks; sweep stuck mail."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument(
+            "--batch",
+            action="store_true",
+            help="Sweep once, run every task that is due, then exit.",
+        )
+        parser.add_argument(
+            "--interval",
+            type=valid_interval,
+            default=1.0,
+            help="Seconds to wait for new tasks when the queue is empty (default: %(default)s).",
+        )
+        parser.add_argument(
+            "--sweep-every",
+            type=valid_interval,
+            default=60.0,
+            help="Seconds between outbox sweeps (default: %(default)s).",
+        )
+        parser.add_argument(
+            "--stuck-after",
+            type=valid_interval,
+            default=STUCK_AFTER.total_seconds(),
+            help=(
+                "Seconds after which a mail still 'sending' is taken to belong to a dead worker "
+                "(default: %(default)s). 0 at start-up releases every send in flight: only when "
+                "no other worker runs."
+            ),
+        )
+        parser.add_argument(
+            "--queue-name",
+            default=DEFAULT_TASK_QUEUE_NAME,
+            help="Queues to run, separated by commas; '*' for all (default: %(default)s).",
+        )
+        parser.add_argument(
+            "--worker-id",
+            type=validate_worker_id,
+            default=None,
+            help="A name unique across the running workers (default: random).",
+        )
+        parser.add_argument(
+            "--no-startup-delay",
+            action="store_false",
+            dest="startup_delay",
+            help="Start at once instead of after a random delay of up to a second.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        level = {0: logging.CRITICAL, 1: logging.INFO}.get(options["verbosity"], logging.DEBUG)
+        for name in ("django_tasks", "django_tasks_db", "ketenconf.mail"):
+            logging.getLogger(name).setLevel(level)
+
+        batch: bool = options["batch"]
+        stuck_after = timedelta(seconds=options["stuck_after"])
+        mail_sweep(stuck_after=stuck_after)
+
+        worker = Worker(
+            queue_names=options["queue_name"].split(","),
+            interval=options["interval"],
+            batch=batch,
+            backend_name=DEFAULT_TASK_BACKEND_ALIAS,
+            startup_delay=options["startup_delay"] and not batch,
+            max_tasks=None,
+            worker_id=options["worker_id"] or get_random_string(32),
+            excluded_queue_names=[],
+        )
+        worker.configure_signals()
+        sweeper = None
+        if not batch:
+            sweeper = Sweeper(every=options["sweep_every"], stuck_after=stuck_after)
+            sweeper.start()
+        try:
+            worker.run()
+        finally:
+            if sweeper is not None:
+                sweeper.stop()

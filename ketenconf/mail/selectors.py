@@ -1,0 +1,32 @@
+"""Reads on the outbox."""
+
+from __future__ import annotations
+
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+from .models import OutboxMessage, OutboxStatus
+
+
+def pending_outbox_ids() -> list[int]:
+    return list(
+        OutboxMessage.objects.filter(status=OutboxStatus.PENDING)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def outbox_ids_with_queued_delivery() -> set[int]:
+    """Ids of outbox rows that have a delivery task waiting in the queue (ready or deferred)."""
+    from .tasks import deliver_message
+
+    ids: set[int] = set()
+    for args_kwargs in DBTaskResult.objects.filter(
+        status=TaskResultStatus.READY, task_path=deliver_message.module_path
+    ).values_list("args_kwargs", flat=True):
+        args = args_kwargs.get("args") or []
+        kwargs = args_kwargs.get("kwargs") or {}
+        message_id = args[0] if args else kwargs.get("message_id")
+        if isinstance(message_id, int):
+            ids.add(message_id)
+    return ids
