@@ -63,10 +63,13 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
     "ketenconf.core",
     "ketenconf.accounts",
     "ketenconf.events",
     "ketenconf.programme",
+    "ketenconf.mail",
     "ketenconf.demo",
 ]
 
@@ -133,6 +136,8 @@ EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"]
 EMAIL_USE_TLS = _email["EMAIL_USE_TLS"]
 EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
 DEFAULT_FROM_EMAIL = env("FROM_EMAIL", "ketenconf <noreply@localhost>")
+# Background work (mail, scheduled jobs) is queued in the database and run by `ketenconf worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
