@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "ketenconf.accounts",
     "ketenconf.events",
     "ketenconf.programme",
+    "ketenconf.registration",
     "ketenconf.mail",
     "ketenconf.demo",
 ]
@@ -123,8 +124,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-    # Tests get their own file (not :memory:) so a live server thread sees the same data.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    # Tests get their own file (not :memory:) so a live server thread sees the same data;
+    # one per test run, so runs side by side do not clobber each other.
+    DATABASES["default"]["TEST"] = {
+        "NAME": env("TEST_SQLITE_NAME", str(VAR_DIR / f"test-{os.getpid()}.sqlite3"))
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 _email = dj_email_url.parse(env("EMAIL_URL", "console://"))
@@ -138,6 +142,9 @@ EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
 DEFAULT_FROM_EMAIL = env("FROM_EMAIL", "ketenconf <noreply@localhost>")
 # Background work (mail, scheduled jobs) is queued in the database and run by `ketenconf worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# The address people reach the site at, for links in emails.
+BASE_URL = env("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -10,6 +10,7 @@ edition_patterns = [
     path("programme/", programme_views.programme, name="programme"),
     path("sessions/<int:pk>/", programme_views.session_detail, name="session"),
     path("organisers/", event_views.edition_organisers, name="organisers"),
+    path("", include("ketenconf.registration.urls")),
 ]
 
 urlpatterns = [

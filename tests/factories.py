@@ -141,3 +141,16 @@ class SessionFactory(factory.django.DjangoModelFactory):
     topic = factory.SubFactory(TopicFactory, edition=factory.SelfAttribute("..edition"))
     block = factory.SubFactory(BlockFactory, edition=factory.SelfAttribute("..edition"))
     room = factory.SubFactory(RoomFactory, edition=factory.SelfAttribute("..edition"))
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    """A registration written directly, for tests of what happens after registering."""
+
+    class Meta:
+        model = "registration.Registration"
+
+    edition = factory.SubFactory(EditionFactory, status=EditionStatus.REGISTRATION_OPEN)
+    email = factory.Sequence(lambda n: f"deelnemer{n}@example.org")
+    name = factory.Sequence(lambda n: f"Deelnemer {n}")
+    organisation = factory.SubFactory(OrganisationFactory)
+    status = "registered"

@@ -176,6 +176,22 @@ class Edition(models.Model):
         on_delete=models.PROTECT,
         related_name="led_editions",
     )
+    seats_taken = models.PositiveIntegerField(
+        _("seats taken"),
+        default=0,
+        editable=False,
+        help_text=_(
+            "Kept by the registration services; the database refuses more than the capacity."
+        ),
+    )
+    confirmation_hours = models.PositiveSmallIntegerField(
+        _("hours to confirm the email address"),
+        default=48,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "A registration not confirmed within this time is released and its seat offered on."
+        ),
+    )
     retention_days = models.PositiveSmallIntegerField(
         _("retention of personal data (days)"),
         default=90,
@@ -191,6 +207,13 @@ class Edition(models.Model):
             models.CheckConstraint(
                 condition=Q(end_date__gte=F("start_date")), name="edition_ends_after_start"
             ),
+            models.CheckConstraint(
+                condition=Q(seats_taken__lte=F("capacity")),
+                name="edition_never_overbooked",
+                violation_error_message=_(
+                    "The capacity cannot be lower than the seats already taken."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -199,6 +222,14 @@ class Edition(models.Model):
     @property
     def is_public(self) -> bool:
         return self.status in PUBLIC_STATUSES
+
+    @property
+    def registration_is_open(self) -> bool:
+        return self.status == EditionStatus.REGISTRATION_OPEN
+
+    @property
+    def seats_left(self) -> int:
+        return max(0, self.capacity - self.seats_taken)
 
     def days(self) -> list[date]:
         count = (self.end_date - self.start_date).days + 1

@@ -1,0 +1,435 @@
+"""Every write on a registration. Views, the API, the admin and tasks call these and nothing else.
+
+Seats are counted on the edition row: taking one is a single conditional UPDATE
+(``seats_taken < capacity``), so two registrations can never get the last seat, on
+PostgreSQL (row lock) as on SQLite (IMMEDIATE transactions serialise writers); a check
+constraint on the edition is the backstop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ketenconf.core.validators import normalise_email
+from ketenconf.events.models import Edition, Organisation, OrganisationKind
+from ketenconf.mail.services import mail_enqueue
+from ketenconf.programme.models import Block, BlockKind, Topic
+
+from . import links
+from .models import ACTIVE_STATUSES, AccessToken, Preference, Registration, RegistrationStatus
+from .selectors import waitlist_position
+
+
+class RegistrationClosed(Exception):
+    """The edition does not take registrations now."""
+
+
+@dataclass(frozen=True)
+class RegistrationOutcome:
+    registration: Registration
+    created: bool
+
+
+def _take_seat(*, edition_id: int) -> bool:
+    taken = Edition.objects.filter(pk=edition_id, seats_taken__lt=F("capacity")).update(
+        seats_taken=F("seats_taken") + 1
+    )
+    return taken == 1
+
+
+def _free_seat(*, edition_id: int) -> None:
+    Edition.objects.filter(pk=edition_id, seats_taken__gt=0).update(
+        seats_taken=F("seats_taken") - 1
+    )
+
+
+def _seat_or_waitlist(registration: Registration, *, now: datetime) -> None:
+    if _take_seat(edition_id=registration.edition_id):
+        registration.status = RegistrationStatus.REGISTERED
+        registration.waitlisted_at = None
+    else:
+        registration.status = RegistrationStatus.WAITLISTED
+        registration.waitlisted_at = now
+
+
+def _mail(registration: Registration, template: str, **context: Any) -> None:
+    mail_enqueue(
+        to=registration.email,
+        template=f"registration/mail/{template}",
+        context={"registration": registration, "edition": registration.edition, **context},
+        language=registration.language,
+        edition=registration.edition,
+    )
+
+
+def _mail_with_link(registration: Registration, template: str) -> None:
+    extra: dict[str, Any] = {}
+    if registration.status == RegistrationStatus.WAITLISTED:
+        extra["position"] = waitlist_position(registration=registration)
+    _mail(registration, template, link=links.access_link_url(registration=registration), **extra)
+
+
+def organisation_for_registration(
+    *, organisation: Organisation | None, organisation_name: str
+) -> Organisation:
+    """A known organisation, or the one typed in: matched by name without regard to case."""
+    if organisation is not None:
+        return organisation
+    name = " ".join(organisation_name.split())
+    if not name:
+        raise ValidationError({"organisation": [_("Choose your organisation or type its name.")]})
+    existing = (
+        Organisation.objects.filter(name__iexact=name).first()
+        or Organisation.objects.filter(short_name__iexact=name).first()
+    )
+    if existing is not None:
+        return existing
+    created = Organisation(name=name, kind=OrganisationKind.OTHER)
+    created.full_clean()
+    created.save()
+    return created
+
+
+def registration_create(
+    *,
+    edition: Edition,
+    name: str,
+    email: str,
+    organisation: Organisation | None = None,
+    organisation_name: str = "",
+    job_title: str = "",
+    dietary_needs: str = "",
+    accessibility_needs: str = "",
+    needs_step_free: bool = False,
+    networking_consent: bool = False,
+    language: str = "nl",
+) -> RegistrationOutcome:
+    """Register, or find the registration this address already has (and mail its personal link).
+
+    A seat is taken at once while seats are left; otherwise the registration joins the
+    waiting list. Raises ``ValidationError`` with messages per field on bad input, and
+    ``RegistrationClosed`` when the edition does not take registrations; nothing changes then.
+    """
+    if not edition.registration_is_open:
+        raise RegistrationClosed(
+            _("Registration for %(edition)s is not open.") % {"edition": edition}
+        )
+    email = normalise_email(email)
+    with transaction.atomic():
+        existing = Registration.objects.filter(edition=edition, email=email).first()
+        if existing is not None:
+            return _registration_again(existing)
+        registration = Registration(
+            edition=edition,
+            email=email,
+            name=" ".join(name.split()),
+            organisation=organisation_for_registration(
+                organisation=organisation, organisation_name=organisation_name
+            ),
+            job_title=job_title.strip(),
+            dietary_needs=dietary_needs.strip(),
+            accessibility_needs=accessibility_needs.strip(),
+            needs_step_free=needs_step_free,
+            networking_consent=networking_consent,
+            language=language,
+            status=RegistrationStatus.WAITLISTED,
+        )
+        registration.full_clean(
+            exclude=["status"], validate_unique=False, validate_constraints=False
+        )
+        try:
+            with transaction.atomic():
+                registration.save()
+        except IntegrityError:
+            # Someone registered the same address a moment ago: that registration it is.
+            return _registration_again(Registration.objects.get(edition=edition, email=email))
+        _seat_or_waitlist(registration, now=timezone.now())
+        registration.save(update_fields=["status", "waitlisted_at"])
+        _mail_with_link(registration, "registered" if registration.has_seat else "waitlisted")
+    return RegistrationOutcome(registration=registration, created=True)
+
+
+def _registration_again(registration: Registration) -> RegistrationOutcome:
+    """A repeated registration: an active one is mailed its link; an ended one starts again."""
+    if registration.anonymised_at is None and registration.status not in ACTIVE_STATUSES:
+        now = timezone.now()
+        registration.cancelled_at = None
+        registration.confirmed_at = None
+        registration.created_at = now
+        _seat_or_waitlist(registration, now=now)
+        registration.save(
+            update_fields=["status", "waitlisted_at", "cancelled_at", "confirmed_at", "created_at"]
+        )
+        _mail_with_link(registration, "registered" if registration.has_seat else "waitlisted")
+        return RegistrationOutcome(registration=registration, created=True)
+    _mail_with_link(registration, "link")
+    return RegistrationOutcome(registration=registration, created=False)
+
+
+def registration_confirm_email(*, registration: Registration) -> None:
+    if registration.confirmed_at is None:
+        registration.confirmed_at = timezone.now()
+        registration.save(update_fields=["confirmed_at"])
+
+
+def _promote_from_waitlist(*, edition_id: int) -> list[Registration]:
+    """Give freed seats to the first on the waiting list, in order, and tell them."""
+    promoted: list[Registration] = []
+    while True:
+        first = (
+            Registration.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("edition")
+            .filter(edition_id=edition_id, status=RegistrationStatus.WAITLISTED)
+            .order_by("waitlisted_at", "pk")
+            .first()
+        )
+        if first is None or not _take_seat(edition_id=edition_id):
+            return promoted
+        first.status = RegistrationStatus.REGISTERED
+        first.waitlisted_at = None
+        first.save(update_fields=["status", "waitlisted_at"])
+        _mail_with_link(first, "promoted")
+        promoted.append(first)
+
+
+def _end(registration: Registration, *, status: str, now: datetime) -> list[Registration]:
+    had_seat = registration.has_seat
+    registration.status = status
+    registration.waitlisted_at = None
+    registration.cancelled_at = now
+    registration.save(update_fields=["status", "waitlisted_at", "cancelled_at"])
+    if had_seat:
+        _free_seat(edition_id=registration.edition_id)
+        return _promote_from_waitlist(edition_id=registration.edition_id)
+    return []
+
+
+@transaction.atomic
+def registration_cancel(
+    *, registration: Registration, by: str = "participant"
+) -> list[Registration]:
+    """Cancel; a freed seat goes to the first on the waiting list. Returns who got a seat."""
+    registration = (
+        Registration.objects.select_for_update().select_related("edition").get(pk=registration.pk)
+    )
+    if not registration.is_active:
+        return []
+    promoted = _end(registration, status=RegistrationStatus.CANCELLED, now=timezone.now())
+    _mail(registration, "cancelled", by=by)
+    return promoted
+
+
+def registrations_release_unconfirmed(*, now: datetime | None = None) -> int:
+    """Release registrations whose email was not confirmed in time; their seats go on."""
+    now = now or timezone.now()
+    released = 0
+    for edition in Edition.objects.filter(registrations__status__in=ACTIVE_STATUSES).distinct():
+        deadline = now - timedelta(hours=edition.confirmation_hours)
+        stale = Registration.objects.filter(
+            edition=edition,
+            status__in=ACTIVE_STATUSES,
+            confirmed_at__isnull=True,
+            created_at__lt=deadline,
+        ).values_list("pk", flat=True)
+        for pk in stale:
+            with transaction.atomic():
+                registration = (
+                    Registration.objects.select_for_update().select_related("edition").get(pk=pk)
+                )
+                if registration.is_active and registration.confirmed_at is None:
+                    _end(registration, status=RegistrationStatus.RELEASED, now=now)
+                    _mail(registration, "released")
+                    released += 1
+    return released
+
+
+@transaction.atomic
+def edition_fill_from_waitlist(*, edition: Edition) -> list[Registration]:
+    """After the capacity went up: seats left go to the waiting list in order."""
+    return _promote_from_waitlist(edition_id=edition.pk)
+
+
+@transaction.atomic
+def registration_set_status(
+    *, registration: Registration, status: str, by: str
+) -> list[Registration]:
+    """An organiser's change of status; seats are counted as for a participant's own change."""
+    registration = (
+        Registration.objects.select_for_update().select_related("edition").get(pk=registration.pk)
+    )
+    if status == registration.status:
+        return []
+    if status in (RegistrationStatus.CANCELLED, RegistrationStatus.RELEASED):
+        if not registration.is_active:
+            registration.status = status
+            registration.save(update_fields=["status"])
+            return []
+        return _end(registration, status=status, now=timezone.now())
+    if status == RegistrationStatus.REGISTERED:
+        if not _take_seat(edition_id=registration.edition_id):
+            raise ValidationError({"status": [_("There is no seat left in this edition.")]})
+        registration.status = status
+        registration.waitlisted_at = None
+        registration.cancelled_at = None
+        registration.save(update_fields=["status", "waitlisted_at", "cancelled_at"])
+        return []
+    if status == RegistrationStatus.WAITLISTED:
+        had_seat = registration.has_seat
+        registration.status = status
+        registration.waitlisted_at = timezone.now()
+        registration.cancelled_at = None
+        registration.save(update_fields=["status", "waitlisted_at", "cancelled_at"])
+        if had_seat:
+            _free_seat(edition_id=registration.edition_id)
+        return []
+    raise ValidationError({"status": [_("Unknown status %(status)s.") % {"status": status}]})
+
+
+def registration_update_details(
+    *,
+    registration: Registration,
+    name: str,
+    job_title: str,
+    dietary_needs: str,
+    accessibility_needs: str,
+    needs_step_free: bool,
+    networking_consent: bool,
+    language: str,
+) -> Registration:
+    registration.name = " ".join(name.split())
+    registration.job_title = job_title.strip()
+    registration.dietary_needs = dietary_needs.strip()
+    registration.accessibility_needs = accessibility_needs.strip()
+    registration.needs_step_free = needs_step_free
+    registration.networking_consent = networking_consent
+    registration.language = language
+    registration.full_clean(validate_unique=False, validate_constraints=False)
+    registration.save()
+    return registration
+
+
+def workshop_topics(*, edition: Edition) -> list[Topic]:
+    """Topics participants rank: those with a session in a workshop round."""
+    return list(
+        Topic.objects.filter(edition=edition, sessions__block__kind=BlockKind.ROUND)
+        .distinct()
+        .order_by("title")
+    )
+
+
+@transaction.atomic
+def registration_set_preferences(
+    *, registration: Registration, topic_ids: Sequence[int]
+) -> list[Preference]:
+    """Replace the ranked choices: ``topic_ids`` best first, each a workshop of this edition."""
+    if len(set(topic_ids)) != len(topic_ids):
+        raise ValidationError({"preferences": [_("Each workshop can be ranked once.")]})
+    allowed = {t.pk for t in workshop_topics(edition=registration.edition)}
+    unknown = [pk for pk in topic_ids if pk not in allowed]
+    if unknown:
+        raise ValidationError(
+            {
+                "preferences": [
+                    _("These are not workshops of this edition: %(ids)s.")
+                    % {"ids": ", ".join(map(str, unknown))}
+                ]
+            }
+        )
+    Preference.objects.filter(registration=registration).delete()
+    return Preference.objects.bulk_create(
+        Preference(registration=registration, topic_id=pk, rank=rank)
+        for rank, pk in enumerate(topic_ids, start=1)
+    )
+
+
+def registration_set_rounds(
+    *, registration: Registration, attended_block_ids: Sequence[int]
+) -> None:
+    """Say which workshop rounds the participant attends; the others are recorded as absent."""
+    rounds = set(
+        Block.objects.filter(edition_id=registration.edition_id, kind=BlockKind.ROUND).values_list(
+            "pk", flat=True
+        )
+    )
+    unknown = set(attended_block_ids) - rounds
+    if unknown:
+        raise ValidationError(
+            {
+                "rounds": [
+                    _("These are not rounds of this edition: %(ids)s.")
+                    % {"ids": ", ".join(map(str, sorted(unknown)))}
+                ]
+            }
+        )
+    registration.absent_rounds.set(sorted(rounds - set(attended_block_ids)))
+
+
+@transaction.atomic
+def registration_delete(*, registration: Registration) -> None:
+    """The participant's own deletion: the seat goes on, then every personal detail is gone."""
+    registration_cancel(registration=registration, by="participant")
+    Registration.objects.filter(pk=registration.pk).delete()
+
+
+ANONYMOUS_NAME = "—"
+
+
+def edition_anonymise(*, edition: Edition, now: datetime | None = None) -> int:
+    """Strip the personal data of an edition's registrations; counts and choices stay."""
+    now = now or timezone.now()
+    rows = Registration.objects.filter(edition=edition, anonymised_at__isnull=True)
+    count = 0
+    for registration in rows.only("pk"):
+        Registration.objects.filter(pk=registration.pk).update(
+            name=ANONYMOUS_NAME,
+            email=f"anonymised-{registration.pk}@invalid",
+            job_title="",
+            dietary_needs="",
+            accessibility_needs="",
+            networking_consent=False,
+            anonymised_at=now,
+            access_version=F("access_version") + 1,
+        )
+        count += 1
+    AccessToken.objects.filter(registration__edition=edition).delete()
+    return count
+
+
+def editions_anonymise_expired(*, today: datetime | None = None) -> dict[str, int]:
+    """Anonymise every edition whose retention period has ended. Run daily by the worker."""
+    now = today or timezone.now()
+    done: dict[str, int] = {}
+    for edition in Edition.objects.all():
+        if edition.end_date + timedelta(days=edition.retention_days) < timezone.localdate(now):
+            count = edition_anonymise(edition=edition, now=now)
+            if count:
+                done[edition.slug] = count
+    return done
+
+
+def registration_send_link(*, edition: Edition, email: str) -> bool:
+    """Mail a fresh personal link to an active registration with this address, if there is one."""
+    registration = (
+        Registration.objects.filter(
+            edition=edition,
+            email=normalise_email(email),
+            status__in=ACTIVE_STATUSES,
+            anonymised_at__isnull=True,
+        )
+        .select_related("edition")
+        .first()
+    )
+    if registration is None:
+        return False
+    with transaction.atomic():
+        _mail_with_link(registration, "link")
+    return True

@@ -1,0 +1,232 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from ketenconf.events.models import Edition, EditionStatus
+from ketenconf.mail.models import OutboxMessage
+from ketenconf.registration import services
+from ketenconf.registration.models import Registration, RegistrationStatus
+from ketenconf.registration.selectors import edition_counts, waitlist_position
+from tests.factories import EditionFactory, OrganisationFactory, SessionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def edition() -> Edition:
+    return EditionFactory(status=EditionStatus.REGISTRATION_OPEN, capacity=2, slug="open")
+
+
+def register(edition: Edition, n: int, **extra) -> services.RegistrationOutcome:
+    return services.registration_create(
+        edition=edition,
+        name=f"Deelnemer {n}",
+        email=f"deelnemer{n}@example.org",
+        organisation_name="IND",
+        **extra,
+    )
+
+
+def mails_to(email: str) -> list[str]:
+    return list(
+        OutboxMessage.objects.filter(to=email)
+        .order_by("created_at", "pk")
+        .values_list("subject", flat=True)
+    )
+
+
+def test_seats_then_waiting_list_in_order(edition: Edition) -> None:
+    outcomes = [register(edition, n) for n in range(5)]
+    assert [o.registration.status for o in outcomes] == [
+        "registered",
+        "registered",
+        "waitlisted",
+        "waitlisted",
+        "waitlisted",
+    ]
+    assert [waitlist_position(registration=o.registration) for o in outcomes] == [
+        None,
+        None,
+        1,
+        2,
+        3,
+    ]
+    edition.refresh_from_db()
+    assert edition.seats_taken == 2
+    assert edition_counts(edition=edition)["counts"] == {
+        "registered": 2,
+        "waitlisted": 3,
+        "cancelled": 0,
+        "released": 0,
+    }
+    assert mails_to("deelnemer0@example.org") == [
+        f"U bent aangemeld voor {edition.title}: bevestig uw e-mailadres"
+    ]
+    assert mails_to("deelnemer3@example.org") == [f"U staat op de wachtlijst voor {edition.title}"]
+
+
+def test_the_same_address_twice_is_one_registration_and_gets_its_link_again(
+    edition: Edition,
+) -> None:
+    first = register(edition, 1)
+    again = services.registration_create(
+        edition=edition,
+        name="Iemand anders",
+        email="  DEELNEMER1@Example.org ",
+        organisation_name="COA",
+    )
+    assert again.created is False
+    assert again.registration.pk == first.registration.pk
+    assert Registration.objects.filter(edition=edition).count() == 1
+    assert mails_to("deelnemer1@example.org") == [
+        f"U bent aangemeld voor {edition.title}: bevestig uw e-mailadres",
+        f"Uw persoonlijke link voor {edition.title}",
+    ]
+
+
+def test_a_typed_organisation_is_matched_by_name_or_created(edition: Edition) -> None:
+    known = OrganisationFactory(name="Centraal Orgaan opvang asielzoekers", short_name="COA")
+    assert (
+        register(
+            edition,
+            1,
+        ).registration.organisation.name
+        == "IND"
+    )
+    by_short = services.registration_create(
+        edition=edition, name="A", email="a@example.org", organisation_name="coa"
+    )
+    assert by_short.registration.organisation == known
+    with pytest.raises(ValidationError) as caught:
+        services.registration_create(
+            edition=edition, name="B", email="b@example.org", organisation_name="  "
+        )
+    assert caught.value.message_dict == {"organisation": ["Kies uw organisatie of typ de naam."]}
+    assert not Registration.objects.filter(email="b@example.org").exists()
+
+
+def test_bad_names_are_refused_and_change_nothing(edition: Edition) -> None:
+    with pytest.raises(ValidationError) as caught:
+        services.registration_create(
+            edition=edition,
+            name="<script>x</script>\x00",
+            email="c@example.org",
+            organisation_name="IND",
+        )
+    assert caught.value.message_dict == {
+        "name": [
+            "Haal de onzichtbare stuurtekens uit deze tekst.",
+            "Punthaken (< en >) zijn hier niet toegestaan.",
+        ]
+    }
+    edition.refresh_from_db()
+    assert edition.seats_taken == 0
+    assert OutboxMessage.objects.count() == 0
+
+
+def test_registration_is_refused_when_not_open() -> None:
+    closed = EditionFactory(status=EditionStatus.REGISTRATION_CLOSED, title_nl="Dicht")
+    with pytest.raises(services.RegistrationClosed) as caught:
+        register(closed, 1)
+    assert str(caught.value) == "De aanmelding voor Dicht is niet open."
+
+
+def test_cancelling_gives_the_seat_to_the_first_on_the_waiting_list(edition: Edition) -> None:
+    a, _b, c, d = (register(edition, n).registration for n in range(4))
+    promoted = services.registration_cancel(registration=a)
+    assert [p.pk for p in promoted] == [c.pk]
+    c.refresh_from_db()
+    d.refresh_from_db()
+    assert c.status == RegistrationStatus.REGISTERED
+    assert waitlist_position(registration=d) == 1
+    assert mails_to(c.email)[-1] == f"Er is een plaats vrijgekomen voor u bij {edition.title}"
+    assert mails_to(a.email)[-1] == f"Uw aanmelding voor {edition.title} is geannuleerd"
+    edition.refresh_from_db()
+    assert edition.seats_taken == 2
+    # Cancelling twice changes nothing more.
+    assert services.registration_cancel(registration=a) == []
+    edition.refresh_from_db()
+    assert edition.seats_taken == 2
+
+
+def test_unconfirmed_registrations_are_released_after_the_window(edition: Edition) -> None:
+    a, b, c = (register(edition, n).registration for n in range(3))
+    services.registration_confirm_email(registration=b)
+    later = timezone.now() + dt.timedelta(hours=edition.confirmation_hours, minutes=1)
+    Registration.objects.filter(pk=c.pk).update(created_at=later - dt.timedelta(minutes=2))
+    assert services.registrations_release_unconfirmed(now=later) == 1
+    a.refresh_from_db()
+    c.refresh_from_db()
+    assert a.status == RegistrationStatus.RELEASED
+    # c registered later: still within its own window, and now has a's seat.
+    assert c.status == RegistrationStatus.REGISTERED
+    assert mails_to(a.email)[-1] == f"Uw aanmelding voor {edition.title} is vervallen"
+
+
+def test_registering_again_after_cancelling_starts_afresh(edition: Edition) -> None:
+    a = register(edition, 1).registration
+    services.registration_cancel(registration=a)
+    again = register(edition, 1)
+    assert again.created is True
+    assert again.registration.pk == a.pk
+    assert again.registration.status == RegistrationStatus.REGISTERED
+
+
+def test_organiser_cannot_seat_someone_when_full(edition: Edition) -> None:
+    for n in range(3):
+        register(edition, n)
+    waiting = Registration.objects.get(status="waitlisted")
+    with pytest.raises(ValidationError) as caught:
+        services.registration_set_status(registration=waiting, status="registered", by="organiser")
+    assert caught.value.message_dict == {"status": ["Er is geen plaats meer vrij in deze editie."]}
+    edition.capacity = 3
+    edition.save()
+    assert [r.pk for r in services.edition_fill_from_waitlist(edition=edition)] == [waiting.pk]
+
+
+def test_preferences_are_workshops_of_the_edition_ranked_once(edition: Edition) -> None:
+    registration = register(edition, 1).registration
+    workshops = [SessionFactory(edition=edition).topic for _ in range(3)]
+    elsewhere = SessionFactory().topic
+    services.registration_set_preferences(
+        registration=registration, topic_ids=[workshops[2].pk, workshops[0].pk]
+    )
+    assert list(registration.preferences.values_list("topic_id", "rank")) == [
+        (workshops[2].pk, 1),
+        (workshops[0].pk, 2),
+    ]
+    with pytest.raises(ValidationError) as caught:
+        services.registration_set_preferences(
+            registration=registration, topic_ids=[workshops[1].pk, workshops[1].pk]
+        )
+    assert caught.value.message_dict == {
+        "preferences": ["Elke workshop kan één keer gerangschikt worden."]
+    }
+    with pytest.raises(ValidationError) as caught:
+        services.registration_set_preferences(registration=registration, topic_ids=[elsewhere.pk])
+    assert caught.value.message_dict == {
+        "preferences": [f"Dit zijn geen workshops van deze editie: {elsewhere.pk}."]
+    }
+    assert registration.preferences.count() == 2
+
+
+def test_anonymising_keeps_counts_and_removes_the_person(edition: Edition) -> None:
+    for n in range(3):
+        register(edition, n, dietary_needs="vegetarisch")
+    edition.end_date = edition.start_date
+    edition.retention_days = 30
+    edition.save()
+    too_early = timezone.make_aware(
+        dt.datetime.combine(edition.end_date + dt.timedelta(days=30), dt.time(12))
+    )
+    assert services.editions_anonymise_expired(today=too_early) == {}
+    after = too_early + dt.timedelta(days=1)
+    assert services.editions_anonymise_expired(today=after) == {"open": 3}
+    assert edition_counts(edition=edition)["counts"]["registered"] == 2
+    assert set(Registration.objects.values_list("name", "dietary_needs")) == {("—", "")}
+    assert not Registration.objects.filter(email__endswith="@example.org").exists()
+    assert services.editions_anonymise_expired(today=after) == {}
