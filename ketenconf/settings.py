@@ -7,11 +7,13 @@ the defaults run the demo on SQLite under ``var/`` with nothing configured.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
 
 import dj_database_url
 import dj_email_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -142,6 +144,16 @@ EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
 DEFAULT_FROM_EMAIL = env("FROM_EMAIL", "ketenconf <noreply@localhost>")
 # Background work (mail, scheduled jobs) is queued in the database and run by `ketenconf worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Requests per client address to the public API: "60/m", "1000/h", "10/5s"; "off" or "0" for
+# no limit. Counted in the default cache, so per server process unless that cache is shared.
+_ratelimit = env("RATELIMIT", "60/m").strip().lower() or "60/m"
+if _ratelimit not in {"off", "0"} and not re.fullmatch(r"[1-9]\d*/\d*[smhd]", _ratelimit):
+    raise ImproperlyConfigured(
+        f'KETENCONF_RATELIMIT={_ratelimit!r}: give a number of requests per period such as "60/m"'
+        ' (periods s, m, h, d), or "off".'
+    )
+RATELIMIT = None if _ratelimit in {"off", "0"} else _ratelimit
 
 # The address people reach the site at, for links in emails.
 BASE_URL = env("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
