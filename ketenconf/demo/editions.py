@@ -10,7 +10,7 @@ capacities are invented too. Organisations are named by their short name in
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 # Demo accounts: a superuser, and a staff user for each lead organisation.
@@ -79,6 +79,7 @@ class EditionSpec:
     blocks: tuple[tuple[str, str, str, str, str, str], ...]  # key, kind, start, end, nl, en
     topics: tuple[TopicSpec, ...]
     sessions: dict[str, tuple[tuple[str, str, int | None], ...]]  # block -> (topic, room, cap)
+    status: str = "finished"
 
 
 def _host(name: str, role_nl: str, role_en: str, organisation: str | None) -> HostSpec:
@@ -1082,4 +1083,64 @@ VAN_MIGRATIE_TOT_PARTICIPATIE_2024 = EditionSpec(
     },
 )
 
-EDITIONS: tuple[EditionSpec, ...] = (KETENCONFERENTIE_2018, VAN_MIGRATIE_TOT_PARTICIPATIE_2024)
+# An upcoming edition that is open for registration, so a newcomer can try the whole flow:
+# the next turn of the Ketenconferentie, led by the partner after DT&V, on the programme
+# skeleton of 2018.
+_PLENARY_2027 = (
+    TopicSpec(
+        key="opening",
+        kind="keynote",
+        title_nl="Opening: waar staat de keten in 2027?",
+        title_en="Opening: where does the chain stand in 2027?",
+        description_nl="Welkom door de organisatie in de lead en een blik op het jaar dat komt. Sprekers volgen.",
+        description_en="A welcome by the lead organisation and a look at the year ahead. Speakers to be announced.",
+        hosts=(),
+    ),
+    TopicSpec(
+        key="talk-show",
+        kind="talk_show",
+        title_nl="Afsluitende talkshow",
+        title_en="Closing talk show",
+        description_nl="De top van de keten aan tafel over wat de dag heeft opgeleverd. Gasten volgen.",
+        description_en="The heads of the chain at one table on what the day brought. Guests to be announced.",
+        hosts=(),
+    ),
+)
+
+KETENCONFERENTIE_2027 = replace(
+    KETENCONFERENTIE_2018,
+    topics=(
+        *_PLENARY_2027,
+        *(t for t in KETENCONFERENTIE_2018.topics if t.key not in {"opening", "talk-show"}),
+    ),
+    slug="ketenconferentie-2027",
+    title_nl="Ketenconferentie 2027",
+    title_en="Migration Chain Conference 2027",
+    theme_nl="Van instroom tot toekomst: samen wendbaar in de keten",
+    theme_en="From arrival to a future: an agile chain, together",
+    description_nl=(
+        "De volgende Ketenconferentie, voor iedereen die in de migratieketen werkt. Kies bij je "
+        "aanmelding welke workshops je het liefst volgt: ketenconf verdeelt de plaatsen zo dat "
+        "iedereen zo goed mogelijk uitkomt, niet wie het eerst komt.\n\n"
+        "Organisatie: de Kleine Keten (IND, COA en DT&V) en het ministerie van Justitie en "
+        "Veiligheid; dit keer heeft het ministerie de leiding."
+    ),
+    description_en=(
+        "The next Migration Chain Conference, for everyone who works along the migration chain. "
+        "Rank the workshops you would most like to attend when you register: ketenconf shares "
+        "out the seats so that everyone does as well as the rooms allow, not first come, first "
+        "served.\n\n"
+        "Organised by the Kleine Keten (IND, COA and DT&V) and the Ministry of Justice and "
+        "Security; this time the ministry leads."
+    ),
+    day=date(2027, 4, 15),
+    capacity=600,
+    lead="J&V",
+    status="registration_open",
+)
+
+EDITIONS: tuple[EditionSpec, ...] = (
+    KETENCONFERENTIE_2018,
+    VAN_MIGRATIE_TOT_PARTICIPATIE_2024,
+    KETENCONFERENTIE_2027,
+)

@@ -208,7 +208,7 @@ def _load_edition(
         end_date=spec.day,
         venue=venue,
         capacity=spec.capacity,
-        status="finished",
+        status=spec.status,
         lead_organisation=organisations[spec.lead],
     )
     if created:
