@@ -1,11 +1,12 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
+from ketenconf.api.api import api
 from ketenconf.events import views as event_views
 from ketenconf.programme import views as programme_views
 
-edition_patterns = [
+edition_patterns: list[URLPattern | URLResolver] = [
     path("", event_views.edition_detail, name="edition"),
     path("programme/", programme_views.programme, name="programme"),
     path("sessions/<int:pk>/", programme_views.session_detail, name="session"),
@@ -15,6 +16,7 @@ edition_patterns = [
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
     *i18n_patterns(
         path("", event_views.home, name="home"),
         path("<slug:slug>/", include(edition_patterns)),

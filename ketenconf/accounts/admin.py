@@ -12,6 +12,6 @@ class UserAdmin(BaseUserAdmin):
     list_select_related = ("organisation",)
     autocomplete_fields = ("organisation",)
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         (_("Organisation"), {"fields": ("organisation",)}),
     )

@@ -103,6 +103,6 @@ class EditionAdmin(OrganiserAdmin, TranslationAdmin):
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "series" and not request.user.is_superuser:
             kwargs["queryset"] = Series.objects.filter(
-                partnerships__organisation_id=getattr(request.user, "organisation_id", None)
+                partnerships__organisation_id=getattr(request.user, "organisation_id", 0) or 0
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

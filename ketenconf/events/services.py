@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -48,10 +49,7 @@ def edition_create_next(*, series: Series, slug: str, start_date: date | None = 
     edition = Edition.objects.create(
         series=series,
         slug=slug,
-        title_nl=previous.title_nl,
-        title_en=previous.title_en,
-        theme_nl="",
-        theme_en="",
+        **{f"title_{code}": getattr(previous, f"title_{code}") for code, _ in settings.LANGUAGES},
         start_date=start,
         end_date=previous.end_date + shift,
         venue=previous.venue,

@@ -40,7 +40,7 @@ class SessionFormSet(BaseInlineFormSet):
     """Sessions take their edition from the topic, so the rules can check block and room."""
 
     def _construct_form(self, i: int, **kwargs: Any) -> Any:
-        form = super()._construct_form(i, **kwargs)
+        form = super()._construct_form(i, **kwargs)  # type: ignore[misc]
         form.instance.edition_id = self.instance.edition_id
         return form
 
