@@ -1,0 +1,183 @@
+"""The public API: register for an edition without a browser.
+
+Input is checked by the same form as the registration page, so a client gets the page's
+messages, per field, in the language of its Accept-Language header (Dutch by default).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, ValidationError
+from django.db import IntegrityError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django_ratelimit.core import get_usage
+from ninja import NinjaAPI
+from ninja.responses import Status
+
+from ketenconf.events.selectors import edition_public_get
+from ketenconf.registration import selectors, services
+from ketenconf.registration.forms import RegistrationForm
+
+from .schemas import Errors, Message, RegistrationIn, RegistrationOut
+
+api = NinjaAPI(
+    title="ketenconf",
+    version="1",
+    description="Register participants for editions of a chain conference.",
+    urls_namespace="api",
+    # The interactive docs load scripts from a CDN, which the Content Security Policy forbids.
+    docs_url=None,
+)
+
+TEXT_FIELDS = ("name", "email", "organisation", "job_title", "dietary_needs", "accessibility_needs")
+BOOLEAN_FIELDS = ("needs_step_free", "networking_consent")
+NON_FIELD = "__all__"
+
+
+def _errors(errors: dict[str, list[str]]) -> Status:
+    return Status(422, {"errors": errors})
+
+
+def _too_many(request: HttpRequest) -> HttpResponse | None:
+    """429 once this client address has used up its requests (``KETENCONF_RATELIMIT``)."""
+    rate = settings.RATELIMIT
+    if not rate:
+        return None
+    usage = get_usage(request, group="api.registration", key="ip", rate=rate, increment=True)
+    if usage is None or not usage["should_limit"]:
+        return None
+    seconds = max(1, int(usage["time_left"]))
+    message = _("Too many requests from your address. Try again in %(seconds)s seconds.") % {
+        "seconds": seconds
+    }
+    response = api.create_response(request, {"message": message}, status=429)
+    response["Retry-After"] = str(seconds)
+    return response
+
+
+def _form_data(body: Any) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """The JSON body as form data, or messages for values of the wrong JSON type."""
+    if not isinstance(body, dict):
+        return {}, {NON_FIELD: [_("Send a JSON object with the fields of the registration.")]}
+    data: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    for name in (*TEXT_FIELDS, "language"):
+        value = body.get(name)
+        if value is None:
+            continue
+        if isinstance(value, str):
+            data[name] = value
+        else:
+            errors[name] = [_("Give this as text.")]
+    for name in BOOLEAN_FIELDS:
+        value = body.get(name)
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            data[name] = value
+        else:
+            errors[name] = [_("Give this as true or false.")]
+    data.setdefault("language", "en" if translation.get_language() == "en" else "nl")
+    return data, errors
+
+
+def _registration_out(registration: Any) -> dict[str, Any]:
+    return {
+        "id": registration.pk,
+        "status": registration.status,
+        "waitlist_position": selectors.waitlist_position(registration=registration),
+    }
+
+
+@api.post(
+    "/editions/{slug}/registrations",
+    response={
+        200: RegistrationOut,
+        201: RegistrationOut,
+        404: Message,
+        409: Message,
+        413: Message,
+        422: Errors,
+        429: Message,
+    },
+    summary="Register for an edition",
+    description=(
+        "201 with a new registration: a seat while seats are left, else a place on the waiting "
+        "list. 200 when the address is registered already: the same registration, and its "
+        "personal link is mailed again. Limited per client address (429, Retry-After)."
+    ),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": RegistrationIn.model_json_schema()}},
+        }
+    },
+    operation_id="registration_create",
+)
+def registration_create(request: HttpRequest, response: HttpResponse, slug: str) -> Any:
+    # The site's pages take their language from the path; the API from Accept-Language.
+    language = translation.get_language_from_request(request, check_path=False)
+    response["Content-Language"] = language
+    with translation.override(language):
+        return _registration_create(request, slug=slug)
+
+
+def _registration_create(request: HttpRequest, *, slug: str) -> Any:
+    limited = _too_many(request)
+    if limited is not None:
+        return limited
+    try:
+        edition = edition_public_get(slug=slug)
+    except Http404:
+        return Status(404, {"message": _("There is no public edition %(slug)s.") % {"slug": slug}})
+    if not edition.registration_is_open:
+        return Status(
+            409, {"message": _("Registration for %(edition)s is not open.") % {"edition": edition}}
+        )
+    try:
+        body = json.loads(request.body)
+    except RequestDataTooBig:
+        return Status(413, {"message": _("The request is too large.")})
+    except ValueError:
+        return _errors({NON_FIELD: [_("Send a JSON object with the fields of the registration.")]})
+    data, errors = _form_data(body)
+    if errors:
+        return _errors(errors)
+    form = RegistrationForm(data)
+    if not form.is_valid():
+        return _errors(
+            {field: [str(m) for m in messages] for field, messages in form.errors.items()}
+        )
+    clean = form.cleaned_data
+    arguments = {
+        "edition": edition,
+        "name": clean["name"],
+        "email": clean["email"],
+        "organisation_name": clean["organisation"],
+        "job_title": clean["job_title"],
+        "dietary_needs": clean["dietary_needs"],
+        "accessibility_needs": clean["accessibility_needs"],
+        "needs_step_free": clean["needs_step_free"],
+        "networking_consent": clean["networking_consent"],
+        "language": clean["language"],
+    }
+    try:
+        try:
+            outcome = services.registration_create(**arguments)
+        except IntegrityError:
+            # Another request wrote the same new organisation a moment ago; now it exists.
+            outcome = services.registration_create(**arguments)
+    except services.RegistrationClosed as closed:
+        return Status(409, {"message": str(closed)})
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            return _errors(
+                {field: list(messages) for field, messages in error.message_dict.items()}
+            )
+        return _errors({NON_FIELD: list(error.messages)})
+    return Status(201 if outcome.created else 200, _registration_out(outcome.registration))

@@ -1,0 +1,67 @@
+"""What the API takes and gives, as OpenAPI sees it.
+
+The request body is documented here but checked by the registration form, so the API and
+the web page give the same messages in the same language. Lengths come from the form.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from ninja import Field, Schema
+
+from ketenconf.registration.forms import RegistrationForm
+
+
+def _max_length(name: str) -> int:
+    length = getattr(RegistrationForm.base_fields[name], "max_length", None)
+    assert isinstance(length, int)
+    return length
+
+
+class RegistrationIn(Schema):
+    name: str = Field(
+        min_length=1,
+        max_length=_max_length("name"),
+        description="Full name; no angle brackets or control characters.",
+    )
+    email: str = Field(
+        max_length=_max_length("email"),
+        json_schema_extra={"format": "email"},
+        description="One registration per address per edition; the personal link goes here.",
+    )
+    organisation: str = Field(
+        min_length=1,
+        max_length=_max_length("organisation"),
+        description="Name or short name of the organisation; a new name is added as typed.",
+    )
+    job_title: str = Field("", max_length=_max_length("job_title"))
+    dietary_needs: str = Field("", max_length=_max_length("dietary_needs"))
+    accessibility_needs: str = Field("", max_length=_max_length("accessibility_needs"))
+    needs_step_free: bool = False
+    networking_consent: bool = Field(
+        False,
+        description="Other participants may see name, organisation and job title.",
+    )
+    language: Literal["nl", "en"] | None = Field(
+        None,
+        description="Language of the mails; by default the request's (Accept-Language), else nl.",
+    )
+
+
+class RegistrationOut(Schema):
+    id: int
+    status: Literal["registered", "waitlisted"]
+    waitlist_position: int | None = Field(
+        description="1 for the first on the waiting list; null with a seat."
+    )
+
+
+class Errors(Schema):
+    errors: dict[str, list[str]] = Field(
+        description="Messages per field, in the request's language; __all__ for the whole body."
+    )
+
+
+class Message(Schema):
+    message: str
