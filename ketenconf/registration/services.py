@@ -112,14 +112,17 @@ def registration_create(
     needs_step_free: bool = False,
     networking_consent: bool = False,
     language: str = "nl",
+    even_if_closed: bool = False,
 ) -> RegistrationOutcome:
     """Register, or find the registration this address already has (and mail its personal link).
 
     A seat is taken at once while seats are left; otherwise the registration joins the
     waiting list. Raises ``ValidationError`` with messages per field on bad input, and
     ``RegistrationClosed`` when the edition does not take registrations; nothing changes then.
+    ``even_if_closed`` is for organisers, who add participants to their edition whatever its
+    status; seats and the waiting list count as for anyone.
     """
-    if not edition.registration_is_open:
+    if not edition.registration_is_open and not even_if_closed:
         raise RegistrationClosed(
             _("Registration for %(edition)s is not open.") % {"edition": edition}
         )
