@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -81,3 +83,133 @@ class DetailsForm(forms.Form):
     needs_step_free = RegistrationForm.base_fields["needs_step_free"]
     networking_consent = RegistrationForm.base_fields["networking_consent"]
     language = RegistrationForm.base_fields["language"]
+
+
+class RoundsForm(forms.Form):
+    """The workshop rounds a participant attends; ``rounds`` are the edition's round blocks."""
+
+    rounds = forms.MultipleChoiceField(
+        label=_("Rounds I attend"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, rounds: Sequence[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["rounds"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = [(str(pk), label) for pk, label in rounds]
+
+    def attended_block_ids(self) -> list[int]:
+        return [int(pk) for pk in self.cleaned_data["rounds"]]
+
+
+@dataclass(frozen=True)
+class RankingGroup:
+    """One list of ordered choices: the workshops of one round, or every workshop."""
+
+    prefix: str
+    legend: str
+    topics: Sequence[tuple[int, str]]
+    choices: int
+    hint: str = ""
+
+
+class RankingForm(forms.Form):
+    """Ordered choice boxes per group ("choice 1", "choice 2", ...), each a select of topics.
+
+    Field names are ``<group prefix>-<n>``; ``ranked()`` gives the chosen topic ids per
+    group, best first, with empty boxes left out. A topic chosen twice in a group is refused
+    on the later box.
+    """
+
+    def __init__(self, *args: Any, groups: Sequence[RankingGroup], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.groups = list(groups)
+        for group in self.groups:
+            options = [("", _("— no choice —")), *((str(pk), title) for pk, title in group.topics)]
+            for number in range(1, group.choices + 1):
+                field = forms.ChoiceField(
+                    label=_("Choice %(number)s") % {"number": number},
+                    choices=options,
+                    required=False,
+                )
+                field.summary_label = (  # type: ignore[attr-defined]
+                    _("%(group)s, choice %(number)s") % {"group": group.legend, "number": number}
+                    if len(self.groups) > 1
+                    else field.label
+                )
+                self.fields[self.slot_name(group, number)] = field
+
+    @staticmethod
+    def slot_name(group: RankingGroup, number: int) -> str:
+        return f"{group.prefix}-{number}"
+
+    def group_fields(self, group: RankingGroup) -> list[forms.BoundField]:
+        return [self[self.slot_name(group, n)] for n in range(1, group.choices + 1)]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        titles = {str(pk): title for group in self.groups for pk, title in group.topics}
+        for group in self.groups:
+            seen: dict[str, int] = {}
+            for number in range(1, group.choices + 1):
+                name = self.slot_name(group, number)
+                value = cleaned.get(name)
+                if not value:
+                    continue
+                if value in seen:
+                    self.add_error(
+                        name,
+                        _("You have chosen %(topic)s already as choice %(number)s.")
+                        % {"topic": titles[value], "number": seen[value]},
+                    )
+                else:
+                    seen[value] = number
+        return cleaned
+
+    def ranked(self) -> list[list[int]]:
+        """Per group, the chosen topic ids best first (empty boxes closed up)."""
+        return [
+            [
+                int(self.cleaned_data[self.slot_name(group, n)])
+                for n in range(1, group.choices + 1)
+                if self.cleaned_data.get(self.slot_name(group, n))
+            ]
+            for group in self.groups
+        ]
+
+    @classmethod
+    def initial_for(
+        cls, groups: Sequence[RankingGroup], ranked_topic_ids: Sequence[int]
+    ) -> dict[str, str]:
+        """Fill the boxes from stored preferences: each topic in its group, in stored order."""
+        initial: dict[str, str] = {}
+        group_of = {pk: group for group in groups for pk, _title in group.topics}
+        filled = {group.prefix: 0 for group in groups}
+        for pk in ranked_topic_ids:
+            group = group_of.get(pk)
+            if group is None or filled[group.prefix] >= group.choices:
+                continue
+            filled[group.prefix] += 1
+            initial[cls.slot_name(group, filled[group.prefix])] = str(pk)
+        return initial
+
+
+def ranking_data_after_move(data: Mapping[str, Any], move: str) -> dict[str, str] | None:
+    """The posted boxes with one choice moved up or down (``"<field>:up"``), or ``None``.
+
+    Used by the move buttons, which work as plain submit buttons without JavaScript and
+    through htmx with it; the result is shown again, not saved.
+    """
+    name, _sep, direction = move.rpartition(":")
+    prefix, _dash, number_text = name.rpartition("-")
+    if direction not in ("up", "down") or not prefix or not number_text.isdigit():
+        return None
+    number = int(number_text)
+    other = f"{prefix}-{number - 1 if direction == 'up' else number + 1}"
+    if name not in data or other not in data:
+        return None
+    moved = {key: str(data.get(key, "")) for key in data if key != "move"}
+    moved[name], moved[other] = moved[other], moved[name]
+    return moved

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from ketenconf.events.models import Edition
+from ketenconf.mail.models import OutboxMessage
 
-from .models import Registration, RegistrationStatus
+from .models import AccessToken, Preference, Registration, RegistrationStatus
 
 
 def waitlist_position(*, registration: Registration) -> int | None:
@@ -44,4 +47,69 @@ def edition_counts(*, edition: Edition) -> dict[str, Any]:
         "capacity": edition.capacity,
         "seats_taken": edition.seats_taken,
         "counts": {status: counted.get(status, 0) for status in RegistrationStatus.values},
+    }
+
+
+def _when(value: datetime | None) -> str | None:
+    return timezone.localtime(value).isoformat() if value is not None else None
+
+
+def registration_personal_data(*, registration: Registration) -> dict[str, Any]:
+    """Everything stored about one registration, ready for ``json.dumps``: the participant's copy.
+
+    Details, status and its times, the ranked workshops (titles in the active language),
+    the rounds not attended, the personal links (times only, never a secret) and the mails
+    the outbox holds for this address in this edition (subject and times, not the text,
+    which holds personal links). Times are ISO 8601 in the site's time zone.
+    """
+    preferences = (
+        Preference.objects.filter(registration=registration)
+        .select_related("topic")
+        .order_by("rank")
+    )
+    absent = registration.absent_rounds.order_by("start", "end")
+    tokens = AccessToken.objects.filter(registration=registration).order_by("created_at", "pk")
+    mails = OutboxMessage.objects.filter(
+        to=registration.email, edition_id=registration.edition_id
+    ).order_by("created_at", "pk")
+    return {
+        "edition": {"slug": registration.edition.slug, "title": registration.edition.title},
+        "registration": {
+            "name": registration.name,
+            "email": registration.email,
+            "organisation": registration.organisation.name,
+            "job_title": registration.job_title,
+            "dietary_needs": registration.dietary_needs,
+            "accessibility_needs": registration.accessibility_needs,
+            "needs_step_free": registration.needs_step_free,
+            "networking_consent": registration.networking_consent,
+            "language": registration.language,
+            "status": registration.status,
+            "waitlist_position": waitlist_position(registration=registration),
+            "registered_at": _when(registration.created_at),
+            "email_confirmed_at": _when(registration.confirmed_at),
+            "waitlisted_at": _when(registration.waitlisted_at),
+            "cancelled_at": _when(registration.cancelled_at),
+        },
+        "preferences": [{"rank": p.rank, "topic": p.topic.title} for p in preferences],
+        "rounds_not_attended": [
+            {"round": str(block), "start": _when(block.start), "end": _when(block.end)}
+            for block in absent
+        ],
+        "personal_links": [
+            {
+                "created_at": _when(token.created_at),
+                "expires_at": _when(token.expires_at),
+                "used_at": _when(token.used_at),
+            }
+            for token in tokens
+        ],
+        "mails": [
+            {
+                "subject": mail.subject,
+                "created_at": _when(mail.created_at),
+                "sent_at": _when(mail.sent_at),
+            }
+            for mail in mails
+        ],
     }

@@ -2,22 +2,46 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils import timezone
+from django.utils.formats import time_format
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ketenconf.events.models import Edition, Organisation
 from ketenconf.events.selectors import edition_public_get
+from ketenconf.programme.models import Block, BlockKind, Topic
+from ketenconf.programme.selectors import programme_for_edition
 
 from . import access, links, selectors, services
-from .forms import EmailForm, RegistrationForm
+from .forms import (
+    DetailsForm,
+    EmailForm,
+    RankingForm,
+    RankingGroup,
+    RegistrationForm,
+    RoundsForm,
+    ranking_data_after_move,
+)
 from .models import Registration
 
 
 def _me_url(edition: Edition) -> str:
     return reverse("registration:me", kwargs={"slug": edition.slug})
+
+
+def _url(name: str, edition: Edition) -> str:
+    return reverse(f"registration:{name}", kwargs={"slug": edition.slug})
 
 
 @require_http_methods(["GET", "POST"])
@@ -106,20 +130,182 @@ def request_link(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _registration_or_redirect(
-    request: HttpRequest, edition: Edition
-) -> Registration | HttpResponseRedirect:
-    registration = access.session_registration(request, edition=edition)
-    if registration is None:
-        return redirect(reverse("registration:request_link", kwargs={"slug": edition.slug}))
-    return registration
+# --- The personal pages -----------------------------------------------------------------------
+#
+# Every view below acts for the registration this browser session opened with a personal
+# link (``access.session_registration``) and for no other: no URL carries an id. Without such
+# a session they send the visitor to the page that mails a new link. They are never cached:
+# a shared computer's back button must not show someone's details after they closed the page.
+
+PersonalView = Callable[..., HttpResponse]
 
 
-def me(request: HttpRequest, slug: str) -> HttpResponse:
-    edition = edition_public_get(slug=slug)
-    registration = _registration_or_redirect(request, edition)
-    if isinstance(registration, HttpResponseRedirect):
-        return registration
+def _personal(view: PersonalView) -> Callable[..., HttpResponse]:
+    @wraps(view)
+    def wrapper(request: HttpRequest, slug: str) -> HttpResponse:
+        edition = edition_public_get(slug=slug)
+        registration = access.session_registration(request, edition=edition)
+        if registration is None:
+            return redirect(_url("request_link", edition))
+        return view(request, edition, registration)
+
+    return never_cache(wrapper)
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+# Reads these pages need beyond the registration itself. Small and fixed in number of queries;
+# candidates for ``selectors.py`` (registration_ranked_topics, registration_absent_round_ids).
+
+
+def _ranked_topics(registration: Registration) -> list[Topic]:
+    return list(
+        Topic.objects.filter(preferences__registration=registration).order_by("preferences__rank")
+    )
+
+
+def _absent_round_ids(registration: Registration) -> set[int]:
+    return set(registration.absent_rounds.values_list("pk", flat=True))
+
+
+def _round_blocks(edition: Edition) -> list[Block]:
+    return list(
+        Block.objects.filter(edition=edition, kind=BlockKind.ROUND).order_by("start", "end")
+    )
+
+
+def _round_label(block: Block) -> str:
+    return _("%(round)s, %(start)s–%(end)s") % {
+        "round": block,
+        "start": time_format(timezone.localtime(block.start), "H:i"),
+        "end": time_format(timezone.localtime(block.end), "H:i"),
+    }
+
+
+@dataclass(frozen=True)
+class WorkshopRound:
+    block: Block
+    topics: list[Topic]
+
+
+def _workshop_rounds(edition: Edition) -> list[WorkshopRound]:
+    """The round blocks in time order, each with its workshop topics by title."""
+    rounds = []
+    for item in programme_for_edition(edition=edition):
+        if item.block.is_round:
+            topics = {session.topic_id: session.topic for session in item.sessions}
+            rounds.append(
+                WorkshopRound(
+                    block=item.block,
+                    topics=sorted(topics.values(), key=lambda t: (t.title.casefold(), t.pk)),
+                )
+            )
+    return rounds
+
+
+#: Boxes per round when every workshop runs in one round ("choice 1" to "choice 3").
+CHOICES_PER_ROUND = 3
+#: Boxes beyond the number of rounds when workshops run in several rounds.
+EXTRA_CHOICES_ACROSS_ROUNDS = 2
+
+
+@dataclass(frozen=True)
+class RankingLayout:
+    per_round: bool
+    groups: list[RankingGroup]
+    #: (topic, the labels of the rounds it runs in) for the across-rounds overview.
+    topics: list[tuple[Topic, list[str]]]
+
+
+def _ranking_layout(rounds: Sequence[WorkshopRound]) -> RankingLayout:
+    runs_in: dict[int, list[str]] = {}
+    topics: dict[int, Topic] = {}
+    for workshop_round in rounds:
+        for topic in workshop_round.topics:
+            topics[topic.pk] = topic
+            runs_in.setdefault(topic.pk, []).append(str(workshop_round.block))
+    if all(len(labels) == 1 for labels in runs_in.values()):
+        groups = [
+            RankingGroup(
+                prefix=f"round{index}",
+                legend=_round_label(workshop_round.block),
+                topics=[(topic.pk, topic.title) for topic in workshop_round.topics],
+                choices=min(CHOICES_PER_ROUND, len(workshop_round.topics)),
+            )
+            for index, workshop_round in enumerate(rounds, start=1)
+            if workshop_round.topics
+        ]
+        return RankingLayout(per_round=True, groups=groups, topics=[])
+    ordered = sorted(topics.values(), key=lambda t: (t.title.casefold(), t.pk))
+    group = RankingGroup(
+        prefix="choice",
+        legend=_("Your workshops in order of preference"),
+        topics=[
+            (
+                topic.pk,
+                _("%(topic)s (%(rounds)s)")
+                % {"topic": topic.title, "rounds": ", ".join(runs_in[topic.pk])},
+            )
+            for topic in ordered
+        ],
+        choices=min(len(ordered), len(rounds) + EXTRA_CHOICES_ACROSS_ROUNDS),
+    )
+    return RankingLayout(
+        per_round=False, groups=[group], topics=[(t, runs_in[t.pk]) for t in ordered]
+    )
+
+
+def interleave(ranked_per_group: Sequence[Sequence[int]]) -> list[int]:
+    """All first choices in group order, then all second choices, and so on."""
+    longest = max((len(group) for group in ranked_per_group), default=0)
+    return [group[i] for i in range(longest) for group in ranked_per_group if i < len(group)]
+
+
+def _ranking_rows(form: RankingForm) -> list[dict[str, Any]]:
+    """Per group, its boxes with the title chosen in each and which move buttons it gets."""
+    rows = []
+    for group in form.groups:
+        titles = {str(pk): title for pk, title in group.topics}
+        fields = form.group_fields(group)
+        seen: set[str] = set()
+        slots = []
+        for number, field in enumerate(fields, start=1):
+            value = str(field.value() or "")
+            title = titles.get(value, "") if value not in seen else ""
+            seen.add(value)
+            slots.append(
+                {
+                    "field": field,
+                    "topic": value if title else "",
+                    "title": title,
+                    "up": bool(title) and number > 1,
+                    "down": bool(title) and number < len(fields),
+                }
+            )
+        rows.append({"group": group, "slots": slots})
+    return rows
+
+
+def _moved_message(form: RankingForm, move: str) -> str:
+    name, _sep, direction = move.rpartition(":")
+    prefix, _dash, number = name.rpartition("-")
+    target = f"{prefix}-{int(number) - 1 if direction == 'up' else int(number) + 1}"
+    titles = {str(pk): title for group in form.groups for pk, title in group.topics}
+    title = titles.get(str(form[target].value() or ""))
+    if title is None:
+        return ""
+    return _("%(topic)s is now choice %(number)s. Save your choices to keep this order.") % {
+        "topic": title,
+        "number": target.rpartition("-")[2],
+    }
+
+
+@_personal
+def me(request: HttpRequest, edition: Edition, registration: Registration) -> HttpResponse:
+    rounds = _round_blocks(edition)
+    absent = _absent_round_ids(registration) if rounds else set()
     return render(
         request,
         "registration/me.html",
@@ -127,17 +313,174 @@ def me(request: HttpRequest, slug: str) -> HttpResponse:
             "edition": edition,
             "registration": registration,
             "position": selectors.waitlist_position(registration=registration),
+            "ranked_topics": _ranked_topics(registration),
+            "rounds": [(_round_label(block), block.pk not in absent) for block in rounds],
         },
     )
 
 
-@require_POST
-def cancel(request: HttpRequest, slug: str) -> HttpResponse:
+@require_http_methods(["GET", "POST"])
+@_personal
+def details(request: HttpRequest, edition: Edition, registration: Registration) -> HttpResponse:
+    """Change name, job title, needs, networking consent and mail language."""
+    initial = {
+        name: getattr(registration, name)
+        for name in DetailsForm.base_fields
+        if hasattr(registration, name)
+    }
+    form = DetailsForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.registration_update_details(registration=registration, **form.cleaned_data)
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems)
+        else:
+            messages.success(request, _("Your details are saved."))
+            return redirect(_me_url(edition))
+    return render(
+        request,
+        "registration/details.html",
+        {"edition": edition, "registration": registration, "form": form},
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@_personal
+def workshops(request: HttpRequest, edition: Edition, registration: Registration) -> HttpResponse:
+    """Rank the workshops: the input of the assignment engine (see ALLOCATION.md).
+
+    When every workshop runs in exactly one round, the page shows ordered boxes per round
+    (choice 1 to 3). When a workshop runs in several rounds, the ranking is one list across
+    workshops, each shown with the rounds it runs in. Either way one ranked list of topic ids
+    is stored through ``registration_set_preferences``. Per-round choices are interleaved:
+    all first choices in round order, then all second choices, and so on. The engine then
+    costs a first choice in any round the same (rank 1..R for R rounds), which keeps a
+    first choice in round 2 ahead of a second choice in round 1; within a round the order
+    is the participant's own.
+
+    The move buttons are submit buttons named ``move``: without JavaScript they post the form
+    and the page comes back in the new order (not saved); with htmx only the boxes are
+    swapped. "Save" stores the ranking.
+    """
+    if not registration.is_active:
+        return redirect(_me_url(edition))
+    layout = _ranking_layout(_workshop_rounds(edition))
+    move = request.POST.get("move", "") if request.method == "POST" else ""
+    status = 200
+    moved_message = ""
+    if move:
+        moved = ranking_data_after_move(request.POST, move)
+        form = RankingForm(initial=moved or request.POST.dict(), groups=layout.groups)
+        if moved is not None:
+            moved_message = _moved_message(form, move)
+        if _is_htmx(request):
+            return render(
+                request,
+                "registration/_ranking_groups.html",
+                {"rows": _ranking_rows(form), "moved_message": moved_message, "oob": True},
+            )
+    elif request.method == "POST":
+        form = RankingForm(request.POST, groups=layout.groups)
+        if form.is_valid():
+            try:
+                services.registration_set_preferences(
+                    registration=registration, topic_ids=interleave(form.ranked())
+                )
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                messages.success(request, _("Your workshop choices are saved."))
+                return redirect(_me_url(edition))
+        status = 422
+    else:
+        ranked = [topic.pk for topic in _ranked_topics(registration)]
+        form = RankingForm(
+            initial=RankingForm.initial_for(layout.groups, ranked), groups=layout.groups
+        )
+    return render(
+        request,
+        "registration/workshops.html",
+        {
+            "edition": edition,
+            "registration": registration,
+            "form": form,
+            "layout": layout,
+            "rows": _ranking_rows(form),
+            "moved_message": moved_message,
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@_personal
+def rounds(request: HttpRequest, edition: Edition, registration: Registration) -> HttpResponse:
+    """Tick the workshop rounds you attend; all are ticked until you say otherwise."""
+    if not registration.is_active:
+        return redirect(_me_url(edition))
+    blocks = _round_blocks(edition)
+    choices = [(block.pk, _round_label(block)) for block in blocks]
+    absent = _absent_round_ids(registration) if blocks else set()
+    initial = {"rounds": [str(block.pk) for block in blocks if block.pk not in absent]}
+    posted = request.POST if request.method == "POST" else None
+    form = RoundsForm(posted, initial=initial, rounds=choices)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.registration_set_rounds(
+                registration=registration, attended_block_ids=form.attended_block_ids()
+            )
+        except ValidationError as error:
+            form.add_error("rounds", error.messages)
+        else:
+            messages.success(request, _("Your rounds are saved."))
+            return redirect(_me_url(edition))
+    return render(
+        request,
+        "registration/rounds.html",
+        {"edition": edition, "registration": registration, "form": form},
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+@require_GET
+@_personal
+def data(request: HttpRequest, edition: Edition, registration: Registration) -> HttpResponse:
+    """Everything stored about the registration, as a JSON download."""
+    response = JsonResponse(
+        selectors.registration_personal_data(registration=registration),
+        json_dumps_params={"ensure_ascii": False, "indent": 2},
+    )
+    response["Content-Disposition"] = f'attachment; filename="{edition.slug}-my-data.json"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@_personal
+def delete(request: HttpRequest, edition: Edition, registration: Registration) -> HttpResponse:
+    """GET asks to confirm; the POST deletes the registration and closes the personal page."""
+    if request.method == "POST":
+        services.registration_delete(registration=registration)
+        access.session_logout(request, edition=edition)
+        return redirect(_url("deleted", edition))
+    return render(
+        request, "registration/delete.html", {"edition": edition, "registration": registration}
+    )
+
+
+@require_GET
+def deleted(request: HttpRequest, slug: str) -> HttpResponse:
+    """Says the registration is gone; shows nothing personal, so it needs no session."""
     edition = edition_public_get(slug=slug)
-    registration = _registration_or_redirect(request, edition)
-    if isinstance(registration, HttpResponseRedirect):
-        return registration
+    return render(request, "registration/deleted.html", {"edition": edition})
+
+
+@require_POST
+@_personal
+def cancel(request: HttpRequest, edition: Edition, registration: Registration) -> HttpResponse:
     services.registration_cancel(registration=registration, by="participant")
+    messages.success(request, _("Your registration is cancelled."))
     return redirect(_me_url(edition))
 
 
