@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from datetime import timedelta
-from typing import cast
+from typing import Any, cast
 
 import pytest
 from django.core.management import call_command
@@ -191,14 +191,16 @@ def test_two_workers_delivering_the_same_mail_at_once_send_it_once(
     )
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_smtp_down_counts_attempts_and_retries_later_then_sends_once(
-    smtp_server: SMTPServer,
+    smtp_server: SMTPServer, django_capture_on_commit_callbacks: Any
 ) -> None:
-    message = enqueue()
+    with django_capture_on_commit_callbacks(execute=True):
+        message = enqueue()
     smtp_server.stop()
 
-    assert mail_deliver(message_id=message.pk) == "retry"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert mail_deliver(message_id=message.pk) == "retry"
     message.refresh_from_db()
     assert (message.status, message.attempts, message.last_error) == (
         OutboxStatus.PENDING,
@@ -213,7 +215,8 @@ def test_smtp_down_counts_attempts_and_retries_later_then_sends_once(
     assert timedelta(seconds=30) <= delay < timedelta(seconds=35)
     assert DBTaskResult.objects.ready().count() == 1
 
-    assert mail_deliver(message_id=message.pk) == "retry"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert mail_deliver(message_id=message.pk) == "retry"
     message.refresh_from_db()
     assert (message.status, message.attempts) == (OutboxStatus.PENDING, 2)
     latest = DBTaskResult.objects.filter(status=TaskResultStatus.READY).latest("enqueued_at")
@@ -227,7 +230,7 @@ def test_smtp_down_counts_attempts_and_retries_later_then_sends_once(
     assert smtp_server.recorder.message_id_counts() == {message.message_id: 1}
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_a_mail_is_given_up_after_the_last_attempt(smtp_server: SMTPServer) -> None:
     message = enqueue()
     OutboxMessage.objects.filter(pk=message.pk).update(attempts=MAX_ATTEMPTS - 1)
@@ -243,7 +246,7 @@ def test_a_mail_is_given_up_after_the_last_attempt(smtp_server: SMTPServer) -> N
     assert mail_deliver(message_id=message.pk) == "skipped"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_a_recipient_the_server_refuses_for_good_fails_at_once(smtp_server: SMTPServer) -> None:
     smtp_server.recorder.on_rcpt = lambda count, address: "550 5.1.1 No such user"
     message = enqueue(to="niemand@example.org")

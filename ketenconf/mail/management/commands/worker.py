@@ -6,17 +6,20 @@ seconds in a second thread. SIGTERM or SIGINT lets the task in hand finish, then
 second signal stops at once (that task's mail is swept up later).
 
 ``--batch`` sweeps once, runs every task that is due, and exits: for tests and cron.
+``--release-in-flight`` makes the start-up sweep release every send in flight at once instead
+of after ``--stuck-after``: right for the single worker of an install, restarted after a crash,
+and wrong when other workers run (their sends under way would go out twice).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from argparse import ArgumentParser
+from argparse import ArgumentParser, ArgumentTypeError
 from datetime import timedelta
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections, connection
 from django.utils.crypto import get_random_string
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, DEFAULT_TASK_QUEUE_NAME
@@ -26,9 +29,16 @@ from django_tasks_db.management.commands.db_worker import (
     validate_worker_id,
 )
 
-from ketenconf.mail.services import STUCK_AFTER, mail_sweep
+from ketenconf.mail.services import SMTP_TIMEOUT, STUCK_AFTER, mail_sweep
 
 logger = logging.getLogger("ketenconf.mail.worker")
+
+
+def positive_seconds(value: str) -> float:
+    seconds = valid_interval(value)
+    if seconds <= 0:
+        raise ArgumentTypeError("Must be greater than zero")
+    return seconds
 
 
 class Sweeper(threading.Thread):
@@ -58,6 +68,8 @@ class Sweeper(threading.Thread):
 
 class Command(BaseCommand):
     help = "Run the background worker: send the outbox and run other tasks; sweep stuck mail."
+    # A worker serves no URLs: the URL and admin checks belong to `ketenconf check` at deploy.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument(
@@ -73,7 +85,7 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--sweep-every",
-            type=valid_interval,
+            type=positive_seconds,
             default=60.0,
             help="Seconds between outbox sweeps (default: %(default)s).",
         )
@@ -83,8 +95,15 @@ class Command(BaseCommand):
             default=STUCK_AFTER.total_seconds(),
             help=(
                 "Seconds after which a mail still 'sending' is taken to belong to a dead worker "
-                "(default: %(default)s). 0 at start-up releases every send in flight: only when "
-                "no other worker runs."
+                "(default: %(default)s); more than the SMTP timeout."
+            ),
+        )
+        parser.add_argument(
+            "--release-in-flight",
+            action="store_true",
+            help=(
+                "At start-up, take every mail still 'sending' to belong to a dead worker. Only "
+                "when no other worker runs, for example the one worker of a small install."
             ),
         )
         parser.add_argument(
@@ -112,7 +131,12 @@ class Command(BaseCommand):
 
         batch: bool = options["batch"]
         stuck_after = timedelta(seconds=options["stuck_after"])
-        mail_sweep(stuck_after=stuck_after)
+        if stuck_after.total_seconds() <= SMTP_TIMEOUT:
+            raise CommandError(
+                f"--stuck-after must be more than the SMTP timeout ({SMTP_TIMEOUT} s), or a slow "
+                "send that is still under way would be sent a second time."
+            )
+        mail_sweep(stuck_after=timedelta(0) if options["release_in_flight"] else stuck_after)
 
         worker = Worker(
             queue_names=options["queue_name"].split(","),
