@@ -1,0 +1,148 @@
+"""Runs of the workshop assignment for an edition, the seats they give, and organisers' locks.
+
+A run keeps the engine's input (``problem``) and output (``result``) as JSON, so what was
+solved can be replayed with ``ketenconf assign``. Its seats are ``Assignment`` rows; the
+seats participants see are those of the edition's latest published run. A lock is a seat an
+organiser fixed: every later run keeps it.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ketenconf.events.models import Edition
+from ketenconf.programme.models import Block, Session
+from ketenconf.registration.models import Registration
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("running")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")
+
+
+class AssignmentRun(models.Model):
+    edition = models.ForeignKey(
+        Edition, on_delete=models.CASCADE, related_name="assignment_runs", verbose_name=_("edition")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("started by"),
+    )
+    created_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=RunStatus.choices, default=RunStatus.QUEUED
+    )
+    time_limit = models.PositiveIntegerField(
+        _("time limit (seconds)"), default=60, validators=[MinValueValidator(1)]
+    )
+    seed = models.PositiveIntegerField(_("seed"), default=0)
+    max_organisation_share = models.FloatField(
+        _("largest share of one organisation per session"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0.01), MaxValueValidator(1)],
+    )
+    participant_count = models.PositiveIntegerField(_("participants"), default=0)
+    problem = models.JSONField(_("input"), default=dict, blank=True)
+    result = models.JSONField(_("output"), null=True, blank=True)
+    #: Problems with the input, as the engine reports them: [{"path": ..., "message": ...}].
+    problems = models.JSONField(_("problems with the input"), default=list, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    started_at = models.DateTimeField(_("solving started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    objective = models.BigIntegerField(_("objective"), null=True, blank=True)
+    lower_bound = models.BigIntegerField(_("lower bound"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+
+    class Meta:
+        ordering = ["edition", "-created_at", "-pk"]
+        verbose_name = _("assignment run")
+        verbose_name_plural = _("assignment runs")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(published_at__isnull=True) | Q(status="done"),
+                name="assignment_run_published_only_when_done",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.edition}: run {self.pk}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (RunStatus.DONE, RunStatus.FAILED)
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+
+class Assignment(models.Model):
+    """One seat: a registration in a session of a round block, as one run gives it."""
+
+    run = models.ForeignKey(AssignmentRun, on_delete=models.CASCADE, related_name="assignments")
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="assignments"
+    )
+    block = models.ForeignKey(Block, on_delete=models.CASCADE, related_name="+")
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="assignments")
+    #: The session's topic at this place in the participant's preferences; null: not ranked.
+    rank = models.PositiveSmallIntegerField(_("rank"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["run", "registration", "block__start"]
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "registration", "block"], name="one_seat_per_round_per_run"
+            ),
+        ]
+        indexes = [models.Index(fields=["run", "session"], name="assignment_run_session")]
+
+    def __str__(self) -> str:
+        return f"{self.registration_id} → {self.session_id}"
+
+
+class AssignmentLock(models.Model):
+    """A seat an organiser fixed: later runs keep it (it goes to the engine as ``fixed``)."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="+")
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="assignment_locks"
+    )
+    block = models.ForeignKey(Block, on_delete=models.CASCADE, related_name="+")
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["edition", "registration", "block__start"]
+        verbose_name = _("locked seat")
+        verbose_name_plural = _("locked seats")
+        constraints = [
+            models.UniqueConstraint(fields=["registration", "block"], name="one_lock_per_round"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registration_id} → {self.session_id} (locked)"
