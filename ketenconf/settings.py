@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "ketenconf.events",
     "ketenconf.programme",
     "ketenconf.registration",
+    "ketenconf.allocation",
     "ketenconf.mail",
     "ketenconf.demo",
 ]
