@@ -1,0 +1,350 @@
+"""The registration rush: many people register through the API the moment registration opens.
+
+Serves the app with gunicorn on loopback against a throwaway PostgreSQL database, opens an
+edition with fewer seats than people, and fires ``--requests`` registrations from
+``--clients`` concurrent clients (threads, each with its own keep-alive connection). It
+prints registrations per second and latency percentiles, next to a baseline measured in the
+same run with the same clients: GET of the edition's programme page, a read-only page of
+the same app. Then it checks the outcome: every request got 201, exactly ``capacity``
+registered and the rest on the waiting list (``ketenconf stats --json``), and one mail in
+the outbox per registration.
+
+    .venv/bin/python bench/registration_rush.py                       # 2,000 people, 64 clients
+    .venv/bin/python bench/registration_rush.py --requests 500 --workers 2 --keep
+
+Needs PostgreSQL at --server (default postgres://postgres@127.0.0.1:5432); the database
+--database (default ketenconf_bench) is dropped and created afresh, and dropped at the end
+unless --keep. Mail is only written to the outbox: no worker runs, nothing is sent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+
+REPO = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+SLUG = "rush-2027"
+
+# Organisations people type: most exist already, some are new and typed by many at once.
+KNOWN = ["IND", "COA", "DT&V", "VNG", "Politie", "VluchtelingenWerk", "Ministerie van JenV"]
+NEW = ["Gemeente Oss", "Gemeente Zwolle", "Stichting Nieuw Thuis", "Gemeente Venlo"]
+
+SETUP = """
+import datetime as dt
+from ketenconf.events.models import Edition, EditionStatus, Organisation, Series, Venue
+for name in {known!r}:
+    Organisation.objects.get_or_create(name=name, defaults={{"short_name": name, "kind": "other"}})
+series, _ = Series.objects.get_or_create(slug="rush", defaults={{"name": "Ketenconferentie"}})
+venue, _ = Venue.objects.get_or_create(name="Jaarbeurs", city="Utrecht")
+Edition.objects.filter(slug={slug!r}).delete()
+Edition.objects.create(
+    series=series, slug={slug!r}, title="Ketenconferentie 2027", start_date=dt.date(2027, 4, 15),
+    end_date=dt.date(2027, 4, 15), venue=venue, capacity={capacity},
+    status=EditionStatus.REGISTRATION_OPEN, lead_organisation=Organisation.objects.get(name="IND"),
+)
+"""
+
+OUTBOX = """
+from ketenconf.mail.models import OutboxMessage
+print(OutboxMessage.objects.filter(edition__slug={slug!r}).count())
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def recreate_database(server: str, name: str) -> None:
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def drop_database(server: str, name: str) -> None:
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+
+
+def ketenconf(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run(
+        [str(BIN / "ketenconf"), *args],
+        env=env,
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return done.stdout
+
+
+def python(env: dict[str, str], code: str) -> str:
+    setup = "import django, os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'ketenconf.settings')\ndjango.setup()\n"
+    done = subprocess.run(
+        [sys.executable, "-c", setup + code],
+        env=env,
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return done.stdout
+
+
+@dataclass
+class Run:
+    label: str
+    seconds: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+    statuses: Counter[int] = field(default_factory=Counter)
+    errors: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def rate(self) -> float:
+        return len(self.latencies) / self.seconds if self.seconds else 0.0
+
+    def percentile(self, p: float) -> float:
+        ordered = sorted(self.latencies)
+        if not ordered:
+            return float("nan")
+        return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))] * 1000
+
+    def line(self) -> str:
+        return (
+            f"{self.label:<28} {len(self.latencies):>6} requests in {self.seconds:6.2f} s = "
+            f"{self.rate:7.1f}/s   p50 {self.percentile(50):6.1f} ms   p99 {self.percentile(99):6.1f} ms"
+            f"   statuses {dict(sorted(self.statuses.items()))}"
+            + (f"   errors {dict(self.errors)}" if self.errors else "")
+        )
+
+
+Request = tuple[str, str, bytes | None, dict[str, str]]
+
+
+def fire(port: int, clients: int, requests: list[Request], label: str) -> Run:
+    """Send the requests from ``clients`` threads, each on its own keep-alive connection."""
+    run = Run(label)
+    lock = threading.Lock()
+    cursor = iter(range(len(requests)))
+    start_together = threading.Barrier(clients + 1)
+
+    def client() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        latencies: list[float] = []
+        statuses: Counter[int] = Counter()
+        errors: Counter[str] = Counter()
+        start_together.wait()
+        while True:
+            with lock:
+                n = next(cursor, None)
+            if n is None:
+                break
+            method, path, body, headers = requests[n]
+            for attempt in range(2):
+                began = time.perf_counter()
+                try:
+                    conn.request(method, path, body=body, headers=headers)
+                    response = conn.getresponse()
+                    response.read()
+                except (http.client.HTTPException, OSError) as problem:
+                    conn.close()  # the server closed a kept-alive connection: reconnect once
+                    if attempt == 1:
+                        errors[type(problem).__name__] += 1
+                    continue
+                latencies.append(time.perf_counter() - began)
+                statuses[response.status] += 1
+                if response.getheader("Connection", "").lower() == "close":
+                    conn.close()
+                break
+        conn.close()
+        with lock:
+            run.latencies += latencies
+            run.statuses += statuses
+            run.errors += errors
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    start_together.wait()
+    began = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    run.seconds = time.perf_counter() - began
+    return run
+
+
+def registrations(count: int, offset: int = 0) -> list[Request]:
+    headers = {"Content-Type": "application/json", "Accept-Language": "nl"}
+    organisations = KNOWN * 3 + NEW
+    out = []
+    for n in range(offset, offset + count):
+        body = {
+            "name": f"Deelnemer {n}",
+            "email": f"deelnemer{n}@example.org",
+            "organisation": organisations[n % len(organisations)],
+            "job_title": "Beleidsmedewerker",
+            "networking_consent": n % 3 == 0,
+        }
+        out.append(
+            ("POST", f"/api/v1/editions/{SLUG}/registrations", json.dumps(body).encode(), headers)
+        )
+    return out
+
+
+def wait_until_up(port: int, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/api/v1/openapi.json")
+            if conn.getresponse().status == 200:
+                conn.close()
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit(f"gunicorn did not answer on port {port} within {seconds} s")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=2000, help="registrations to send")
+    parser.add_argument("--clients", type=int, default=64, help="concurrent clients")
+    parser.add_argument("--capacity", type=int, default=600, help="seats in the edition")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gthread worker")
+    parser.add_argument("--worker-class", default="gthread", choices=["sync", "gthread"])
+    parser.add_argument(
+        "--conn-max-age", type=int, default=60, help="KETENCONF_DATABASE_CONN_MAX_AGE"
+    )
+    parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument("--database", default="ketenconf_bench")
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    args = parser.parse_args()
+    if args.requests <= args.capacity:
+        parser.error("--requests must exceed --capacity, or there is no rush for the last seats")
+
+    env = {
+        **os.environ,
+        "KETENCONF_DATABASE_URL": f"{args.server}/{args.database}",
+        "KETENCONF_DATABASE_CONN_MAX_AGE": str(args.conn_max_age),
+        "KETENCONF_RATELIMIT": "off",
+        "KETENCONF_DEBUG": "0",
+        "KETENCONF_LOG_LEVEL": "WARNING",
+        "DJANGO_SETTINGS_MODULE": "ketenconf.settings",
+    }
+    print(f"database {args.database}: create and migrate ...", flush=True)
+    recreate_database(args.server, args.database)
+    ketenconf(env, "migrate", "--noinput")
+    python(env, SETUP.format(known=KNOWN, slug=SLUG, capacity=args.capacity))
+
+    port = free_port()
+    log = tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log", delete=False)  # noqa: SIM115
+    command = [
+        str(BIN / "gunicorn"),
+        "ketenconf.wsgi",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(args.workers),
+        "--worker-class",
+        args.worker_class,
+        "--threads",
+        str(args.threads),
+        "--backlog",
+        "2048",
+        "--keep-alive",
+        "30",
+        "--error-logfile",
+        log.name,
+    ]
+    server = subprocess.Popen(command, env=env, cwd=REPO)
+    failures: list[str] = []
+    try:
+        wait_until_up(port)
+        print(
+            f"gunicorn {args.worker_class}: {args.workers} workers"
+            + (f" x {args.threads} threads" if args.worker_class == "gthread" else "")
+            + f", {os.cpu_count()} CPUs; {args.clients} clients; capacity {args.capacity};"
+            f" {args.requests} registrations; load average before {os.getloadavg()[0]:.1f}"
+            " (other processes share these CPUs: compare the ratios, not the absolute rates)",
+            flush=True,
+        )
+        page: Request = ("GET", f"/{SLUG}/programme/", None, {"Accept-Language": "nl"})
+        # Warm up every worker (imports, templates, connections) outside the measurement.
+        fire(port, args.clients, [page] * (args.clients * 4), "warm-up")
+        baseline = fire(port, args.clients, [page] * args.requests, "baseline: GET programme")
+        print(baseline.line(), flush=True)
+        rush = fire(port, args.clients, registrations(args.requests), "rush: POST registration")
+        print(rush.line(), flush=True)
+        single = fire(
+            port, 1, registrations(200, offset=args.requests), "one client, one at a time"
+        )
+        print(single.line(), flush=True)
+        print(
+            f"\nregistrations per second: {rush.rate:.1f} "
+            f"({rush.rate / baseline.rate:.2f} x the programme page's {baseline.rate:.1f}/s; "
+            f"{rush.rate / single.rate:.1f} x one client's {single.rate:.1f}/s)"
+        )
+
+        print(f"load average after {os.getloadavg()[0]:.1f}")
+        stats = json.loads(ketenconf(env, "stats", SLUG, "--json"))
+        mails = int(python(env, OUTBOX.format(slug=SLUG)).strip())
+        total = args.requests + len(single.latencies)
+        print(f"stats: {json.dumps(stats)}")
+        print(f"outbox: {mails} mails for {total} registrations")
+        if rush.statuses != Counter({201: args.requests}) or rush.errors:
+            failures.append(
+                f"not every registration got 201: {dict(rush.statuses)} {dict(rush.errors)}"
+            )
+        if stats["counts"]["registered"] != args.capacity or stats["seats_taken"] != args.capacity:
+            failures.append(f"{stats['counts']['registered']} registered for {args.capacity} seats")
+        if stats["counts"]["waitlisted"] != total - args.capacity:
+            failures.append(
+                f"{stats['counts']['waitlisted']} waitlisted, expected {total - args.capacity}"
+            )
+        if mails != total:
+            failures.append(f"{mails} mails in the outbox for {total} registrations")
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        if not args.keep:
+            drop_database(args.server, args.database)
+    errors = Path(log.name).read_text()
+    if "Traceback" in errors:
+        failures.append(f"the server logged errors, see {log.name}")
+    else:
+        os.unlink(log.name)
+    if failures:
+        print("\nFAILED:\n  " + "\n  ".join(failures))
+        return 1
+    print("\nOK: no overbooking, every request got 201, one mail per registration")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
