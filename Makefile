@@ -39,8 +39,11 @@ assets: $(ASSETS)
 
 demo: install assets
 	$(BIN)/ketenconf migrate --noinput
-	$(BIN)/ketenconf demo
-	$(BIN)/ketenconf runserver 127.0.0.1:$(PORT)
+	$(BIN)/ketenconf demo --port $(PORT)
+	@echo "Serving http://127.0.0.1:$(PORT)/ with the background worker beside it; Ctrl-C stops both."
+	@$(BIN)/ketenconf worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/ketenconf runserver 127.0.0.1:$(PORT)
 
 serve: install assets
 	$(BIN)/ketenconf runserver 127.0.0.1:$(PORT)

@@ -132,6 +132,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {
         "NAME": env("TEST_SQLITE_NAME", str(VAR_DIR / f"test-{os.getpid()}.sqlite3"))
     }
+else:
+    # One test database per test run, so runs side by side (a developer and CI) do not collide.
+    DATABASES["default"]["TEST"] = {
+        "NAME": env("TEST_DATABASE_NAME", f"test_{DATABASES['default']['NAME']}_{os.getpid()}")
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 _email = dj_email_url.parse(env("EMAIL_URL", "console://"))
@@ -146,6 +151,9 @@ DEFAULT_FROM_EMAIL = env("FROM_EMAIL", "ketenconf <noreply@localhost>")
 # Background work (mail, scheduled jobs) is queued in the database and run by `ketenconf worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# The address people reach the site at, for links in emails.
+BASE_URL = env("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 # Requests per client address to the public API: "60/m", "1000/h", "10/5s"; "off" or "0" for
 # no limit. Counted in the default cache, so per server process unless that cache is shared.
 _ratelimit = env("RATELIMIT", "60/m").strip().lower() or "60/m"
@@ -155,9 +163,6 @@ if _ratelimit not in {"off", "0"} and not re.fullmatch(r"[1-9]\d*/\d*[smhd]", _r
         ' (periods s, m, h, d), or "off".'
     )
 RATELIMIT = None if _ratelimit in {"off", "0"} else _ratelimit
-
-# The address people reach the site at, for links in emails.
-BASE_URL = env("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -261,3 +261,16 @@ def mail_sweep(*, stuck_after: timedelta = STUCK_AFTER) -> SweepResult:
     if released or failed or enqueued:
         logger.warning("Outbox sweep: %s", result)
     return result
+
+
+def mail_purge_edition(*, edition: Edition) -> int:
+    """Strip addresses and contents from an edition's mails that are done with (sent or failed).
+
+    Part of anonymising an edition: the mails held names and personal links. What stays is
+    that a mail of a kind went out, and when.
+    """
+    return (
+        OutboxMessage.objects.filter(edition=edition)
+        .exclude(status__in=[OutboxStatus.PENDING, OutboxStatus.SENDING])
+        .update(to="anonymised@invalid", subject="", body_text="", body_html="", last_error="")
+    )

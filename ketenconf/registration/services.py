@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from ketenconf.core.validators import normalise_email
 from ketenconf.events.models import Edition, Organisation, OrganisationKind
-from ketenconf.mail.services import mail_enqueue
+from ketenconf.mail.services import mail_enqueue, mail_purge_edition
 from ketenconf.programme.models import Block, BlockKind, Topic
 
 from . import links
@@ -404,6 +404,7 @@ def edition_anonymise(*, edition: Edition, now: datetime | None = None) -> int:
         )
         count += 1
     AccessToken.objects.filter(registration__edition=edition).delete()
+    mail_purge_edition(edition=edition)
     return count
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from ketenconf.events.models import Edition, EditionStatus
 from ketenconf.mail.models import OutboxMessage
+from ketenconf.mail.services import mail_deliver
 from ketenconf.registration import services
 from ketenconf.registration.models import Registration, RegistrationStatus
 from ketenconf.registration.selectors import edition_counts, waitlist_position
@@ -220,6 +221,8 @@ def test_anonymising_keeps_counts_and_removes_the_person(edition: Edition) -> No
     edition.end_date = edition.start_date
     edition.retention_days = 30
     edition.save()
+    for message_id in OutboxMessage.objects.values_list("pk", flat=True):
+        assert mail_deliver(message_id=message_id) == "sent"
     too_early = timezone.make_aware(
         dt.datetime.combine(edition.end_date + dt.timedelta(days=30), dt.time(12))
     )
@@ -229,4 +232,6 @@ def test_anonymising_keeps_counts_and_removes_the_person(edition: Edition) -> No
     assert edition_counts(edition=edition)["counts"]["registered"] == 2
     assert set(Registration.objects.values_list("name", "dietary_needs")) == {("—", "")}
     assert not Registration.objects.filter(email__endswith="@example.org").exists()
+    # The mails that carried names and personal links are emptied too.
+    assert set(OutboxMessage.objects.values_list("to", "body_text")) == {("anonymised@invalid", "")}
     assert services.editions_anonymise_expired(today=after) == {}

@@ -1,8 +1,8 @@
 """``ketenconf worker``: run background tasks and keep the outbox moving, in one process.
 
-It runs django-tasks-db's worker loop in the main thread and sweeps the outbox (stuck sends
-back to pending, lost tasks enqueued again) at start-up and then every ``--sweep-every``
-seconds in a second thread. SIGTERM or SIGINT lets the task in hand finish, then stops; a
+It runs django-tasks-db's worker loop in the main thread and, at start-up and then every
+``--sweep-every`` seconds in a second thread, sweeps the outbox (stuck sends back to pending,
+lost tasks enqueued again) and runs the periodic jobs that are due (ketenconf.core.periodic). SIGTERM or SIGINT lets the task in hand finish, then stops; a
 second signal stops at once (that task's mail is swept up later).
 
 ``--batch`` sweeps once, runs every task that is due, and exits: for tests and cron.
@@ -29,6 +29,7 @@ from django_tasks_db.management.commands.db_worker import (
     validate_worker_id,
 )
 
+from ketenconf.core.periodic import periodic_run_due
 from ketenconf.mail.services import SMTP_TIMEOUT, STUCK_AFTER, mail_sweep
 
 logger = logging.getLogger("ketenconf.mail.worker")
@@ -42,7 +43,7 @@ def positive_seconds(value: str) -> float:
 
 
 class Sweeper(threading.Thread):
-    """Calls ``mail_sweep`` every ``every`` seconds until stopped."""
+    """Every ``every`` seconds until stopped: sweeps the outbox and runs the periodic jobs due."""
 
     def __init__(self, *, every: float, stuck_after: timedelta) -> None:
         super().__init__(name="outbox-sweeper", daemon=True)
@@ -58,6 +59,10 @@ class Sweeper(threading.Thread):
                     mail_sweep(stuck_after=self.stuck_after)
                 except Exception:
                     logger.exception("Outbox sweep failed; trying again in %s s", self.every)
+                try:
+                    periodic_run_due()
+                except Exception:
+                    logger.exception("Periodic jobs failed; trying again in %s s", self.every)
         finally:
             connection.close()
 
@@ -137,6 +142,7 @@ class Command(BaseCommand):
                 "send that is still under way would be sent a second time."
             )
         mail_sweep(stuck_after=timedelta(0) if options["release_in_flight"] else stuck_after)
+        periodic_run_due()
 
         worker = Worker(
             queue_names=options["queue_name"].split(","),
