@@ -58,6 +58,9 @@ class AssignmentRun(models.Model):
     #: Problems with the input, as the engine reports them: [{"path": ..., "message": ...}].
     problems = models.JSONField(_("problems with the input"), default=list, blank=True)
     error = models.TextField(_("error"), blank=True)
+    progress = models.CharField(_("progress"), max_length=300, blank=True)
+    #: Seats an organiser changed by hand in this run after it was solved.
+    changed_by_hand = models.PositiveIntegerField(_("seats changed by hand"), default=0)
     started_at = models.DateTimeField(_("solving started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     objective = models.BigIntegerField(_("objective"), null=True, blank=True)
