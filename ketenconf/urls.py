@@ -15,6 +15,7 @@ edition_patterns: list[URLPattern | URLResolver] = [
 ]
 
 urlpatterns = [
+    path("admin/assignment/", include("ketenconf.allocation.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     *i18n_patterns(
