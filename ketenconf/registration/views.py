@@ -263,8 +263,13 @@ def interleave(ranked_per_group: Sequence[Sequence[int]]) -> list[int]:
     return [group[i] for i in range(longest) for group in ranked_per_group if i < len(group)]
 
 
-def _ranking_rows(form: RankingForm) -> list[dict[str, Any]]:
-    """Per group, its boxes with the title chosen in each and which move buttons it gets."""
+def _ranking_rows(form: RankingForm, moved: tuple[str, str] | None = None) -> list[dict[str, Any]]:
+    """Per group, its boxes with the title chosen in each and which move buttons it gets.
+
+    ``moved`` is (box, direction) of a choice just moved: that box gets the focus (its button
+    in the same direction if it still has one), so a keyboard user can go on moving it; htmx
+    focuses an ``autofocus`` element in the content it swaps in.
+    """
     rows = []
     for group in form.groups:
         titles = {str(pk): title for pk, title in group.topics}
@@ -275,23 +280,36 @@ def _ranking_rows(form: RankingForm) -> list[dict[str, Any]]:
             value = str(field.value() or "")
             title = titles.get(value, "") if value not in seen else ""
             seen.add(value)
+            up = bool(title) and number > 1
+            down = bool(title) and number < len(fields)
+            focus = ""
+            if moved is not None and moved[0] == field.html_name:
+                available = {"up": up, "down": down}
+                other = "down" if moved[1] == "up" else "up"
+                focus = next((d for d in (moved[1], other) if available[d]), "select")
             slots.append(
                 {
                     "field": field,
                     "topic": value if title else "",
                     "title": title,
-                    "up": bool(title) and number > 1,
-                    "down": bool(title) and number < len(fields),
+                    "up": up,
+                    "down": down,
+                    "focus": focus,
                 }
             )
         rows.append({"group": group, "slots": slots})
     return rows
 
 
-def _moved_message(form: RankingForm, move: str) -> str:
+def _move_target(move: str) -> tuple[str, str]:
+    """The box a choice moves to, and the direction, from a valid ``move`` value."""
     name, _sep, direction = move.rpartition(":")
     prefix, _dash, number = name.rpartition("-")
-    target = f"{prefix}-{int(number) - 1 if direction == 'up' else int(number) + 1}"
+    return f"{prefix}-{int(number) - 1 if direction == 'up' else int(number) + 1}", direction
+
+
+def _moved_message(form: RankingForm, move: str) -> str:
+    target, _direction = _move_target(move)
     titles = {str(pk): title for group in form.groups for pk, title in group.topics}
     title = titles.get(str(form[target].value() or ""))
     if title is None:
@@ -370,16 +388,18 @@ def workshops(request: HttpRequest, edition: Edition, registration: Registration
     move = request.POST.get("move", "") if request.method == "POST" else ""
     status = 200
     moved_message = ""
+    focus = None
     if move:
         moved = ranking_data_after_move(request.POST, move)
         form = RankingForm(initial=moved or request.POST.dict(), groups=layout.groups)
         if moved is not None:
             moved_message = _moved_message(form, move)
+            focus = _move_target(move)
         if _is_htmx(request):
             return render(
                 request,
                 "registration/_ranking_groups.html",
-                {"rows": _ranking_rows(form), "moved_message": moved_message, "oob": True},
+                {"rows": _ranking_rows(form, focus), "moved_message": moved_message, "oob": True},
             )
     elif request.method == "POST":
         form = RankingForm(request.POST, groups=layout.groups)
@@ -407,7 +427,7 @@ def workshops(request: HttpRequest, edition: Edition, registration: Registration
             "registration": registration,
             "form": form,
             "layout": layout,
-            "rows": _ranking_rows(form),
+            "rows": _ranking_rows(form, focus),
             "moved_message": moved_message,
         },
         status=status,

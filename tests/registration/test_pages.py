@@ -536,8 +536,19 @@ def test_move_buttons_reorder_without_javascript_and_save_nothing(
     )
     assert ranked_titles(participant) == []
 
+    # The moved choice keeps the focus: at the top it can only go down.
+    assert re.findall(r"<[^>]* autofocus[^>]*>", response.content.decode()) == [
+        f'<button type="submit" name="move" value="round1-1:down" '
+        f'id="move-down-{topic("Huisvesting").pk}" autofocus class="utrecht-button '
+        f'utrecht-button--subtle kc-move kc-move--down" hx-post="{ME}workshops/" hx-target="#ranking-groups" '
+        f'hx-swap="outerHTML">'
+    ]
+
     response = client_for.post(f"{ME}workshops/", {**chosen, "move": "round1-2:down"})
     assert page(response).selects["round1-3"] == str(topic("Huisvesting").pk)
+    assert re.findall(r'id="([^"]+)" autofocus', response.content.decode()) == [
+        f"move-up-{topic('Huisvesting').pk}"
+    ]
 
     # Nonsense moves show the boxes as posted.
     for move in ("round1-1:up", "round1-3:down", "x", "round1-a:up", "round9-1:down"):
