@@ -22,7 +22,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from ketenconf.events.admin_access import OrganiserAdmin
@@ -272,7 +272,11 @@ class RegistrationAdmin(OrganiserAdmin):
         label = dict(RegistrationStatus.choices)[status]
         self.message_user(
             request,
-            gettext("%(count)s registrations changed to: %(status)s.")
+            ngettext(
+                "%(count)s registration changed to: %(status)s.",
+                "%(count)s registrations changed to: %(status)s.",
+                changed,
+            )
             % {"count": changed, "status": label},
             messages.SUCCESS if changed else messages.WARNING,
         )

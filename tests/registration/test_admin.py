@@ -346,7 +346,7 @@ def test_status_changes_go_through_the_service_and_keep_the_seats_right(world, e
     # Cancelling Anna gives her seat to Cor, the first on the waiting list.
     response = act(client, "cancel", world["anna"])
     assert message_texts(response) == [
-        "1 registrations changed to: cancelled.",
+        "1 registration changed to: cancelled.",
         "Seats went to the waiting list: Cor de Wit.",
     ]
     assert dict(Registration.objects.filter(edition=edition).values_list("name", "status")) == {
