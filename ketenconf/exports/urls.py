@@ -1,0 +1,27 @@
+"""Under an edition's address: one file per registered export, e.g. ``schedule.ics``."""
+
+from __future__ import annotations
+
+import re
+
+from django.urls import URLPattern, path, register_converter
+
+from . import views
+from .registry import EXPORTERS
+
+
+class ExportConverter:
+    regex = "|".join(re.escape(exporter.identifier) for exporter in EXPORTERS)
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(ExportConverter, "export")
+
+urlpatterns: list[URLPattern] = [
+    path("<export:identifier>", views.edition_export, name="export"),
+]
