@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "ketenconf.registration",
     "ketenconf.allocation",
     "ketenconf.mail",
+    "ketenconf.exports",
     "ketenconf.demo",
 ]
 
