@@ -100,6 +100,20 @@ class EditionAdmin(OrganiserAdmin, TranslationAdmin):
     def editable_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return permissions.editions_editable_by(user=request.user)
 
+    def save_model(self, request: HttpRequest, obj: Edition, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "capacity" in form.changed_data:
+            from ketenconf.registration.services import edition_fill_from_waitlist
+
+            promoted = edition_fill_from_waitlist(edition=obj)
+            if promoted:
+                self.message_user(
+                    request,
+                    _("%(count)d people from the waiting list got a seat.")
+                    % {"count": len(promoted)},
+                    messages.SUCCESS,
+                )
+
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "series" and not request.user.is_superuser:
             kwargs["queryset"] = Series.objects.filter(

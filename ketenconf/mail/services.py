@@ -107,7 +107,8 @@ def mail_enqueue(
         subject = _render(f"{template}.subject.txt", context, autoescape=False)
         body_text = _render(f"{template}.txt", context, autoescape=False)
         body_html = _render(f"{template}.html", context, autoescape=True)
-    with transaction.atomic():
+    # No savepoint: the caller's transaction is the unit, and a savepoint costs two round trips.
+    with transaction.atomic(savepoint=False):
         message = OutboxMessage.objects.create(
             to=to,
             from_email=settings.DEFAULT_FROM_EMAIL,
@@ -274,3 +275,9 @@ def mail_purge_edition(*, edition: Edition) -> int:
         .exclude(status__in=[OutboxStatus.PENDING, OutboxStatus.SENDING])
         .update(to="anonymised@invalid", subject="", body_text="", body_html="", last_error="")
     )
+
+
+def mail_forget_recipient(*, edition: Edition, to: str) -> int:
+    """Delete every mail of an edition to one address, sent or not: their data is to go."""
+    deleted, _ = OutboxMessage.objects.filter(edition=edition, to__iexact=to).delete()
+    return deleted

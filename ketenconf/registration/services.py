@@ -15,13 +15,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ketenconf.core.validators import normalise_email
 from ketenconf.events.models import Edition, Organisation, OrganisationKind
-from ketenconf.mail.services import mail_enqueue, mail_purge_edition
+from ketenconf.mail.services import mail_enqueue, mail_forget_recipient, mail_purge_edition
 from ketenconf.programme.models import Block, BlockKind, Topic
 
 from . import links
@@ -87,15 +87,19 @@ def organisation_for_registration(
     name = " ".join(organisation_name.split())
     if not name:
         raise ValidationError({"organisation": [_("Choose your organisation or type its name.")]})
-    existing = (
-        Organisation.objects.filter(name__iexact=name).first()
-        or Organisation.objects.filter(short_name__iexact=name).first()
+    matches = list(
+        Organisation.objects.filter(Q(name__iexact=name) | Q(short_name__iexact=name))[:5]
     )
-    if existing is not None:
-        return existing
+    for match in sorted(matches, key=lambda o: o.name.lower() != name.lower()):
+        return match
     created = Organisation(name=name, kind=OrganisationKind.OTHER)
-    created.full_clean()
-    created.save()
+    created.full_clean(validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            created.save()
+    except IntegrityError:
+        # Someone typed the same new organisation a moment ago: theirs it is.
+        return Organisation.objects.get(name__iexact=name)
     return created
 
 
@@ -127,37 +131,62 @@ def registration_create(
             _("Registration for %(edition)s is not open.") % {"edition": edition}
         )
     email = normalise_email(email)
+    registration = Registration(
+        edition=edition,
+        email=email,
+        name=" ".join(name.split()),
+        job_title=job_title.strip(),
+        dietary_needs=dietary_needs.strip(),
+        accessibility_needs=accessibility_needs.strip(),
+        needs_step_free=needs_step_free,
+        networking_consent=networking_consent,
+        language=language,
+        status=RegistrationStatus.WAITLISTED,
+    )
+    # Every field is checked before anything is written; the foreign keys need no query.
+    registration.full_clean(
+        exclude=["status", "edition", "organisation"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
+    registration.organisation = organisation_for_registration(
+        organisation=organisation, organisation_name=organisation_name
+    )
+    try:
+        return _registration_insert(registration)
+    except IntegrityError:
+        # Someone registered the same address a moment ago, between our look and our insert:
+        # the whole transaction rolled back (seat included), and that registration it is.
+        registration.pk = None
+        registration._state.adding = True
+        return _registration_insert(registration)
+
+
+def _registration_insert(registration: Registration) -> RegistrationOutcome:
+    """Insert, then take a seat as the last write but the mail: the edition row is locked
+    from the seat's UPDATE to the commit, so that stretch is kept short."""
     with transaction.atomic():
-        existing = Registration.objects.filter(edition=edition, email=email).first()
+        existing = Registration.objects.filter(
+            edition_id=registration.edition_id, email=registration.email
+        ).first()
         if existing is not None:
             return _registration_again(existing)
-        registration = Registration(
-            edition=edition,
-            email=email,
-            name=" ".join(name.split()),
-            organisation=organisation_for_registration(
-                organisation=organisation, organisation_name=organisation_name
-            ),
-            job_title=job_title.strip(),
-            dietary_needs=dietary_needs.strip(),
-            accessibility_needs=accessibility_needs.strip(),
-            needs_step_free=needs_step_free,
-            networking_consent=networking_consent,
-            language=language,
-            status=RegistrationStatus.WAITLISTED,
-        )
-        registration.full_clean(
-            exclude=["status"], validate_unique=False, validate_constraints=False
-        )
-        try:
-            with transaction.atomic():
-                registration.save()
-        except IntegrityError:
-            # Someone registered the same address a moment ago: that registration it is.
-            return _registration_again(Registration.objects.get(edition=edition, email=email))
-        _seat_or_waitlist(registration, now=timezone.now())
-        registration.save(update_fields=["status", "waitlisted_at"])
-        _mail_with_link(registration, "registered" if registration.has_seat else "waitlisted")
+        # Written as on the waiting list; the seat, when there is one, is taken last.
+        registration.waitlisted_at = timezone.now()
+        registration.save(force_insert=True)
+        link = links.access_link_url(registration=registration)
+        if _take_seat(edition_id=registration.edition_id):
+            registration.status = RegistrationStatus.REGISTERED
+            registration.waitlisted_at = None
+            registration.save(update_fields=["status", "waitlisted_at"])
+            _mail(registration, "registered", link=link)
+        else:
+            _mail(
+                registration,
+                "waitlisted",
+                link=link,
+                position=waitlist_position(registration=registration),
+            )
     return RegistrationOutcome(registration=registration, created=True)
 
 
@@ -297,6 +326,17 @@ def registration_set_status(
     raise ValidationError({"status": [_("Unknown status %(status)s.") % {"status": status}]})
 
 
+DETAIL_FIELDS = (
+    "name",
+    "job_title",
+    "dietary_needs",
+    "accessibility_needs",
+    "needs_step_free",
+    "networking_consent",
+    "language",
+)
+
+
 def registration_update_details(
     *,
     registration: Registration,
@@ -315,8 +355,12 @@ def registration_update_details(
     registration.needs_step_free = needs_step_free
     registration.networking_consent = networking_consent
     registration.language = language
-    registration.full_clean(validate_unique=False, validate_constraints=False)
-    registration.save()
+    registration.full_clean(
+        exclude=["edition", "organisation", "status"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
+    registration.save(update_fields=[*DETAIL_FIELDS])
     return registration
 
 
@@ -377,10 +421,18 @@ def registration_set_rounds(
 
 
 @transaction.atomic
-def registration_delete(*, registration: Registration) -> None:
-    """The participant's own deletion: the seat goes on, then every personal detail is gone."""
-    registration_cancel(registration=registration, by="participant")
+def registration_delete(*, registration: Registration) -> list[Registration]:
+    """The participant's own deletion: the seat goes on, then every personal detail is gone,
+    the mails to them included. Returns who got the seat."""
+    registration = (
+        Registration.objects.select_for_update().select_related("edition").get(pk=registration.pk)
+    )
+    promoted: list[Registration] = []
+    if registration.is_active:
+        promoted = _end(registration, status=RegistrationStatus.CANCELLED, now=timezone.now())
+    mail_forget_recipient(edition=registration.edition, to=registration.email)
     Registration.objects.filter(pk=registration.pk).delete()
+    return promoted
 
 
 ANONYMOUS_NAME = "—"

@@ -90,3 +90,28 @@ def test_a_reserved_slug_is_refused() -> None:
     assert errors_of(edition) == {
         "slug": ["admin is gereserveerd voor de site zelf; kies een andere adresnaam."]
     }
+
+
+def test_the_capacity_cannot_drop_below_the_seats_taken() -> None:
+    edition = EditionFactory(capacity=10)
+    type(edition).objects.filter(pk=edition.pk).update(seats_taken=8)
+    edition.capacity = 7
+    assert errors_of(edition) == {
+        "capacity": ["8 plaatsen zijn al bezet: de capaciteit kan niet lager."]
+    }
+
+
+def test_saving_an_edition_read_earlier_keeps_the_seats_taken_since() -> None:
+    edition = EditionFactory(capacity=10)
+    stale = type(edition).objects.get(pk=edition.pk)
+    type(edition).objects.filter(pk=edition.pk).update(seats_taken=4)
+    stale.title_nl = "Nieuwe titel"
+    stale.save()
+    edition.refresh_from_db()
+    assert (edition.title_nl, edition.seats_taken) == ("Nieuwe titel", 4)
+
+
+def test_organisation_names_are_unique_whatever_their_case() -> None:
+    OrganisationFactory(name="Gemeente Oss")
+    duplicate = OrganisationFactory.build(name="gemeente oss", short_name="Oss")
+    assert errors_of(duplicate) == {"__all__": ["Er bestaat al een organisatie met deze naam."]}

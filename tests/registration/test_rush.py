@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection, connections, transaction
 
-from ketenconf.events.models import Edition, EditionStatus
+from ketenconf.events.models import Edition, EditionStatus, Organisation
 from ketenconf.mail.models import OutboxMessage
 from ketenconf.registration import services
 from ketenconf.registration.models import Registration, RegistrationStatus
@@ -132,3 +132,24 @@ def test_on_sqlite_even_the_naive_check_is_serialised() -> None:
         edition=edition, status=RegistrationStatus.REGISTERED
     ).count()
     assert seated == edition.capacity
+
+
+def test_a_new_organisation_typed_by_many_at_once_is_created_once() -> None:
+    edition = nearly_full_edition()
+
+    def register_with_new_organisation(e: Edition, n: int) -> None:
+        services.registration_create(
+            edition=e,
+            name=f"Deelnemer {n}",
+            email=f"rush{n}@example.org",
+            organisation_name="gemeente oss" if n % 2 else "Gemeente Oss",
+        )
+
+    rush(edition, register_with_new_organisation, people=50)
+    assert Registration.objects.filter(edition=edition, email__startswith="rush").count() == 50
+    assert list(
+        Organisation.objects.filter(name__iexact="gemeente oss")
+        .values_list("registrations__edition", flat=True)
+        .distinct()
+    ) == [edition.pk]
+    assert Organisation.objects.filter(name__iexact="gemeente oss").count() == 1
