@@ -123,25 +123,25 @@ def problem_build(
     )
     registration_pks = [r.pk for r in registrations]
     preferences: dict[int, list[int]] = defaultdict(list)
-    for registration, topic in (
+    for registration_pk, topic in (
         Preference.objects.filter(registration__in=registration_pks, topic__in=topic_pks)
         .order_by("registration_id", "rank")
         .values_list("registration_id", "topic_id")
     ):
-        preferences[registration].append(topic)
+        preferences[registration_pk].append(topic)
     absent: dict[int, set[int]] = defaultdict(set)
     through = Registration.absent_rounds.through
-    for registration, block in through.objects.filter(
+    for registration_pk, block in through.objects.filter(
         registration__in=registration_pks, block__in=round_pks
     ).values_list("registration_id", "block_id"):
-        absent[registration].add(block)
+        absent[registration_pk].add(block)
     fixed: dict[int, dict[str, str]] = defaultdict(dict)
-    for registration, block, session in (
+    for registration_pk, block, session in (
         AssignmentLock.objects.filter(edition=edition, registration__in=registration_pks)
         .order_by("registration_id", "block__start")
         .values_list("registration_id", "block_id", "session_id")
     ):
-        fixed[registration][round_id(block)] = session_id(session)
+        fixed[registration_pk][round_id(block)] = session_id(session)
 
     participants = []
     for registration in registrations:

@@ -332,3 +332,20 @@ def test_admin_index_and_edition_page_lead_to_the_assignment(
     assert response["Location"] == reverse("allocation:editions")
     change = organiser.get(reverse("admin:events_edition_change", args=[small.edition.pk]))
     assert reverse("allocation:edition", args=[small.edition.pk]) in change.content.decode()
+
+
+def test_a_queued_run_shows_its_status_and_htmx_polls_it(organiser: Client, small: Small) -> None:
+    with translation.override("nl"):
+        run = services.assignment_run_start(
+            edition=small.edition, by=small.organiser, background=True
+        )
+    url = reverse("allocation:run", args=[small.edition.pk, run.pk])
+    html = organiser.get(url).content.decode()
+    assert f'hx-get="{url}" hx-trigger="every 3s"' in html
+    assert "Wacht tot de achtergrondverwerking deze indeling start." in html
+
+    services.assignment_run_execute(run_id=run.pk)
+    fragment = organiser.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert fragment.startswith('<div id="run-status" role="status">')
+    assert "hx-trigger" not in fragment
+    assert f'<a class="utrecht-link kc-cta" href="{url}">Toon de uitkomst</a>' in fragment
