@@ -12,6 +12,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_visitor_reads_the_programme_switches_language_and_opens_a_session(
     live_server, page, programme_edition
 ) -> None:
+    console_errors: list[str] = []
+    page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
     page.goto(live_server.url + "/")
     assert page.locator("h1").inner_text() == "Conferenties van de migratieketen"
     assert_accessible(page)
@@ -43,6 +45,8 @@ def test_visitor_reads_the_programme_switches_language_and_opens_a_session(
     page.get_by_role("link", name="Organisatoren").click()
     assert page.get_by_role("row", name="Dienst Terugkeer en Vertrek (lead)").is_visible()
     assert_accessible(page)
+    # No script, style or other resource was blocked by the Content Security Policy or missing.
+    assert console_errors == []
 
 
 def test_programme_reads_on_a_phone_without_sideways_scrolling(
