@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ketenconf.allocation.selectors import personal_programme
 from ketenconf.events.models import Edition, Organisation
 from ketenconf.events.selectors import edition_public_get
 from ketenconf.programme.models import Block, BlockKind, Topic
@@ -333,6 +334,7 @@ def me(request: HttpRequest, edition: Edition, registration: Registration) -> Ht
             "position": selectors.waitlist_position(registration=registration),
             "ranked_topics": _ranked_topics(registration),
             "rounds": [(_round_label(block), block.pk not in absent) for block in rounds],
+            "personal_programme": personal_programme(registration=registration),
         },
     )
 

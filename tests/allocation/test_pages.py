@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -349,3 +350,27 @@ def test_a_queued_run_shows_its_status_and_htmx_polls_it(organiser: Client, smal
     assert fragment.startswith('<div id="run-status" role="status">')
     assert "hx-trigger" not in fragment
     assert f'<a class="utrecht-link kc-cta" href="{url}">Toon de uitkomst</a>' in fragment
+
+
+def test_after_publishing_participants_see_their_programme_on_their_personal_page(
+    small: Small,
+) -> None:
+    from ketenconf.registration.links import access_token_create
+
+    anna = small.people["Anna"]
+    participant = Client()
+    token = access_token_create(registration=anna)
+    link = reverse("registration:link", kwargs={"slug": small.edition.slug, "token": token})
+    participant.post(link)
+    me = reverse("registration:me", kwargs={"slug": small.edition.slug})
+    before = participant.get(me).content.decode()
+    assert "Uw persoonlijke programma verschijnt hier" in before
+
+    run = run_small(small)
+    services.assignment_run_publish(run=run, by=small.organiser)
+
+    html = participant.get(me).content.decode()
+    items = re.findall(r"<li>(.*?)</li>", html[html.index('id="personal-programme"') :], re.S)
+    text = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", item)).strip() for item in items[:2]]
+    # The known optimum puts Anna in Zaal B in both rounds (see Small).
+    assert [line.split(": ", 1)[1] for line in text] == ["Huisvesting, Zaal B", "Terugkeer, Zaal B"]
