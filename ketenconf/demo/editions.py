@@ -15,7 +15,7 @@ from datetime import date
 
 # Demo accounts: a superuser, and a staff user for each lead organisation.
 ORGANISER_USERNAME = "organisator"
-STAFF_USERS: tuple[tuple[str, str], ...] = (("dtv", "DT&V"), ("vng", "VNG"))
+STAFF_USERS: tuple[tuple[str, str], ...] = (("dtv", "DT&V"), ("vng", "VNG"), ("jenv", "J&V"))
 
 # Labels of the chain links, used as the theme of a topic: (Dutch, English).
 CHAIN_LINK_THEMES: dict[str, tuple[str, str]] = {

@@ -23,6 +23,11 @@ from django.utils import timezone
 
 from ketenconf.events.models import Edition, Organisation, Room, Series, SeriesPartner, Venue
 from ketenconf.programme.models import Block, Host, Session, Topic
+from ketenconf.registration.services import (
+    registration_create,
+    registration_set_preferences,
+    registration_set_rounds,
+)
 
 from .editions import (
     CHAIN_LINK_THEMES,
@@ -34,6 +39,7 @@ from .editions import (
     SeriesSpec,
 )
 from .organisations import ORGANISATIONS
+from .participants import edition_preference_topics, generate_participants, generate_preferences
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 DEFAULT_PASSWORD = "ketenconf-demo"  # noqa: S105 - demo data only, printed on purpose
@@ -118,7 +124,7 @@ def _load_series(
 
 def _load_programme(
     summary: DemoSummary, edition: Edition, spec: EditionSpec, orgs: dict[str, Organisation]
-) -> None:
+) -> dict[str, Topic]:
     rooms = {
         name: _create(
             summary, "rooms", Room, edition=edition, name=name, capacity=cap, step_free=step_free
@@ -180,6 +186,55 @@ def _load_programme(
                 room=rooms[room_name],
                 capacity=capacity,
             )
+    return topics
+
+
+# How many synthetic people register for an edition open for registration: enough to try the
+# workshop assignment on, leaving seats for whoever tries the registration form.
+DEMO_REGISTRATIONS = 450
+
+
+def _load_registrations(
+    summary: DemoSummary, edition: Edition, spec: EditionSpec, topics: dict[str, Topic]
+) -> None:
+    """Synthetic participants with ranked workshops, through the registration services.
+
+    They come from a trusted list, so no mail goes out and their addresses count as confirmed.
+    """
+    people = generate_participants(count=DEMO_REGISTRATIONS, seed=spec.day.year)
+    preference_topics, round_keys = edition_preference_topics(spec)
+    preferences = {
+        p.email: p
+        for p in generate_preferences(people, preference_topics, round_keys, seed=spec.day.year)
+    }
+    rounds = dict(
+        zip(round_keys, edition.blocks.filter(kind="round").order_by("start"), strict=True)
+    )
+    organisations = {o.short_name: o for o in Organisation.objects.all()}
+    for person in people:
+        outcome = registration_create(
+            edition=edition,
+            name=person.name,
+            email=person.email,
+            organisation=organisations[person.organisation],
+            job_title=person.job_title,
+            dietary_needs=person.dietary_needs,
+            needs_step_free=person.needs_step_free,
+            networking_consent=person.networking_consent,
+            language=person.language,
+            notify=False,
+            confirmed=True,
+        )
+        wish = preferences[person.email]
+        registration_set_preferences(
+            registration=outcome.registration, topic_ids=[topics[key].pk for key in wish.ranking]
+        )
+        if wish.rounds is not None:
+            registration_set_rounds(
+                registration=outcome.registration,
+                attended_block_ids=[rounds[key].pk for key in wish.rounds],
+            )
+        summary.created["registrations"] += 1
 
 
 def _load_edition(
@@ -212,7 +267,9 @@ def _load_edition(
         lead_organisation=organisations[spec.lead],
     )
     if created:
-        _load_programme(summary, edition, spec, organisations)
+        topics = _load_programme(summary, edition, spec, organisations)
+        if spec.status == "registration_open":
+            _load_registrations(summary, edition, spec, topics)
 
 
 def _load_user(

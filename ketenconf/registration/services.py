@@ -117,6 +117,8 @@ def registration_create(
     networking_consent: bool = False,
     language: str = "nl",
     even_if_closed: bool = False,
+    notify: bool = True,
+    confirmed: bool = False,
 ) -> RegistrationOutcome:
     """Register, or find the registration this address already has (and mail its personal link).
 
@@ -124,7 +126,9 @@ def registration_create(
     waiting list. Raises ``ValidationError`` with messages per field on bad input, and
     ``RegistrationClosed`` when the edition does not take registrations; nothing changes then.
     ``even_if_closed`` is for organisers, who add participants to their edition whatever its
-    status; seats and the waiting list count as for anyone.
+    status; seats and the waiting list count as for anyone. ``notify=False`` and
+    ``confirmed=True`` are for registrations brought in from a trusted list (an import, the
+    demo): no mail, and the address counts as confirmed.
     """
     if not edition.registration_is_open and not even_if_closed:
         raise RegistrationClosed(
@@ -142,6 +146,7 @@ def registration_create(
         networking_consent=networking_consent,
         language=language,
         status=RegistrationStatus.WAITLISTED,
+        confirmed_at=timezone.now() if confirmed else None,
     )
     # Every field is checked before anything is written; the foreign keys need no query.
     registration.full_clean(
@@ -153,16 +158,16 @@ def registration_create(
         organisation=organisation, organisation_name=organisation_name
     )
     try:
-        return _registration_insert(registration)
+        return _registration_insert(registration, notify=notify)
     except IntegrityError:
         # Someone registered the same address a moment ago, between our look and our insert:
         # the whole transaction rolled back (seat included), and that registration it is.
         registration.pk = None
         registration._state.adding = True
-        return _registration_insert(registration)
+        return _registration_insert(registration, notify=notify)
 
 
-def _registration_insert(registration: Registration) -> RegistrationOutcome:
+def _registration_insert(registration: Registration, *, notify: bool) -> RegistrationOutcome:
     """Insert, then take a seat as the last write but the mail: the edition row is locked
     from the seat's UPDATE to the commit, so that stretch is kept short."""
     with transaction.atomic():
@@ -170,17 +175,18 @@ def _registration_insert(registration: Registration) -> RegistrationOutcome:
             edition_id=registration.edition_id, email=registration.email
         ).first()
         if existing is not None:
-            return _registration_again(existing)
+            return _registration_again(existing, notify=notify)
         # Written as on the waiting list; the seat, when there is one, is taken last.
         registration.waitlisted_at = timezone.now()
         registration.save(force_insert=True)
-        link = links.access_link_url(registration=registration)
+        link = links.access_link_url(registration=registration) if notify else ""
         if _take_seat(edition_id=registration.edition_id):
             registration.status = RegistrationStatus.REGISTERED
             registration.waitlisted_at = None
             registration.save(update_fields=["status", "waitlisted_at"])
-            _mail(registration, "registered", link=link)
-        else:
+            if notify:
+                _mail(registration, "registered", link=link)
+        elif notify:
             _mail(
                 registration,
                 "waitlisted",
@@ -190,7 +196,7 @@ def _registration_insert(registration: Registration) -> RegistrationOutcome:
     return RegistrationOutcome(registration=registration, created=True)
 
 
-def _registration_again(registration: Registration) -> RegistrationOutcome:
+def _registration_again(registration: Registration, *, notify: bool = True) -> RegistrationOutcome:
     """A repeated registration: an active one is mailed its link; an ended one starts again."""
     if registration.anonymised_at is None and registration.status not in ACTIVE_STATUSES:
         now = timezone.now()
@@ -201,9 +207,11 @@ def _registration_again(registration: Registration) -> RegistrationOutcome:
         registration.save(
             update_fields=["status", "waitlisted_at", "cancelled_at", "confirmed_at", "created_at"]
         )
-        _mail_with_link(registration, "registered" if registration.has_seat else "waitlisted")
+        if notify:
+            _mail_with_link(registration, "registered" if registration.has_seat else "waitlisted")
         return RegistrationOutcome(registration=registration, created=True)
-    _mail_with_link(registration, "link")
+    if notify:
+        _mail_with_link(registration, "link")
     return RegistrationOutcome(registration=registration, created=False)
 
 

@@ -23,6 +23,7 @@ from ketenconf.events.models import (
 from ketenconf.events.permissions import editions_editable_by
 from ketenconf.events.services import series_next_lead
 from ketenconf.programme.models import Block, BlockKind, Host, Session, Topic
+from ketenconf.registration.models import Registration
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +38,8 @@ EXPECTED = {
     "topics": 51,
     "hosts": 87,
     "sessions": 67,
-    "users": 3,
+    "registrations": 450,
+    "users": 4,
 }
 MODELS = {
     "organisations": Organisation,
@@ -50,6 +52,7 @@ MODELS = {
     "topics": Topic,
     "hosts": Host,
     "sessions": Session,
+    "registrations": Registration,
 }
 SLUGS = ("ketenconferentie-2018", "van-migratie-tot-participatie-2024")
 
@@ -233,3 +236,23 @@ def test_the_command_prints_what_it_created_and_the_login(monkeypatch):
     out = StringIO()
     call_command("demo", stdout=out)
     assert "nothing changed" in out.getvalue()
+
+
+def test_the_open_edition_has_people_with_ranked_workshops_and_no_mail_went_out():
+    from ketenconf.mail.models import OutboxMessage
+
+    demo_load()
+    edition = Edition.objects.get(slug="ketenconferentie-2027")
+    registrations = Registration.objects.filter(edition=edition)
+    assert registrations.filter(status="registered", confirmed_at__isnull=False).count() == 450
+    edition.refresh_from_db()
+    assert (edition.capacity, edition.seats_taken) == (600, 450)
+    workshop_ids = set(
+        Session.objects.filter(edition=edition, block__kind="round").values_list(
+            "topic_id", flat=True
+        )
+    )
+    ranked = registrations.filter(preferences__isnull=False).distinct().count()
+    assert ranked == 450
+    assert set(registrations.values_list("preferences__topic_id", flat=True)) <= workshop_ids
+    assert OutboxMessage.objects.count() == 0

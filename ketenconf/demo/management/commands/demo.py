@@ -20,6 +20,7 @@ ORDER = (
     "topics",
     "hosts",
     "sessions",
+    "registrations",
     "users",
 )
 
@@ -27,7 +28,8 @@ ORDER = (
 class Command(BaseCommand):
     help = (
         "Load the demo: organisations of the migration chain, the Ketenconferentie 2018 and "
-        "the congress Van Migratie tot Participatie 2024 with their programme, and demo "
+        "the congress Van Migratie tot Participatie 2024 with their programme, the upcoming "
+        "Ketenconferentie 2027 open for registration with synthetic participants, and demo "
         "logins. Safe to run again: it only adds what is missing."
     )
 
