@@ -1,0 +1,259 @@
+"""Every write on networking. Views, the admin and the organisers' pages call these only.
+
+Nobody's details are shown without their consent: only participants who gave networking
+consent (``Registration.networking_consent``) and have a seat take part, can be found or
+asked, and are matched; a request is a question the other answers, and a meeting is
+proposed to both, each accepting or declining for themselves.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ketenconf.events.models import Edition, OrganisationKind
+from ketenconf.mail.services import mail_enqueue
+from ketenconf.registration.models import Registration
+
+from . import selectors
+from .engine import InvalidProblem, Problem, Result, pair, pair_weight, shared_interests, solve
+from .models import (
+    Answer,
+    MatchRun,
+    Meeting,
+    MeetingRequest,
+    MeetingStatus,
+    NetworkingProfile,
+    NetworkingSlot,
+    NetworkingTable,
+    RequestStatus,
+)
+from .themes import INTEREST_KEYS
+
+#: Seconds the engine may take when an organiser proposes meetings from the page.
+TIME_LIMIT = 30.0
+
+
+def _mail(registration: Registration, template: str, **context: Any) -> None:
+    mail_enqueue(
+        to=registration.email,
+        template=f"networking/mail/{template}",
+        context={"registration": registration, "edition": registration.edition, **context},
+        language=registration.language,
+        edition=registration.edition,
+    )
+
+
+def _require_taking_part(registration: Registration) -> None:
+    if not selectors.takes_part(registration=registration):
+        raise ValidationError(
+            _(
+                "Networking is for participants with a seat who agreed to be visible for "
+                "networking. You can agree under “Change your details”."
+            )
+        )
+
+
+def networking_set_profile(
+    *, registration: Registration, interests: Sequence[str], wanted_kinds: Sequence[str]
+) -> NetworkingProfile:
+    """Save what the participant wants to talk about and which kinds of organisation to meet."""
+    unknown = [key for key in interests if key not in INTEREST_KEYS]
+    if unknown:
+        raise ValidationError(
+            {"interests": [_("Unknown interests: %(keys)s.") % {"keys": ", ".join(unknown)}]}
+        )
+    unknown = [kind for kind in wanted_kinds if kind not in OrganisationKind.values]
+    if unknown:
+        raise ValidationError(
+            {
+                "wanted_kinds": [
+                    _("Unknown kinds of organisation: %(kinds)s.") % {"kinds": ", ".join(unknown)}
+                ]
+            }
+        )
+    ordered_interests = [key for key in INTEREST_KEYS if key in set(interests)]
+    ordered_kinds = [kind for kind in OrganisationKind.values if kind in set(wanted_kinds)]
+    profile, _created = NetworkingProfile.objects.update_or_create(
+        registration=registration,
+        defaults={"interests": ordered_interests, "wanted_kinds": ordered_kinds},
+    )
+    return profile
+
+
+@transaction.atomic
+def meeting_request_create(*, requester: Registration, target: Registration) -> MeetingRequest:
+    """Ask ``target`` for a meeting; they are mailed and answer on their personal page.
+
+    When ``target`` had already asked ``requester``, that request is accepted instead.
+    """
+    _require_taking_part(requester)
+    if target.edition_id != requester.edition_id or not selectors.takes_part(registration=target):
+        raise ValidationError(_("This participant cannot be asked for a meeting."))
+    if target.pk == requester.pk:
+        raise ValidationError(_("You cannot ask yourself for a meeting."))
+    if target.organisation_id == requester.organisation_id:
+        raise ValidationError(
+            _("%(name)s works at your own organisation: networking here is across organisations.")
+            % {"name": target.name}
+        )
+    reverse = MeetingRequest.objects.filter(requester=target, target=requester).first()
+    if reverse is not None:
+        if reverse.status == RequestStatus.PENDING:
+            return meeting_request_answer(request=reverse, by=requester, accept=True)
+        return reverse
+    try:
+        with transaction.atomic():
+            request = MeetingRequest.objects.create(
+                edition_id=requester.edition_id, requester=requester, target=target
+            )
+    except IntegrityError:
+        raise ValidationError(
+            _("You have already asked %(name)s for a meeting.") % {"name": target.name}
+        ) from None
+    _mail(target, "request", requester=requester)
+    return request
+
+
+@transaction.atomic
+def meeting_request_answer(
+    *, request: MeetingRequest, by: Registration, accept: bool
+) -> MeetingRequest:
+    """The asked participant accepts or declines; an accepted request is placed first next run."""
+    request = MeetingRequest.objects.select_for_update().get(pk=request.pk)
+    if request.target_id != by.pk:
+        raise ValidationError(_("Only the participant who was asked can answer this request."))
+    if request.status != RequestStatus.PENDING:
+        raise ValidationError(_("This request has been answered already."))
+    _require_taking_part(by)
+    request.status = RequestStatus.ACCEPTED if accept else RequestStatus.DECLINED
+    request.answered_at = timezone.now()
+    request.save(update_fields=["status", "answered_at"])
+    return request
+
+
+def _status(first: str, second: str) -> str:
+    if Answer.DECLINED in (first, second):
+        return MeetingStatus.DECLINED
+    if first == second == Answer.ACCEPTED:
+        return MeetingStatus.ACCEPTED
+    return MeetingStatus.PROPOSED
+
+
+@transaction.atomic
+def meeting_answer(*, meeting: Meeting, registration: Registration, accept: bool) -> Meeting:
+    """Accept or decline a proposed meeting. A decline frees the place for the next run."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if registration.pk not in (meeting.first_id, meeting.second_id):
+        raise ValidationError(_("This is not your meeting."))
+    if meeting.status in (MeetingStatus.DECLINED, MeetingStatus.CANCELLED):
+        raise ValidationError(_("This meeting no longer takes place."))
+    answer = Answer.ACCEPTED if accept else Answer.DECLINED
+    if registration.pk == meeting.first_id:
+        meeting.first_answer = answer
+    else:
+        meeting.second_answer = answer
+    meeting.status = _status(meeting.first_answer, meeting.second_answer)
+    meeting.save(update_fields=["first_answer", "second_answer", "status"])
+    return meeting
+
+
+def networking_tables_create(
+    *, edition: Edition, count: int, seats: int = 4
+) -> list[NetworkingTable]:
+    """Add ``count`` tables numbered after the highest number the edition has."""
+    if count < 1 or seats < 2:
+        raise ValidationError(_("Give at least one table of at least two seats."))
+    last = (
+        NetworkingTable.objects.filter(edition=edition)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+        or 0
+    )
+    return NetworkingTable.objects.bulk_create(
+        NetworkingTable(edition=edition, number=last + n, seats=seats) for n in range(1, count + 1)
+    )
+
+
+@transaction.atomic
+def meetings_propose(
+    *,
+    edition: Edition,
+    by: Any = None,
+    max_meetings: int = 3,
+    time_limit: float = TIME_LIMIT,
+    seed: int = 0,
+) -> MatchRun:
+    """Run the engine on the edition and store the meetings it proposes, in one transaction.
+
+    Meetings already proposed or accepted stay where they are; meetings of people who no
+    longer take part are cancelled first, so their places come free. Each participant with
+    new meetings gets one mail. Raises ``ValidationError`` listing the problems when the
+    set-up cannot be solved (no slots, no tables, kept meetings that break the rules).
+    """
+    edition = Edition.objects.select_for_update().get(pk=edition.pk)
+    taking_part = selectors.networking_participants(edition=edition).values("pk")
+    Meeting.objects.filter(
+        edition=edition, status__in=[MeetingStatus.PROPOSED, MeetingStatus.ACCEPTED]
+    ).filter(~Q(first__in=taking_part) | ~Q(second__in=taking_part)).update(
+        status=MeetingStatus.CANCELLED
+    )
+    if not NetworkingSlot.objects.filter(edition=edition).exists():
+        raise ValidationError(_("Add networking slots to the edition first."))
+    if not NetworkingTable.objects.filter(edition=edition).exists():
+        raise ValidationError(_("Add networking tables to the edition first."))
+    problem = selectors.problem_for_edition(edition=edition, max_meetings=max_meetings)
+    try:
+        result = solve(problem, time_limit=time_limit, seed=seed)
+    except InvalidProblem as invalid:
+        raise ValidationError([str(error) for error in invalid.errors]) from None
+    run = MatchRun.objects.create(
+        edition=edition,
+        created_by=by if getattr(by, "is_authenticated", False) else None,
+        max_meetings=max_meetings,
+        problem=problem.to_dict(),
+        result=result.to_dict(),
+        proposed=len(result.meetings),
+        weight=result.weight,
+        upper_bound=result.upper_bound,
+        seconds=result.seconds,
+    )
+    _store(run, problem=problem, result=result)
+    return run
+
+
+def _store(run: MatchRun, *, problem: Problem, result: Result) -> None:
+    """Write the run's new meetings and mail everyone who got one."""
+    problem_people = {person.id: person for person in problem.people}
+    requested = {pair(a, b) for a, b in problem.requests}
+    rows = []
+    for meeting in result.meetings:
+        a, b = sorted((meeting.first, meeting.second), key=int)
+        rows.append(
+            Meeting(
+                edition_id=run.edition_id,
+                run=run,
+                slot_id=int(meeting.slot),
+                table_id=int(meeting.table),
+                first_id=int(a),
+                second_id=int(b),
+                from_request=pair(a, b) in requested,
+                weight=pair_weight(problem_people[a], problem_people[b], problem.rules),
+                shared_interests=shared_interests(problem_people[a], problem_people[b]),
+            )
+        )
+    Meeting.objects.bulk_create(rows)
+    new_for: dict[int, int] = defaultdict(int)
+    for row in rows:
+        new_for[row.first_id] += 1
+        new_for[row.second_id] += 1
+    for registration in Registration.objects.filter(pk__in=new_for).select_related("edition"):
+        _mail(registration, "meetings", count=new_for[registration.pk])
