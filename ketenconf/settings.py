@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "ketenconf.programme",
     "ketenconf.registration",
     "ketenconf.allocation",
+    "ketenconf.networking",
+    "ketenconf.market",
     "ketenconf.mail",
     "ketenconf.exports",
     "ketenconf.demo",
