@@ -12,6 +12,8 @@ edition_patterns: list[URLPattern | URLResolver] = [
     path("sessions/<int:pk>/", programme_views.session_detail, name="session"),
     path("organisers/", event_views.edition_organisers, name="organisers"),
     path("", include("ketenconf.registration.urls")),
+    path("", include("ketenconf.networking.urls")),
+    path("market/", include("ketenconf.market.urls")),
     path("", include("ketenconf.exports.urls")),
 ]
 
