@@ -1,0 +1,97 @@
+"""The probes, and the throttled admin login.
+
+``/health``: the process is up and serving; touches neither database nor cache, so a
+restart is never triggered by a database that is briefly away. ``/ready``: this process can
+do its work: the database answers, the cache answers, every migration is applied; JSON with
+each check, 503 when one fails, so a load balancer sends no traffic here until it is 200.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django_ratelimit.core import get_usage
+
+from .checks import ready_checks
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def health(request: HttpRequest) -> HttpResponse:
+    return _no_store(HttpResponse("ok", content_type="text/plain; charset=utf-8"))
+
+
+def ready(request: HttpRequest) -> HttpResponse:
+    checks = ready_checks()
+    ok = all(check.level != "error" for check in checks)
+    body: dict[str, Any] = {
+        "status": "ok" if ok else "fail",
+        "checks": {check.name: check.to_dict() for check in checks},
+    }
+    return _no_store(JsonResponse(body, status=200 if ok else 503))
+
+
+# --- The admin login, throttled --------------------------------------------------------------
+#
+# Failed logins are counted per client address and per username in the default cache (shared
+# by every app-server process when it is Redis). Once either is used up, the form is refused
+# with 429 before the password is even looked at, until the period has passed.
+
+GROUP = "ops.admin_login"
+
+
+def _username_key(group: str, request: HttpRequest) -> str:
+    return str(request.POST.get("username", "")).strip().lower()[:150]
+
+
+def _usages(request: HttpRequest, *, increment: bool) -> list[dict[str, Any]]:
+    limits: list[tuple[Any, str | None]] = [("ip", settings.ADMIN_LOGIN_RATELIMIT_ADDRESS)]
+    if _username_key(GROUP, request):
+        limits.append((_username_key, settings.ADMIN_LOGIN_RATELIMIT_USERNAME))
+    usages = []
+    for key, rate in limits:
+        if not rate:
+            continue
+        usage = get_usage(request, group=GROUP, key=key, rate=rate, increment=increment)
+        if usage is not None:
+            usages.append(usage)
+    return usages
+
+
+def _limited(usages: list[dict[str, Any]]) -> int | None:
+    """Seconds to wait when a limit is used up (the count is past the limit), else None."""
+    waits = [int(u["time_left"]) for u in usages if u["count"] >= u["limit"]]
+    return max(1, *waits) if waits else None
+
+
+def admin_login(request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+    """The admin's own login view, with failed attempts counted and refused past the limit."""
+    if request.method != "POST":
+        return admin.site.login(request, extra_context)
+    wait = _limited(_usages(request, increment=False))
+    if wait is None:
+        response = admin.site.login(request, extra_context)
+        if response.status_code != 302:  # a failed attempt shows the form again
+            _usages(request, increment=True)
+        return response
+    response = render(
+        request,
+        "ops/too_many_logins.html",
+        {
+            **admin.site.each_context(request),
+            "seconds": wait,
+            "minutes": (wait + 59) // 60,
+            "title": _("Too many attempts"),
+        },
+        status=429,
+    )
+    response["Retry-After"] = str(wait)
+    return response
