@@ -16,6 +16,8 @@ import dj_email_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from ketenconf.ops.log import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -68,6 +70,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ketenconf.core",
+    "ketenconf.ops",
     "ketenconf.accounts",
     "ketenconf.events",
     "ketenconf.programme",
@@ -81,6 +84,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a request id for every log record, then the probes (/health, /ready), which
+    # answer before the host check and the redirect to HTTPS.
+    "ketenconf.ops.middleware.RequestIdMiddleware",
+    "ketenconf.ops.middleware.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -142,6 +149,37 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache: Redis when configured, shared by every app-server process and the worker (so
+# sessions, rate limits and cached page fragments hold across them); else local memory, one
+# per process, which is right for one process only.
+_cache_url = env("CACHE_URL") or env("REDIS_URL")
+if _cache_url and not _cache_url.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(
+        f"KETENCONF_CACHE_URL={_cache_url!r}: give a Redis address such as "
+        "redis://127.0.0.1:6379/0 (or rediss:// for TLS, unix:///path/redis.sock)."
+    )
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _cache_url,
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", "ketenconf"),
+            # A Redis that is away makes a request fail within a second, not hang.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+        if _cache_url
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ketenconf"}
+    )
+}
+# With a shared cache, sessions are read from it and written through to the database: fast,
+# and not lost when the cache is emptied. A cache per process would hand out stale copies of
+# a session another process changed, so without one sessions live in the database alone.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if _cache_url
+    else "django.contrib.sessions.backends.db"
+)
+
 _email = dj_email_url.parse(env("EMAIL_URL", "console://"))
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]
 EMAIL_HOST = _email["EMAIL_HOST"]
@@ -157,15 +195,25 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # The address people reach the site at, for links in emails.
 BASE_URL = env("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
-# Requests per client address to the public API: "60/m", "1000/h", "10/5s"; "off" or "0" for
-# no limit. Counted in the default cache, so per server process unless that cache is shared.
-_ratelimit = env("RATELIMIT", "60/m").strip().lower() or "60/m"
-if _ratelimit not in {"off", "0"} and not re.fullmatch(r"[1-9]\d*/\d*[smhd]", _ratelimit):
-    raise ImproperlyConfigured(
-        f'KETENCONF_RATELIMIT={_ratelimit!r}: give a number of requests per period such as "60/m"'
-        ' (periods s, m, h, d), or "off".'
-    )
-RATELIMIT = None if _ratelimit in {"off", "0"} else _ratelimit
+
+def env_rate(name: str, default: str) -> str | None:
+    """A django-ratelimit rate such as "60/m", "1000/h", "10/5s"; None for "off" or "0"."""
+    rate = env(name, default).strip().lower() or default
+    if rate not in {"off", "0"} and not re.fullmatch(r"[1-9]\d*/\d*[smhd]", rate):
+        raise ImproperlyConfigured(
+            f'KETENCONF_{name}={rate!r}: give a number of requests per period such as "60/m"'
+            ' (periods s, m, h, d), or "off".'
+        )
+    return None if rate in {"off", "0"} else rate
+
+
+# Requests per client address to the public API. Counted in the default cache, so per
+# server process unless that cache is shared (Redis).
+RATELIMIT = env_rate("RATELIMIT", "60/m")
+# Failed admin logins per client address and per username; past either the login answers
+# 429 until the period is over.
+ADMIN_LOGIN_RATELIMIT_ADDRESS = env_rate("ADMIN_LOGIN_RATELIMIT_ADDRESS", "30/15m")
+ADMIN_LOGIN_RATELIMIT_USERNAME = env_rate("ADMIN_LOGIN_RATELIMIT_USERNAME", "10/15m")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -187,12 +235,19 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", str(VAR_DIR / "static")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-# Serve from the apps' static folders too, so the demo and the tests need no collectstatic.
-WHITENOISE_USE_FINDERS = True
+# In production `ketenconf collectstatic` once per release and KETENCONF_STATIC_MANIFEST=true:
+# hashed, compressed files that browsers may cache for a year. Otherwise serve from the apps'
+# static folders too, so the demo and the tests need no collectstatic.
+STATIC_MANIFEST = env_bool("STATIC_MANIFEST", False)
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_MANIFEST
+        else "whitenoise.storage.CompressedStaticFilesStorage"
+    },
 }
 
 # A strict Content Security Policy: no inline script or style anywhere.
@@ -214,11 +269,26 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and env_bool("HTTPS", False))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# KETENCONF_HTTPS=true: the site is reached over HTTPS only. Plain HTTP is redirected (but
+# /health and /ready, see ketenconf.ops), browsers keep to HTTPS for a year (HSTS), and the
+# cookies above go over HTTPS only.
+HTTPS = env_bool("HTTPS", False)
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = int(env("HSTS_SECONDS", "31536000")) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+# Preloading into the browsers' HSTS list is the domain owner's call and hard to undo: the
+# deploy check asks for it only when KETENCONF_HSTS_PRELOAD is set.
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+# Behind a reverse proxy that ends TLS: trust its X-Forwarded-Proto, and count rate limits per
+# client by the X-Real-IP it sets rather than per proxy (see docs/deployment.md for nginx).
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    RATELIMIT_IP_META_KEY = "ketenconf.ops.client.client_address"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.server": {"level": "WARNING"}},
-}
+# Every record carries the request id; KETENCONF_LOG_FORMAT=json writes JSON lines.
+LOGGING = logging_config(
+    level=env("LOG_LEVEL", "INFO").upper(), json_lines=env("LOG_FORMAT").strip().lower() == "json"
+)
