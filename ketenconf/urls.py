@@ -4,6 +4,7 @@ from django.urls import URLPattern, URLResolver, include, path
 
 from ketenconf.api.api import api
 from ketenconf.events import views as event_views
+from ketenconf.ops import views as ops_views
 from ketenconf.programme import views as programme_views
 
 edition_patterns: list[URLPattern | URLResolver] = [
@@ -19,6 +20,8 @@ edition_patterns: list[URLPattern | URLResolver] = [
 
 urlpatterns = [
     path("admin/assignment/", include("ketenconf.allocation.urls")),
+    # The admin's login, with failed attempts throttled per address and per username.
+    path("admin/login/", ops_views.admin_login),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     *i18n_patterns(
