@@ -31,6 +31,7 @@ from django_tasks_db.management.commands.db_worker import (
 
 from ketenconf.core.periodic import periodic_run_due
 from ketenconf.mail.services import SMTP_TIMEOUT, STUCK_AFTER, mail_sweep
+from ketenconf.ops.services import heartbeat_record
 
 logger = logging.getLogger("ketenconf.mail.worker")
 
@@ -56,6 +57,7 @@ class Sweeper(threading.Thread):
             while not self.stopping.wait(self.every):
                 close_old_connections()
                 try:
+                    heartbeat_record()  # for `ketenconf doctor`: this worker is alive
                     mail_sweep(stuck_after=self.stuck_after)
                 except Exception:
                     logger.exception("Outbox sweep failed; trying again in %s s", self.every)
@@ -143,6 +145,7 @@ class Command(BaseCommand):
             )
         mail_sweep(stuck_after=timedelta(0) if options["release_in_flight"] else stuck_after)
         periodic_run_due()
+        heartbeat_record()
 
         worker = Worker(
             queue_names=options["queue_name"].split(","),
