@@ -80,7 +80,7 @@ def solve_exact(
             rejected,
         )
         bound = max(relaxation.integer_bound, min(integer_bound(mip_bound), _ceil(left_out)))
-        return Outcome(chosen, min(bound, upper), "exact")
+        return Outcome(chosen, int(min(bound, upper)), "exact")
 
 
 def _ceil(value: float) -> int | float:

@@ -73,7 +73,9 @@ class Prices:
         rounds = len(compiled.round_ids)
         orgs = len(compiled.organisation_ids)
         penalty = -self.capacity  # >= 0
-        org_list = np.unique(self.organisation_keys % orgs) if len(self.organisation_keys) else []
+        org_list: list[int] = (
+            np.unique(self.organisation_keys % orgs).tolist() if len(self.organisation_keys) else []
+        )
         org_row = {int(o): i + 1 for i, o in enumerate(org_list)}
         table = np.full((len(org_row) + 1, rounds, 2), np.inf)
         variants = [penalty]
@@ -280,11 +282,15 @@ def run_highs(
     status = highs.getModelStatus()
     info = highs.getInfo()
     sol = highs.getSolution()
+    if status == highspy.HighsModelStatus.kModelEmpty:
+        return Solution(
+            True, np.zeros(lp.num_col_), model.offset, model.offset, np.zeros(lp.num_row_)
+        )
     if not sol.value_valid:
         return None
     x = np.asarray(sol.col_value, dtype=np.float64)
     row_dual = np.asarray(sol.row_dual, dtype=np.float64) if sol.dual_valid else np.zeros(0)
-    optimal = status == highspy.HighsModelStatus.kOptimal
+    optimal = status in (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kModelEmpty)
     objective = float(info.objective_function_value)
     mip_bound = float(info.mip_dual_bound) if integer else objective
     return Solution(optimal, x, objective, mip_bound, row_dual)

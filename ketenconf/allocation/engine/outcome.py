@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .compiled import Arcs
+
+if TYPE_CHECKING:
+    from .schedules import SessionPrices
 
 
 @dataclass
@@ -14,3 +18,4 @@ class Outcome:
     chosen: Arcs
     lower_bound: int
     method: str
+    prices: SessionPrices | None = None  # final capacity and organisation prices, if any

@@ -101,3 +101,16 @@ def organisation_counts(compiled: Compiled, chosen: Arcs) -> Mapping[tuple[int, 
     ):
         counts[s, o] = counts.get((s, o), 0) + 1
     return counts
+
+
+def keep_feasible(compiled: Compiled, chosen: Arcs) -> Arcs:
+    """Drop, in order, arcs that would break a capacity, share or topic limit."""
+    occupancy = Occupancy(compiled, Arcs.empty())
+    keep = np.zeros(len(chosen), dtype=np.bool_)
+    for i, (slot, session) in enumerate(
+        zip(chosen.slot.tolist(), chosen.session.tolist(), strict=True)
+    ):
+        if occupancy.fits(slot, session):
+            occupancy.add(slot, session)
+            keep[i] = True
+    return chosen.take(keep)

@@ -123,6 +123,15 @@ def _finish(
     if len(excluded):
         np.minimum.at(slot_best, excluded.slot, excluded_reduced)
     floor = prices.unranked_floor(compiled)
+    # Where the floor could matter, replace it by the exact least reduced cost of the slot's
+    # unranked arcs (the floor ignores topic prices, which can be far from zero).
+    close = np.flatnonzero(floor < slot_best - EPS)
+    if len(close):
+        exact = np.full(compiled.slot_count, np.inf)
+        unranked = compiled.unranked_arcs_for(close)
+        if len(unranked):
+            np.minimum.at(exact, unranked.slot, prices.reduced(compiled, unranked))
+        floor[close] = exact[close]
     slot_best = np.minimum(slot_best, floor)
     return Relaxation(
         active=active,

@@ -6,18 +6,19 @@ import dataclasses
 import time
 from collections.abc import Callable
 
+from .blocks import block_count, solve_in_blocks
 from .compiled import Compiled, compile_problem
 from .cost import objective
 from .errors import InvalidProblem
 from .exact import solve_exact
-from .large import solve_large
+from .large import large_applicable, solve_large
 from .outcome import Outcome
 from .problem import Problem
 from .relaxation import relax
 from .result import Result, describe
 from .validate import validate, validate_assignment
 
-#: Above this many arcs in the relaxation, the MIP is replaced by LP rounding.
+#: Above this many ranked arcs, column generation over schedules replaces the arc MIP.
 EXACT_ARC_LIMIT = 60_000
 
 Progress = Callable[[str], None]
@@ -85,12 +86,16 @@ def solve(
 def _optimise(
     compiled: Compiled, *, deadline: float, seed: int, progress: Progress, method: str
 ) -> Outcome:
+    large = large_applicable(compiled) and (
+        method == "large" or (method == "auto" and len(compiled.ranked) > EXACT_ARC_LIMIT)
+    )
+    if large and block_count(len(compiled.problem.participants)) > 1:
+        return solve_in_blocks(compiled, deadline=deadline, seed=seed, progress=progress)
+    if large:
+        return solve_large(compiled, deadline=deadline, seed=seed, progress=progress)
     relaxation = relax(compiled, deadline=deadline, seed=seed, progress=progress)
     progress(f"LP bound {relaxation.integer_bound:,}")
-    exact = method == "exact" or (method == "auto" and len(relaxation.active) <= EXACT_ARC_LIMIT)
-    if exact:
-        return solve_exact(compiled, relaxation, deadline=deadline, seed=seed, progress=progress)
-    return solve_large(compiled, relaxation, deadline=deadline, seed=seed, progress=progress)
+    return solve_exact(compiled, relaxation, deadline=deadline, seed=seed, progress=progress)
 
 
 def _assignment(compiled: Compiled, outcome: Outcome) -> dict[str, dict[str, str]]:

@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 
 from .errors import ProblemError
-from .problem import Problem, organisation_limit
+from .problem import Problem, Session, organisation_limit
 
 
 def validate(problem: Problem) -> list[ProblemError]:
@@ -24,18 +24,18 @@ def validate(problem: Problem) -> list[ProblemError]:
             fail(ProblemError(f"rounds[{i}].id", f'round "{rnd.id}" appears twice'))
         round_ids.add(rnd.id)
 
-    sessions = {}
-    for i, session in enumerate(problem.sessions):
+    sessions: dict[str, Session] = {}
+    for i, entry in enumerate(problem.sessions):
         path = f"sessions[{i}]"
-        if session.id in sessions:
-            fail(ProblemError(f"{path}.id", f'session "{session.id}" appears twice'))
+        if entry.id in sessions:
+            fail(ProblemError(f"{path}.id", f'session "{entry.id}" appears twice'))
         else:
-            sessions[session.id] = session
-        if session.round not in round_ids:
-            fail(ProblemError(f"{path}.round", f'round "{session.round}" is not in rounds'))
-        if session.capacity < 0:
-            fail(ProblemError(f"{path}.capacity", f"must not be negative, not {session.capacity}"))
-    topics = {session.topic for session in problem.sessions}
+            sessions[entry.id] = entry
+        if entry.round not in round_ids:
+            fail(ProblemError(f"{path}.round", f'round "{entry.round}" is not in rounds'))
+        if entry.capacity < 0:
+            fail(ProblemError(f"{path}.capacity", f"must not be negative, not {entry.capacity}"))
+    topics = {s.topic for s in problem.sessions}
 
     share = problem.rules.max_organisation_share
     if share is not None and not (math.isfinite(share) and 0 < share <= 1):
