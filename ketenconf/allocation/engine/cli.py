@@ -1,0 +1,146 @@
+"""``ketenconf assign INPUT.json -o OUTPUT.json``: solve an assignment file, no database.
+
+Exit codes: 0 solved (the output file is written), 2 invalid input (every problem listed on
+stderr by its JSON path, no output file written). Progress goes to stderr: one line updated
+in place on a terminal, plain timestamped lines otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import TextIO
+
+from .errors import InvalidProblem, ProblemError
+from .problem import Problem
+from .solve import solve
+
+EXIT_INVALID = 2
+
+
+class ProgressDisplay:
+    """Progress on stderr: rewritten in place on a TTY, one plain line per step otherwise."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.tty = stream.isatty()
+        self.started = time.perf_counter()
+        self.width = 0
+
+    def __call__(self, message: str) -> None:
+        line = f"[{time.perf_counter() - self.started:6.1f}s] {message}"
+        if self.tty:
+            padding = " " * max(0, self.width - len(line))
+            self.stream.write(f"\r{line}{padding}")
+            self.width = len(line)
+        else:
+            self.stream.write(line + "\n")
+        self.stream.flush()
+
+    def done(self) -> None:
+        if self.tty and self.width:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ketenconf assign",
+        description="Assign participants to workshop sessions from their ranked preferences "
+        "(input and output format: ALLOCATION.md).",
+    )
+    parser.add_argument("input", type=Path, help="problem as JSON")
+    parser.add_argument(
+        "-o", "--output", type=Path, required=True, help="where to write the result"
+    )
+    parser.add_argument(
+        "--time-limit", type=float, default=60.0, metavar="S", help="seconds (default 60)"
+    )
+    parser.add_argument("--seed", type=int, default=0, metavar="N", help="random seed (default 0)")
+    parser.add_argument(
+        "--method",
+        choices=("auto", "exact", "large"),
+        default="auto",
+        help="exact MIP, column generation for large instances, or chosen by size (default)",
+    )
+    return parser
+
+
+def _read(path: Path) -> object:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise InvalidProblem([ProblemError("", f"cannot read {path}: {error.strerror}")]) from None
+    except UnicodeDecodeError:
+        raise InvalidProblem([ProblemError("", f"{path} is not UTF-8 text")]) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InvalidProblem(
+            [
+                ProblemError(
+                    "", f"not valid JSON: {error.msg} at line {error.lineno} column {error.colno}"
+                )
+            ]
+        ) from None
+
+
+def _write_atomically(path: Path, data: object) -> None:
+    directory = path.parent if str(path.parent) else Path(".")
+    fd, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, ensure_ascii=False, indent=1)
+            handle.write("\n")
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    err = sys.stderr
+    if args.time_limit <= 0:
+        err.write("ketenconf assign: --time-limit must be positive\n")
+        return EXIT_INVALID
+    display = ProgressDisplay(err)
+    try:
+        problem = Problem.from_dict(_read(args.input))
+        result = solve(
+            problem,
+            time_limit=args.time_limit,
+            seed=args.seed,
+            progress=display,
+            method=args.method,
+        )
+    except InvalidProblem as invalid:
+        display.done()
+        err.write(f"ketenconf assign: {args.input} is not a valid problem:\n")
+        for error in invalid.errors:
+            err.write(f"  {error}\n")
+        return EXIT_INVALID
+    display.done()
+    try:
+        _write_atomically(args.output, result.to_dict())
+    except OSError as error:
+        err.write(f"ketenconf assign: cannot write {args.output}: {error.strerror}\n")
+        return 1
+    gap = f"{100 * result.gap:.3f}%"
+    err.write(
+        f"{result.status}: objective {result.objective}, lower bound {result.lower_bound} "
+        f"(gap {gap}), {len(result.unassigned)} without a session, "
+        f"{result.metrics.seconds:.1f}s -> {args.output}\n"
+    )
+    for warning in result.metrics.warnings:
+        err.write(f"warning: {warning}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
