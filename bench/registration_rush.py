@@ -20,25 +20,26 @@ unless --keep. Mail is only written to the outbox: no worker runs, nothing is se
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import os
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
-import threading
-import time
 from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import psycopg
-from psycopg import sql
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-REPO = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
+from bench._harness import (
+    Gunicorn,
+    Request,
+    drop_database,
+    fire,
+    ketenconf,
+    production_env,
+    python,
+    recreate_database,
+)
+
 SLUG = "rush-2027"
 
 # Organisations people type: most exist already, some are new and typed by many at once.
@@ -66,134 +67,6 @@ print(OutboxMessage.objects.filter(edition__slug={slug!r}).count())
 """
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def recreate_database(server: str, name: str) -> None:
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
-def drop_database(server: str, name: str) -> None:
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-
-
-def ketenconf(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run(
-        [str(BIN / "ketenconf"), *args],
-        env=env,
-        cwd=REPO,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return done.stdout
-
-
-def python(env: dict[str, str], code: str) -> str:
-    setup = "import django, os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'ketenconf.settings')\ndjango.setup()\n"
-    done = subprocess.run(
-        [sys.executable, "-c", setup + code],
-        env=env,
-        cwd=REPO,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return done.stdout
-
-
-@dataclass
-class Run:
-    label: str
-    seconds: float = 0.0
-    latencies: list[float] = field(default_factory=list)
-    statuses: Counter[int] = field(default_factory=Counter)
-    errors: Counter[str] = field(default_factory=Counter)
-
-    @property
-    def rate(self) -> float:
-        return len(self.latencies) / self.seconds if self.seconds else 0.0
-
-    def percentile(self, p: float) -> float:
-        ordered = sorted(self.latencies)
-        if not ordered:
-            return float("nan")
-        return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))] * 1000
-
-    def line(self) -> str:
-        return (
-            f"{self.label:<28} {len(self.latencies):>6} requests in {self.seconds:6.2f} s = "
-            f"{self.rate:7.1f}/s   p50 {self.percentile(50):6.1f} ms   p99 {self.percentile(99):6.1f} ms"
-            f"   statuses {dict(sorted(self.statuses.items()))}"
-            + (f"   errors {dict(self.errors)}" if self.errors else "")
-        )
-
-
-Request = tuple[str, str, bytes | None, dict[str, str]]
-
-
-def fire(port: int, clients: int, requests: list[Request], label: str) -> Run:
-    """Send the requests from ``clients`` threads, each on its own keep-alive connection."""
-    run = Run(label)
-    lock = threading.Lock()
-    cursor = iter(range(len(requests)))
-    start_together = threading.Barrier(clients + 1)
-
-    def client() -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        latencies: list[float] = []
-        statuses: Counter[int] = Counter()
-        errors: Counter[str] = Counter()
-        start_together.wait()
-        while True:
-            with lock:
-                n = next(cursor, None)
-            if n is None:
-                break
-            method, path, body, headers = requests[n]
-            for attempt in range(2):
-                began = time.perf_counter()
-                try:
-                    conn.request(method, path, body=body, headers=headers)
-                    response = conn.getresponse()
-                    response.read()
-                except (http.client.HTTPException, OSError) as problem:
-                    conn.close()  # the server closed a kept-alive connection: reconnect once
-                    if attempt == 1:
-                        errors[type(problem).__name__] += 1
-                    continue
-                latencies.append(time.perf_counter() - began)
-                statuses[response.status] += 1
-                if response.getheader("Connection", "").lower() == "close":
-                    conn.close()
-                break
-        conn.close()
-        with lock:
-            run.latencies += latencies
-            run.statuses += statuses
-            run.errors += errors
-
-    threads = [threading.Thread(target=client) for _ in range(clients)]
-    for thread in threads:
-        thread.start()
-    start_together.wait()
-    began = time.perf_counter()
-    for thread in threads:
-        thread.join()
-    run.seconds = time.perf_counter() - began
-    return run
-
-
 def registrations(count: int, offset: int = 0) -> list[Request]:
     headers = {"Content-Type": "application/json", "Accept-Language": "nl"}
     organisations = KNOWN * 3 + NEW
@@ -207,24 +80,11 @@ def registrations(count: int, offset: int = 0) -> list[Request]:
             "networking_consent": n % 3 == 0,
         }
         out.append(
-            ("POST", f"/api/v1/editions/{SLUG}/registrations", json.dumps(body).encode(), headers)
+            Request(
+                "POST", f"/api/v1/editions/{SLUG}/registrations", json.dumps(body).encode(), headers
+            )
         )
     return out
-
-
-def wait_until_up(port: int, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/api/v1/openapi.json")
-            if conn.getresponse().status == 200:
-                conn.close()
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise SystemExit(f"gunicorn did not answer on port {port} within {seconds} s")
 
 
 def main() -> int:
@@ -245,44 +105,28 @@ def main() -> int:
     if args.requests <= args.capacity:
         parser.error("--requests must exceed --capacity, or there is no rush for the last seats")
 
-    env = {
-        **os.environ,
-        "KETENCONF_DATABASE_URL": f"{args.server}/{args.database}",
-        "KETENCONF_DATABASE_CONN_MAX_AGE": str(args.conn_max_age),
-        "KETENCONF_RATELIMIT": "off",
-        "KETENCONF_DEBUG": "0",
-        "KETENCONF_LOG_LEVEL": "WARNING",
-        "DJANGO_SETTINGS_MODULE": "ketenconf.settings",
-    }
+    env = production_env(
+        f"{args.server}/{args.database}",
+        KETENCONF_DATABASE_CONN_MAX_AGE=str(args.conn_max_age),
+        KETENCONF_RATELIMIT="off",
+    )
     print(f"database {args.database}: create and migrate ...", flush=True)
     recreate_database(args.server, args.database)
     ketenconf(env, "migrate", "--noinput")
     python(env, SETUP.format(known=KNOWN, slug=SLUG, capacity=args.capacity))
 
-    port = free_port()
     log = tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log", delete=False)  # noqa: SIM115
-    command = [
-        str(BIN / "gunicorn"),
-        "ketenconf.wsgi",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(args.workers),
-        "--worker-class",
-        args.worker_class,
-        "--threads",
-        str(args.threads),
-        "--backlog",
-        "2048",
-        "--keep-alive",
-        "30",
-        "--error-logfile",
-        log.name,
-    ]
-    server = subprocess.Popen(command, env=env, cwd=REPO)
+    server = Gunicorn(
+        env,
+        workers=args.workers,
+        threads=args.threads,
+        log=Path(log.name),
+        extra=["--worker-class", args.worker_class, "--keep-alive", "30"],
+    )
     failures: list[str] = []
     try:
-        wait_until_up(port)
+        server.start()
+        port = server.port
         print(
             f"gunicorn {args.worker_class}: {args.workers} workers"
             + (f" x {args.threads} threads" if args.worker_class == "gthread" else "")
@@ -291,14 +135,14 @@ def main() -> int:
             " (other processes share these CPUs: compare the ratios, not the absolute rates)",
             flush=True,
         )
-        page: Request = ("GET", f"/{SLUG}/programme/", None, {"Accept-Language": "nl"})
+        page = Request("GET", f"/{SLUG}/programme/", None, {"Accept-Language": "nl"})
         # Warm up every worker (imports, templates, connections) outside the measurement.
         fire(port, args.clients, [page] * (args.clients * 4), "warm-up")
-        baseline = fire(port, args.clients, [page] * args.requests, "baseline: GET programme")
+        baseline, _ = fire(port, args.clients, [page] * args.requests, "baseline: GET programme")
         print(baseline.line(), flush=True)
-        rush = fire(port, args.clients, registrations(args.requests), "rush: POST registration")
+        rush, _ = fire(port, args.clients, registrations(args.requests), "rush: POST registration")
         print(rush.line(), flush=True)
-        single = fire(
+        single, _ = fire(
             port, 1, registrations(200, offset=args.requests), "one client, one at a time"
         )
         print(single.line(), flush=True)
@@ -327,11 +171,7 @@ def main() -> int:
         if mails != total:
             failures.append(f"{mails} mails in the outbox for {total} registrations")
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        server.stop()
         if not args.keep:
             drop_database(args.server, args.database)
     errors = Path(log.name).read_text()

@@ -1,0 +1,342 @@
+"""What the benchmarks and the production tests share: a throwaway PostgreSQL database, the app
+under gunicorn with its production configuration on loopback, and clients that fire requests
+and time them.
+
+No dependencies beyond the project's: ``http.client`` in threads, each client on its own
+keep-alive connection.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NamedTuple
+
+import psycopg
+from psycopg import sql
+
+REPO = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+# --- The database ------------------------------------------------------------------------------
+
+
+def recreate_database(server: str, name: str) -> None:
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def drop_database(server: str, name: str) -> None:
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+
+
+def ketenconf(env: dict[str, str], *args: str) -> str:
+    """Run a ``ketenconf`` command; its standard output."""
+    done = subprocess.run(
+        [str(BIN / "ketenconf"), *args],
+        env=env,
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return done.stdout
+
+
+def python(env: dict[str, str], code: str) -> str:
+    """Run Python with Django set up against ``env``'s database; its standard output."""
+    setup = (
+        "import django, os\n"
+        "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'ketenconf.settings')\n"
+        "django.setup()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", setup + code],
+        env=env,
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return done.stdout
+
+
+def production_env(database_url: str, **extra: str) -> dict[str, str]:
+    """The environment of a production install on loopback (no TLS: the proxy would do that)."""
+    return {
+        **os.environ,
+        "KETENCONF_DATABASE_URL": database_url,
+        "KETENCONF_DATABASE_CONN_MAX_AGE": "60",
+        "KETENCONF_DEBUG": "false",
+        "KETENCONF_SECRET_KEY": "bench-" + "x1y2z3" * 10,
+        "KETENCONF_LOG_LEVEL": "WARNING",
+        "KETENCONF_ACCESS_LOG": "off",
+        "DJANGO_SETTINGS_MODULE": "ketenconf.settings",
+        **extra,
+    }
+
+
+# --- The app server ------------------------------------------------------------------------------
+
+
+class Gunicorn:
+    """``gunicorn --config python:ketenconf.gunicorn_conf ketenconf.wsgi`` on a loopback port.
+
+    The server is the leader of its own process group, so ``kill_hard()`` takes the master and
+    its workers down at once with SIGKILL, as a power cut or the OOM killer would.
+    """
+
+    def __init__(
+        self,
+        env: dict[str, str],
+        *,
+        workers: int,
+        threads: int = 4,
+        port: int | None = None,
+        log: Path | None = None,
+        extra: Sequence[str] = (),
+    ) -> None:
+        self.port = port or free_port()
+        self.env = {
+            **env,
+            "KETENCONF_BIND": f"127.0.0.1:{self.port}",
+            "KETENCONF_WEB_WORKERS": str(workers),
+            "KETENCONF_WEB_THREADS": str(threads),
+        }
+        self.workers = workers
+        self.threads = threads
+        self.log = log
+        self.extra = list(extra)
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self, *, wait: float = 30) -> Gunicorn:
+        command = [
+            str(BIN / "gunicorn"),
+            "--config",
+            "python:ketenconf.gunicorn_conf",
+            *self.extra,
+            "ketenconf.wsgi",
+        ]
+        with self.log.open("ab") if self.log else open(os.devnull, "wb") as output:
+            self.process = subprocess.Popen(
+                command,
+                env=self.env,
+                cwd=REPO,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        self.wait_until_up(wait)
+        return self
+
+    def wait_until_up(self, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.process is not None and self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {self.process.returncode}")
+            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+            try:
+                conn.request("GET", "/ready")
+                if conn.getresponse().status == 200:
+                    return
+            except (OSError, http.client.HTTPException):
+                pass
+            finally:
+                conn.close()
+            time.sleep(0.1)
+        raise RuntimeError(f"gunicorn was not ready on port {self.port} within {seconds} s")
+
+    def stop(self, timeout: float = 30) -> None:
+        """SIGTERM: gunicorn finishes the requests in hand, then exits."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.kill_hard()
+
+    def kill_hard(self) -> None:
+        """SIGKILL to the master and every worker at once: nothing gets to clean up."""
+        if self.process is None:
+            return
+        with suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def __enter__(self) -> Gunicorn:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+@contextmanager
+def gunicorn(env: dict[str, str], **kwargs: object) -> Iterator[Gunicorn]:
+    server = Gunicorn(env, **kwargs)  # type: ignore[arg-type]
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+# --- Clients -------------------------------------------------------------------------------------
+
+
+class Request(NamedTuple):
+    method: str
+    path: str
+    body: bytes | None = None
+    headers: dict[str, str] = {}
+    kind: str = ""
+
+
+@dataclass
+class Run:
+    label: str
+    seconds: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+    statuses: Counter[int] = field(default_factory=Counter)
+    errors: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def rate(self) -> float:
+        return len(self.latencies) / self.seconds if self.seconds else 0.0
+
+    def percentile(self, p: float) -> float:
+        """The p-th percentile latency in milliseconds (nearest rank)."""
+        ordered = sorted(self.latencies)
+        if not ordered:
+            return float("nan")
+        return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))] * 1000
+
+    def line(self, width: int = 28) -> str:
+        return (
+            f"{self.label:<{width}} {len(self.latencies):>6} requests in {self.seconds:6.2f} s = "
+            f"{self.rate:7.1f}/s   p50 {self.percentile(50):6.1f} ms   p99 {self.percentile(99):6.1f} ms"
+            f"   statuses {dict(sorted(self.statuses.items()))}"
+            + (f"   errors {dict(self.errors)}" if self.errors else "")
+        )
+
+
+@dataclass
+class Outcome:
+    """One request's answer, for checks after a run."""
+
+    request: Request
+    status: int | None
+    body: bytes
+
+
+def fire(
+    port: int,
+    clients: int,
+    requests: Sequence[Request],
+    label: str,
+    *,
+    think: float = 0.0,
+    keep: list[Outcome] | None = None,
+    retry: bool = True,
+) -> tuple[Run, dict[str, Run]]:
+    """Send the requests from ``clients`` threads, each on its own keep-alive connection.
+
+    Returns the whole run and one run per request ``kind`` (each with the whole run's
+    seconds, so its rate is its share of the throughput). ``think`` > 0: each client waits a
+    random 0 to 2 x ``think`` seconds after each answer, as a person reading a page would;
+    0: each fires again at once (a closed loop, which measures throughput). With ``keep``,
+    every request's status and body is appended there (status None: no answer).
+    ``retry``: a request whose kept-alive connection the server closed is sent once more.
+    """
+    run = Run(label)
+    latencies: list[tuple[str, float, int]] = []
+    lock = threading.Lock()
+    cursor = iter(range(len(requests)))
+    start_together = threading.Barrier(clients + 1)
+
+    def client(seed: int) -> None:
+        pacing = random.Random(seed)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        mine: list[tuple[str, float, int]] = []
+        statuses: Counter[int] = Counter()
+        errors: Counter[str] = Counter()
+        outcomes: list[Outcome] = []
+        start_together.wait()
+        if think:  # people do not all arrive in the same millisecond
+            time.sleep(pacing.uniform(0, 2 * think))
+        while True:
+            with lock:
+                n = next(cursor, None)
+            if n is None:
+                break
+            request = requests[n]
+            for attempt in range(2 if retry else 1):
+                began = time.perf_counter()
+                try:
+                    conn.request(
+                        request.method, request.path, body=request.body, headers=request.headers
+                    )
+                    response = conn.getresponse()
+                    body = response.read()
+                except (http.client.HTTPException, OSError) as problem:
+                    conn.close()  # the server closed a kept-alive connection: reconnect
+                    if attempt == 1 or not retry:
+                        errors[type(problem).__name__] += 1
+                        outcomes.append(Outcome(request, None, b""))
+                    continue
+                mine.append((request.kind, time.perf_counter() - began, response.status))
+                statuses[response.status] += 1
+                outcomes.append(Outcome(request, response.status, body))
+                if response.getheader("Connection", "").lower() == "close":
+                    conn.close()
+                break
+            if think:
+                time.sleep(pacing.uniform(0, 2 * think))
+        conn.close()
+        with lock:
+            latencies.extend(mine)
+            run.statuses += statuses
+            run.errors += errors
+            if keep is not None:
+                keep.extend(outcomes)
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    start_together.wait()
+    began = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    run.seconds = time.perf_counter() - began
+    run.latencies = [seconds for _, seconds, _ in latencies]
+    kinds: dict[str, Run] = {}
+    for kind, seconds, status in latencies:
+        part = kinds.setdefault(kind, Run(kind, seconds=run.seconds))
+        part.latencies.append(seconds)
+        part.statuses[status] += 1
+    return run, kinds
