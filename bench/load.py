@@ -1,0 +1,304 @@
+"""A mixed load on the production set-up: gunicorn with 1, 2 and 4 worker processes on PostgreSQL.
+
+Creates a throwaway PostgreSQL database, migrates it, loads the demo editions, collects the
+static files (manifest storage, as in production), and uses the edition that takes
+registrations. It opens ``--participants`` personal pages the way people do (the link from
+their mail, then the button on it) to get one browser session each. Then, for each number
+of gunicorn workers in ``--workers`` (default 1,2,4), with the cache in Redis as in
+production, it measures in the same run:
+
+- baseline: ``GET /health`` (no database, no template): what the server and the load
+  generator cost by themselves;
+- mixed: programme pages, personal pages and registrations through the API (and check-ins,
+  once there is an endpoint for them: see ``checkin_requests``) from ``--clients``
+  clients firing back to back: throughput, p50 and p99 per kind;
+- programme at ``--crowd`` (100) clients: the programme page alone, first back to back
+  (the most the server gives), then as ``--crowd`` people who read each page for
+  ``--think`` seconds on average before the next, which is how a crowd on their phones
+  loads it.
+
+    .venv/bin/python bench/load.py
+    .venv/bin/python bench/load.py --workers 2 --requests 2000 --keep
+
+Everything runs on one machine, load generator included: compare the ratios to the baseline
+of the same run rather than absolute rates between runs. Exits 1 when any request failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import re
+import sys
+import tempfile
+import time
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench._harness import (
+    Gunicorn,
+    Request,
+    Run,
+    drop_database,
+    fire,
+    ketenconf,
+    production_env,
+    python,
+    recreate_database,
+)
+
+SLUG = "ketenconferentie-2027"
+
+# Personal links for participants registered here; printed as JSON for the load generator.
+PARTICIPANTS = """
+import json
+from ketenconf.events.models import Edition
+from ketenconf.registration import links, services
+edition = Edition.objects.get(slug={slug!r})
+urls = []
+for n in range({count}):
+    outcome = services.registration_create(
+        edition=edition, name=f"Bezoeker {{n}}", email=f"bezoeker{{n}}@load.example",
+        organisation_name="IND", even_if_closed=True,
+    )
+    urls.append(links.access_link_url(registration=outcome.registration))
+print(json.dumps(urls))
+"""
+
+
+def open_personal_page(port: int, link: str) -> str:
+    """Follow a personal link as a browser does: GET the page, press its button. The session."""
+    path = urlsplit(link).path
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", path)
+    response = conn.getresponse()
+    page = response.read().decode()
+    if response.status != 200:
+        raise SystemExit(f"GET {path}: {response.status}")
+    cookies = SimpleCookie()
+    for header in response.headers.get_all("Set-Cookie") or []:
+        cookies.load(header)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    if token is None or "csrftoken" not in cookies:
+        raise SystemExit(f"GET {path}: no CSRF token on the page")
+    body = urlencode({"csrfmiddlewaretoken": token.group(1)})
+    conn.request(
+        "POST",
+        path,
+        body=body,
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": f"csrftoken={cookies['csrftoken'].value}",
+        },
+    )
+    response = conn.getresponse()
+    response.read()
+    conn.close()
+    for header in response.headers.get_all("Set-Cookie") or []:
+        cookies.load(header)
+    if response.status != 302 or "sessionid" not in cookies:
+        raise SystemExit(f"POST {path}: {response.status}, no session")
+    return cookies["sessionid"].value
+
+
+def programme_request(language: str) -> Request:
+    prefix = "/en" if language == "en" else ""
+    return Request("GET", f"{prefix}/{SLUG}/programme/", kind="programme page")
+
+
+def personal_request(session: str) -> Request:
+    return Request(
+        "GET", f"/{SLUG}/me/", headers={"Cookie": f"sessionid={session}"}, kind="personal page"
+    )
+
+
+class Registrations:
+    """Registrations through the API, each with an address not used before in this run."""
+
+    def __init__(self) -> None:
+        self.next = 0
+
+    def request(self) -> Request:
+        n = self.next
+        self.next += 1
+        body = {
+            "name": f"Aanmelder {n}",
+            "email": f"aanmelder{n}@load.example",
+            "organisation": ["IND", "COA", "Gemeente Oss", "VNG"][n % 4],
+            "networking_consent": n % 2 == 0,
+        }
+        return Request(
+            "POST",
+            f"/api/v1/editions/{SLUG}/registrations",
+            json.dumps(body).encode(),
+            {"Content-Type": "application/json", "Accept-Language": "nl"},
+            kind="registration (API)",
+        )
+
+
+def checkin_requests(count: int) -> list[Request]:
+    """Door check-ins. HOOK: there is no check-in endpoint yet (no ketenconf.checkin URLs).
+
+    When there is one, return ``count`` requests here (kind "check-in"), e.g. POSTs of
+    badge codes of the participants registered above with a client nonce each; ``mixed``
+    takes them into the mix at once.
+    """
+    return []
+
+
+def mixed(
+    count: int, sessions: list[str], registrations: Registrations, seed: int
+) -> list[Request]:
+    """The day before the conference: mostly the programme, people checking their own page,
+    some registering; check-ins would come on the day itself."""
+    pick = random.Random(seed)
+    requests: list[Request] = []
+    for _ in range(count):
+        roll = pick.random()
+        if roll < 0.60:
+            requests.append(programme_request(pick.choice(["nl", "nl", "nl", "en"])))
+        elif roll < 0.90:
+            requests.append(personal_request(pick.choice(sessions)))
+        else:
+            requests.append(registrations.request())
+    checkins = checkin_requests(count // 10)
+    for request in checkins:
+        requests.insert(pick.randrange(len(requests) + 1), request)
+    return requests
+
+
+def table(runs: list[Run], baseline: Run) -> str:
+    lines = []
+    for run in runs:
+        lines.append(
+            f"  {run.line(26)}   {run.rate / baseline.rate:5.2f} x baseline rate"
+            if run.rate
+            else f"  {run.label}: nothing measured"
+        )
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--workers", default="1,2,4", help="gunicorn worker counts to measure")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    parser.add_argument("--clients", type=int, default=32, help="clients in the mixed load")
+    parser.add_argument("--requests", type=int, default=3000, help="requests per mixed run")
+    parser.add_argument("--crowd", type=int, default=100, help="clients on the programme page")
+    parser.add_argument(
+        "--think", type=float, default=1.0, help="mean seconds a person reads a page"
+    )
+    parser.add_argument("--participants", type=int, default=100, help="personal sessions")
+    parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument("--database", default="ketenconf_load")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/0")
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    args = parser.parse_args()
+    worker_counts = [int(n) for n in args.workers.split(",")]
+
+    static_root = tempfile.mkdtemp(prefix="ketenconf-static-")
+    env = production_env(
+        f"{args.server}/{args.database}",
+        KETENCONF_RATELIMIT="off",
+        KETENCONF_CACHE_URL=args.redis,
+        KETENCONF_CACHE_KEY_PREFIX=f"load-{os.getpid()}",
+        KETENCONF_STATIC_MANIFEST="true",
+        KETENCONF_STATIC_ROOT=static_root,
+    )
+    print(f"database {args.database}: create, migrate, demo, collectstatic ...", flush=True)
+    recreate_database(args.server, args.database)
+    ketenconf(env, "migrate", "--noinput")
+    ketenconf(env, "demo")
+    ketenconf(env, "collectstatic", "--noinput")
+    links = json.loads(python(env, PARTICIPANTS.format(slug=SLUG, count=args.participants)))
+
+    log = Path(tempfile.mkstemp(prefix="gunicorn-", suffix=".log")[1])
+    registrations = Registrations()
+    failures: list[str] = []
+    summary: list[str] = []
+    sessions: list[str] = []
+    print(
+        f"{os.cpu_count()} CPUs, load generator on the same machine; load average "
+        f"{os.getloadavg()[0]:.1f}; {args.threads} threads per worker; Redis cache; "
+        f"PostgreSQL; {args.participants} personal sessions",
+        flush=True,
+    )
+    try:
+        for workers in worker_counts:
+            with Gunicorn(env, workers=workers, threads=args.threads, log=log) as server:
+                port = server.port
+                if not sessions:
+                    sessions = [open_personal_page(port, link) for link in links]
+                warm = [programme_request("nl"), programme_request("en")] * (workers * 40)
+                warm += [personal_request(s) for s in sessions]
+                fire(port, args.clients, warm, "warm-up")
+
+                print(f"\n== gunicorn: {workers} workers x {args.threads} threads", flush=True)
+                baseline, _ = fire(
+                    port,
+                    args.clients,
+                    [Request("GET", "/health", kind="baseline")] * args.requests,
+                    "baseline: GET /health",
+                )
+                requests = mixed(args.requests, sessions, registrations, seed=workers)
+                whole, kinds = fire(port, args.clients, requests, f"mixed, {args.clients} clients")
+                crowd, _ = fire(
+                    port,
+                    args.crowd,
+                    [programme_request("nl")] * args.requests,
+                    f"programme, {args.crowd} back to back",
+                )
+                people = max(args.crowd * 4, int(args.crowd * 8 / max(args.think, 0.1)))
+                browsing, _ = fire(
+                    port,
+                    args.crowd,
+                    [programme_request("nl")] * people,
+                    f"programme, {args.crowd} reading",
+                    think=args.think,
+                )
+                runs = [baseline, whole, *kinds.values(), crowd, browsing]
+                print(table(runs, baseline), flush=True)
+                for run in runs:
+                    bad = {s: n for s, n in run.statuses.items() if s >= 400}
+                    if bad or run.errors:
+                        failures.append(f"{workers} workers, {run.label}: {bad} {dict(run.errors)}")
+                summary.append(
+                    f"| {workers} | {baseline.rate:.0f} | {whole.rate:.0f} | "
+                    + " | ".join(
+                        f"{kinds[k].rate:.0f} ({kinds[k].percentile(50):.0f}/{kinds[k].percentile(99):.0f})"
+                        for k in ("programme page", "personal page", "registration (API)")
+                        if k in kinds
+                    )
+                    + f" | {crowd.rate:.0f} ({crowd.percentile(50):.0f}/{crowd.percentile(99):.0f})"
+                    + f" | {browsing.rate:.0f} ({browsing.percentile(50):.0f}/{browsing.percentile(99):.0f}) |"
+                )
+                time.sleep(1)
+    finally:
+        if not args.keep:
+            drop_database(args.server, args.database)
+    print(
+        "\n| workers | baseline/s | mixed/s | programme/s (p50/p99 ms) | personal/s (p50/p99) "
+        "| registration/s (p50/p99) | programme, crowd back to back/s (p50/p99) "
+        "| programme, crowd reading/s (p50/p99) |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    print("\n".join(summary))
+    if not checkin_requests(1):
+        print("\ncheck-ins: not measured, there is no check-in endpoint yet (see checkin_requests)")
+    if "Traceback" in log.read_text(errors="replace"):
+        failures.append(f"the server logged errors, see {log}")
+    if failures:
+        print("\nFAILED:\n  " + "\n  ".join(failures))
+        return 1
+    print(f"\nOK: every request answered without error (server log {log})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
