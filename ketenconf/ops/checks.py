@@ -22,6 +22,7 @@ from django.core.cache import cache
 from django.core.mail import get_connection
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
 Level = Literal["ok", "warning", "error"]
@@ -70,16 +71,23 @@ def check_database() -> Check:
     return Check("database", "ok", f"{vendor} answers ({ms:.1f} ms)")
 
 
-_migrations_ok_until = 0.0
+_applied_when_complete: int | None = None
 
 
-def check_migrations(*, remember: float = 0.0) -> Check:
-    """Every migration of the code applied. A good answer may be kept ``remember`` seconds."""
-    global _migrations_ok_until
-    if remember and time.monotonic() < _migrations_ok_until:
-        return Check("migrations", "ok", "all applied")
+def check_migrations(*, remember: bool = False) -> Check:
+    """Every migration of the code applied.
+
+    With ``remember``, once all were found applied, later calls only count the rows of
+    ``django_migrations`` (one cheap query) and read the migration graph again only when
+    that count changed: for a probe that runs every few seconds.
+    """
+    global _applied_when_complete
+    connection = connections[DEFAULT_DB_ALIAS]
     try:
-        executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
+        applied = MigrationRecorder(connection).migration_qs.count()
+        if remember and applied == _applied_when_complete:
+            return Check("migrations", "ok", "all applied")
+        executor = MigrationExecutor(connection)
         plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
     except Exception as error:
         return _error(
@@ -95,7 +103,7 @@ def check_migrations(*, remember: float = 0.0) -> Check:
             f"{len(plan)} not applied: {names}{more}",
             "Run `ketenconf migrate` (see Upgrading in docs/deployment.md).",
         )
-    _migrations_ok_until = time.monotonic() + remember
+    _applied_when_complete = applied
     return Check("migrations", "ok", "all applied")
 
 
@@ -130,7 +138,7 @@ def check_cache() -> Check:
 
 
 def ready_checks() -> list[Check]:
-    return [check_database(), check_cache(), check_migrations(remember=60)]
+    return [check_database(), check_cache(), check_migrations(remember=True)]
 
 
 # --- Configuration ---------------------------------------------------------------------------
