@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "ketenconf.allocation",
     "ketenconf.networking",
     "ketenconf.market",
+    "ketenconf.proposals",
     "ketenconf.mail",
     "ketenconf.exports",
     "ketenconf.demo",
