@@ -10,7 +10,11 @@ class OpsConfig(AppConfig):
     verbose_name = _("Operations")
 
     def ready(self) -> None:
-        from . import log, tasklog
+        from django.core.signals import request_finished, request_started
+
+        from . import log, middleware, tasklog
 
         log.install_record_factory()
+        request_started.connect(middleware.request_started, dispatch_uid="ketenconf.ops.started")
+        request_finished.connect(middleware.request_finished, dispatch_uid="ketenconf.ops.done")
         tasklog.connect()
