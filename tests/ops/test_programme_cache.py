@@ -1,0 +1,100 @@
+"""The programme page is served from the cache, and any change to the programme shows at once."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from ketenconf.events.models import Edition, Organisation, Room
+from ketenconf.programme.models import Block, Host, Session, Topic
+from tests.factories import SessionFactory
+
+pytestmark = pytest.mark.django_db
+
+PAGE = "/ketenconferentie-2027/programme/"
+PAGE_EN = "/en/ketenconferentie-2027/programme/"
+
+
+def titles(client: Client, url: str = PAGE) -> list[str]:
+    response = client.get(url)
+    assert response.status_code == 200
+    return re.findall(
+        r'href="/(?:en/)?ketenconferentie-2027/sessions/\d+/">([^<]+)</a>',
+        response.content.decode(),
+    )
+
+
+def test_the_second_visit_costs_one_query(
+    client: Client, programme_edition: Edition, django_assert_num_queries: Any
+) -> None:
+    with django_assert_num_queries(4):  # the edition, the blocks, the sessions, their hosts
+        first = client.get(PAGE).content
+    with django_assert_num_queries(1):  # the edition; the rest comes from the cache
+        second = client.get(PAGE).content
+    assert second == first
+
+
+def test_a_renamed_topic_shows_at_once_in_both_languages(
+    client: Client, programme_edition: Edition
+) -> None:
+    assert titles(client) == ["Welkom", "Terugkeer", "Huisvesting", "Arbeidsmigratie"]
+    assert titles(client, PAGE_EN) == ["Welcome", "Return", "Housing", "Labour migration"]
+    topic = Topic.objects.get(title_nl="Huisvesting")
+    topic.title_nl, topic.title_en = "Wonen", "Living"
+    topic.save()
+    assert titles(client) == ["Welkom", "Terugkeer", "Wonen", "Arbeidsmigratie"]
+    assert titles(client, PAGE_EN) == ["Welcome", "Return", "Living", "Labour migration"]
+
+
+def test_added_moved_and_deleted_sessions_show_at_once(
+    client: Client, programme_edition: Edition
+) -> None:
+    assert titles(client) == ["Welkom", "Terugkeer", "Huisvesting", "Arbeidsmigratie"]
+    Session.objects.get(topic__title_nl="Terugkeer").delete()
+    assert titles(client) == ["Welkom", "Huisvesting", "Arbeidsmigratie"]
+    drinks = Block.objects.get(edition=programme_edition, title_nl="Netwerkborrel")
+    SessionFactory(
+        edition=programme_edition,
+        block=drinks,
+        room=Room.objects.get(name="Grote zaal"),
+        topic__edition=programme_edition,
+        topic__title_nl="Proost",
+    )
+    assert titles(client) == ["Welkom", "Huisvesting", "Arbeidsmigratie", "Proost"]
+    block = Block.objects.get(edition=programme_edition, title_nl="Opening")
+    block.title_nl = "Plenaire opening"
+    block.save()
+    assert "Plenaire opening" in client.get(PAGE).content.decode()
+
+
+def test_a_host_and_their_organisation_renamed_show_at_once(
+    client: Client, programme_edition: Edition
+) -> None:
+    assert "Host Terugkeer (DT&amp;V)" in client.get(PAGE).content.decode()
+    host = Host.objects.get(name="Host Terugkeer")
+    host.name = "Fatima El Amrani"
+    host.save()
+    assert "Fatima El Amrani (DT&amp;V)" in client.get(PAGE).content.decode()
+    organisation = Organisation.objects.get(pk=host.organisation_id)
+    organisation.short_name = "DTV"
+    organisation.save()
+    assert "Fatima El Amrani (DTV)" in client.get(PAGE).content.decode()
+
+
+def test_a_room_change_shows_at_once(client: Client, programme_edition: Edition) -> None:
+    assert "Zaal A" in client.get(PAGE).content.decode()
+    room = Room.objects.get(edition=programme_edition, name="Zaal A")
+    room.name = "Zaal Dommel"
+    room.save()
+    page = client.get(PAGE).content.decode()
+    assert ("Zaal Dommel" in page, "Zaal A" in page) == (True, False)
+
+
+def test_each_edition_has_its_own_programme(client: Client, programme_edition: Edition) -> None:
+    other = SessionFactory(topic__title_nl="Elders")
+    Edition.objects.filter(pk=other.edition_id).update(status=programme_edition.status)
+    assert "Elders" not in client.get(PAGE).content.decode()
+    assert titles(client) == ["Welkom", "Terugkeer", "Huisvesting", "Arbeidsmigratie"]
