@@ -16,11 +16,11 @@ from argparse import ArgumentParser
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
 from django.core.validators import validate_email
 from django.db import transaction
-from django.utils import translation
 
 from ketenconf.ops import checks
 from ketenconf.ops.checks import Check
@@ -118,7 +118,7 @@ class Command(BaseCommand):
                 to=address,
                 template="mail/test_message",
                 context={"name": address, "edition_title": "ketenconf doctor"},
-                language=translation.get_language() or "nl",
+                language=settings.LANGUAGE_CODE,
                 topic="ops/doctor",
             )
         deadline = time.monotonic() + wait
