@@ -15,11 +15,13 @@ edition_patterns: list[URLPattern | URLResolver] = [
     path("", include("ketenconf.registration.urls")),
     path("", include("ketenconf.networking.urls")),
     path("market/", include("ketenconf.market.urls")),
+    path("call/", include("ketenconf.proposals.urls")),
     path("", include("ketenconf.exports.urls")),
 ]
 
 urlpatterns = [
     path("admin/assignment/", include("ketenconf.allocation.urls")),
+    path("admin/proposals/", include("ketenconf.proposals.organise_urls")),
     # The admin's login, with failed attempts throttled per address and per username.
     path("admin/login/", ops_views.admin_login),
     path("admin/", admin.site.urls),
