@@ -193,8 +193,11 @@ class _Reader:
         return value if ok else None
 
     def string(self, value: object, path: str) -> str | None:
-        if not isinstance(value, str) or not value:
-            self.fail(path, f"must be a non-empty string, not {_describe(value)}")
+        if not isinstance(value, str):
+            self.fail(path, f"must be a string, not {_describe(value)}")
+            return None
+        if not value:
+            self.fail(path, "must not be empty")
             return None
         return value
 
