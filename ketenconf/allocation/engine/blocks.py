@@ -31,10 +31,13 @@ from .relaxation import integer_bound
 from .schedules import SessionPrices, build_table
 
 BLOCK_SIZE = 2_000
+BLOCKS_ABOVE = 15_000  # participants; up to here one master holds everyone
 
 
 def block_count(participants: int) -> int:
-    return max(1, math.ceil(participants / BLOCK_SIZE))
+    if participants <= BLOCKS_ABOVE:
+        return 1
+    return math.ceil(participants / BLOCK_SIZE)
 
 
 def split(problem: Problem, blocks: int, seed: int) -> list[tuple[list[int], Problem]]:

@@ -29,7 +29,8 @@ from .primal import fill_greedily, organisation_counts
 from .relaxation import integer_bound
 from .schedules import MAX_ROUNDS, SessionPrices, Table, best_schedules, build_table
 
-STOP_GAP = 5e-4  # relative gap between master LP and bound at which pricing stops
+STOP_GAP = 5e-4  # relative gap between master LP and bound at which pricing stops ...
+RELATIVE_STOP_FROM = 5_000  # ... above this many participants; below, only at a gap < 1
 INTEGRAL = 1 - 1e-6
 MASTER_SHARE = 0.85  # of the time left, for the master; the rest is for rounding
 
@@ -309,7 +310,8 @@ def solve_large(
         lp_value = float(master.highs.getInfo().objective_function_value)
         total = lp_value + float(kept.cost.sum())
         progress(f"master: LP {total:,.1f}, bound {pricing.bound:,.1f}")
-        if total - pricing.bound <= STOP_GAP * max(1.0, abs(total)):
+        gap = total - pricing.bound
+        if gap < 1 or (n > RELATIVE_STOP_FROM and gap <= STOP_GAP * abs(total)):
             break
         reduced = values[members] - mu
         improving = members[reduced < -1e-6]

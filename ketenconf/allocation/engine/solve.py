@@ -13,12 +13,16 @@ from .errors import InvalidProblem
 from .exact import solve_exact
 from .large import large_applicable, solve_large
 from .outcome import Outcome
+from .primal import solver_cost
 from .problem import Problem
 from .relaxation import relax
 from .result import Result, describe
 from .validate import validate, validate_assignment
 
-#: Above this many ranked arcs, column generation over schedules replaces the arc MIP.
+#: From this many participants "auto" starts with column generation over schedules ...
+SCHEDULES_FROM = 300
+#: ... and falls back on the exact arc MIP when that is not proven optimal, up to this many
+#: ranked arcs.
 EXACT_ARC_LIMIT = 60_000
 
 Progress = Callable[[str], None]
@@ -34,8 +38,10 @@ def solve(
 ) -> Result:
     """Assign participants to sessions as ALLOCATION.md asks.
 
-    ``method`` is ``"auto"`` (exact MIP when the relaxation has at most ``EXACT_ARC_LIMIT``
-    arcs, LP rounding above), ``"exact"`` or ``"large"``. The same problem, seed and enough
+    ``method`` is ``"auto"``, ``"exact"`` (LP and MIP over arcs) or ``"large"`` (column
+    generation over schedules, in blocks above 15,000 participants). ``"auto"`` uses the
+    exact method below ``SCHEDULES_FROM`` participants and when ``previous`` is given, else
+    the large one, retried exactly when not proven optimal and small enough. The same problem, seed and enough
     time give the same result. Raises :class:`InvalidProblem` listing every problem of an
     invalid input; never returns a partial answer to an invalid one.
     """
@@ -86,13 +92,26 @@ def solve(
 def _optimise(
     compiled: Compiled, *, deadline: float, seed: int, progress: Progress, method: str
 ) -> Outcome:
+    participants = len(compiled.problem.participants)
     large = large_applicable(compiled) and (
-        method == "large" or (method == "auto" and len(compiled.ranked) > EXACT_ARC_LIMIT)
+        method == "large" or (method == "auto" and participants >= SCHEDULES_FROM)
     )
-    if large and block_count(len(compiled.problem.participants)) > 1:
+    if large and block_count(participants) > 1:
         return solve_in_blocks(compiled, deadline=deadline, seed=seed, progress=progress)
     if large:
-        return solve_large(compiled, deadline=deadline, seed=seed, progress=progress)
+        outcome = solve_large(compiled, deadline=deadline, seed=seed, progress=progress)
+        proven = solver_cost(compiled, outcome.chosen) == outcome.lower_bound
+        if proven or method == "large" or len(compiled.ranked) > EXACT_ARC_LIMIT:
+            return outcome
+        progress("not proven optimal: trying the exact method with the time left")
+        exact = _exact(compiled, deadline=deadline, seed=seed, progress=progress)
+        best = min((outcome, exact), key=lambda o: solver_cost(compiled, o.chosen))
+        best.lower_bound = max(outcome.lower_bound, exact.lower_bound)
+        return best
+    return _exact(compiled, deadline=deadline, seed=seed, progress=progress)
+
+
+def _exact(compiled: Compiled, *, deadline: float, seed: int, progress: Progress) -> Outcome:
     relaxation = relax(compiled, deadline=deadline, seed=seed, progress=progress)
     progress(f"LP bound {relaxation.integer_bound:,}")
     return solve_exact(compiled, relaxation, deadline=deadline, seed=seed, progress=progress)
