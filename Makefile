@@ -7,7 +7,7 @@ STAMP_BASE := $(VENV)/.installed-base
 STAMP_DEV := $(VENV)/.installed-dev
 ASSETS := ketenconf/core/static/vendor/.built
 
-.PHONY: help install install-dev assets demo serve test test-fast lint lock messages browser clean
+.PHONY: help install install-dev assets demo serve serve-prod test test-fast lint lock messages browser clean
 
 help:
 	@echo "make demo   install, build, migrate, load the demo editions and serve on http://127.0.0.1:$(PORT)"
@@ -47,6 +47,15 @@ demo: install assets
 
 serve: install assets
 	$(BIN)/ketenconf runserver 127.0.0.1:$(PORT)
+
+# The production set-up on this machine: collected static files, gunicorn, the worker beside it.
+serve-prod: install assets
+	$(BIN)/ketenconf migrate --noinput
+	KETENCONF_STATIC_MANIFEST=true $(BIN)/ketenconf collectstatic --noinput -v0
+	@echo "Serving http://127.0.0.1:$(PORT)/ with gunicorn and the worker; Ctrl-C stops both."
+	@$(BIN)/ketenconf worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  KETENCONF_STATIC_MANIFEST=true KETENCONF_BIND=127.0.0.1:$(PORT) $(BIN)/ketenconf serve
 
 # Debian's Chromium for the browser tests; installed when missing and we may (root).
 browser:
