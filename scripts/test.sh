@@ -26,8 +26,10 @@ pytest_run() {
 }
 
 status=0
-echo "== lint: ruff, import contract"
+echo "== lint: ruff, mypy, import contracts"
 "$BIN/ruff" check --quiet . || status=1
+"$BIN/ruff" format --check --quiet . || status=1
+"$BIN/mypy" ketenconf || status=1
 "$BIN/lint-imports" --no-cache >/dev/null || { "$BIN/lint-imports" --no-cache; status=1; }
 
 (unset KETENCONF_DATABASE_URL; pytest_run "SQLite" "$@") || status=1
