@@ -63,6 +63,9 @@ class ICalExporter(BaseExporter):
     verbose_name = _("Calendar (iCalendar)")
     content_type = "text/calendar; charset=utf-8"
 
+    def calendar_name(self, edition: Edition) -> str:
+        return edition.title
+
     def render_schedule(self, schedule: ScheduleData) -> bytes:
         edition = schedule.edition
         stamp = timezone.now().replace(microsecond=0)
@@ -71,8 +74,9 @@ class ICalExporter(BaseExporter):
         calendar.add("version", "2.0")
         calendar.add("calscale", "GREGORIAN")
         calendar.add("method", "PUBLISH")
-        calendar.add("name", edition.title)
-        calendar.add("x-wr-calname", edition.title)
+        name = self.calendar_name(edition)
+        calendar.add("name", name)
+        calendar.add("x-wr-calname", name)
         calendar.add("x-wr-timezone", "Europe/Amsterdam")
         calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
         calendar.add("x-published-ttl", PUBLISHED_TTL)
@@ -110,3 +114,13 @@ class ICalExporter(BaseExporter):
             last_date=date(edition.end_date.year + 1, 1, 1),
         )
         return calendar.to_ical()
+
+
+class PersonalICalExporter(ICalExporter):
+    """One participant's day: served at a secret address, not listed with the public exports."""
+
+    identifier = "me.ics"
+    verbose_name = _("Your programme (iCalendar)")
+
+    def calendar_name(self, edition: Edition) -> str:
+        return gettext("%(edition)s: my programme") % {"edition": edition.title}

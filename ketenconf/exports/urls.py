@@ -1,4 +1,5 @@
-"""Under an edition's address: one file per registered export, e.g. ``schedule.ics``."""
+"""Under an edition's address: one file per registered export, e.g. ``schedule.ics``, and a
+participant's own calendar at its secret address."""
 
 from __future__ import annotations
 
@@ -24,4 +25,6 @@ register_converter(ExportConverter, "export")
 
 urlpatterns: list[URLPattern] = [
     path("<export:identifier>", views.edition_export, name="export"),
+    path("me/calendar/", views.calendar_feed_change, name="calendar_feed_change"),
+    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
 ]

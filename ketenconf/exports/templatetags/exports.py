@@ -8,6 +8,8 @@ from django.utils.functional import Promise
 
 from ketenconf.events.models import Edition
 from ketenconf.exports.registry import EXPORTERS
+from ketenconf.exports.selectors import calendar_feed_url
+from ketenconf.registration.models import Registration
 
 register = template.Library()
 
@@ -30,3 +32,12 @@ def edition_exports(edition: Edition) -> list[ExportLink]:
         )
         for exporter in EXPORTERS
     ]
+
+
+@register.simple_tag
+def personal_calendar(registration: Registration) -> dict[str, str] | None:
+    """The participant's secret calendar address (and its webcal:// form), or ``None``."""
+    url = calendar_feed_url(registration=registration)
+    if url is None:
+        return None
+    return {"url": url, "webcal": "webcal://" + url.split("://", 1)[1]}
