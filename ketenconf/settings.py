@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "ketenconf.proposals",
     "ketenconf.mail",
     "ketenconf.exports",
+    "ketenconf.imports",
+    "ketenconf.api",
     "ketenconf.demo",
 ]
 
