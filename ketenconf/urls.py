@@ -22,6 +22,8 @@ edition_patterns: list[URLPattern | URLResolver] = [
 urlpatterns = [
     path("admin/assignment/", include("ketenconf.allocation.urls")),
     path("admin/proposals/", include("ketenconf.proposals.organise_urls")),
+    path("admin/exports/", include("ketenconf.exports.organise_urls")),
+    path("admin/imports/", include("ketenconf.imports.urls")),
     # The admin's login, with failed attempts throttled per address and per username.
     path("admin/login/", ops_views.admin_login),
     path("admin/", admin.site.urls),
