@@ -1,0 +1,70 @@
+"""The organisers' downloads: the programme, the participants and the assignment of an edition
+as spreadsheets. Only staff who may edit the edition see them; for anyone else the edition is
+not found (404), as on the other organisers' pages."""
+
+from __future__ import annotations
+
+from django.contrib.admin.views.decorators import staff_member_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from ketenconf.allocation.models import AssignmentRun
+from ketenconf.allocation.selectors import published_run
+from ketenconf.events.models import Edition
+from ketenconf.events.permissions import editions_editable_by
+
+from .registry import TABLE_EXPORTERS, table_exporter_get
+from .tables import NothingToExport, TableExporter
+
+
+def _edition(request: HttpRequest, edition_id: int) -> Edition:
+    return get_object_or_404(editions_editable_by(user=request.user), pk=edition_id)
+
+
+def table_response(
+    exporter: TableExporter, edition: Edition, *, run: AssignmentRun | None = None
+) -> HttpResponse:
+    """The file as a download; ``NothingToExport`` passes up to the caller."""
+    filename = exporter.filename(edition, run=run)
+    response = HttpResponse(exporter.render(edition, run=run), content_type=exporter.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@staff_member_required
+@require_safe
+def edition_tables(request: HttpRequest, edition_id: int) -> HttpResponse:
+    """Every spreadsheet of the edition, and the way to the imports."""
+    edition = _edition(request, edition_id)
+    return render(
+        request,
+        "exports/organise.html",
+        {
+            "edition": edition,
+            "exporters": [e for e in TABLE_EXPORTERS if not e.of_a_run],
+            "run_exporters": [e for e in TABLE_EXPORTERS if e.of_a_run],
+            "published": published_run(edition=edition),
+        },
+    )
+
+
+@staff_member_required
+@require_safe
+def table_download(request: HttpRequest, edition_id: int, identifier: str) -> HttpResponse:
+    """One spreadsheet; the assignment of the published run, or of ``?run=<number>``."""
+    edition = _edition(request, edition_id)
+    exporter = table_exporter_get(identifier)
+    if exporter is None:
+        raise Http404
+    run = None
+    if exporter.of_a_run and request.GET.get("run"):
+        run_id = request.GET["run"]
+        if not run_id.isdigit():
+            raise Http404
+        run = get_object_or_404(AssignmentRun, edition=edition, pk=int(run_id))
+    try:
+        return table_response(exporter, edition, run=run)
+    except NothingToExport as nothing:
+        raise Http404(str(nothing)) from nothing

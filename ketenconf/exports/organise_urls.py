@@ -1,0 +1,12 @@
+"""The organisers' downloads, under /admin/exports/ beside the admin."""
+
+from django.urls import path
+
+from . import organise
+
+app_name = "exports"
+
+urlpatterns = [
+    path("<int:edition_id>/", organise.edition_tables, name="tables"),
+    path("<int:edition_id>/<str:identifier>", organise.table_download, name="table"),
+]

@@ -1,0 +1,195 @@
+"""The organisers' spreadsheets: programme, participants and assignment, as CSV and Excel."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+
+import pytest
+from django.test import Client
+from django.utils import translation
+from openpyxl import load_workbook
+
+from ketenconf.allocation import services as allocation
+from ketenconf.events.models import Edition
+from ketenconf.exports.registry import TABLE_EXPORTERS, table_exporter_get
+from ketenconf.exports.tables import NothingToExport
+from tests.allocation.test_adapter import Small, make_edition
+from tests.factories import OrganisationFactory, RegistrationFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def csv_rows(content: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(content.decode("utf-8"))))
+
+
+def xlsx_rows(content: bytes) -> list[list[object]]:
+    sheet = load_workbook(io.BytesIO(content), read_only=True).worksheets[0]
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def render(identifier: str, edition: Edition, **kwargs: object) -> bytes:
+    exporter = table_exporter_get(identifier)
+    assert exporter is not None
+    with translation.override("en"):
+        return exporter.render(edition, **kwargs)  # type: ignore[arg-type]
+
+
+def test_the_registry_has_three_tables_in_two_formats() -> None:
+    assert [e.identifier for e in TABLE_EXPORTERS] == [
+        "programme.xlsx",
+        "programme.csv",
+        "participants.xlsx",
+        "participants.csv",
+        "assignments.xlsx",
+        "assignments.csv",
+    ]
+
+
+def test_the_programme_has_times_rooms_capacity_and_hosts(programme_edition: Edition) -> None:
+    rows = csv_rows(render("programme.csv", programme_edition))
+    sessions = list(programme_edition.sessions.order_by("block__start", "-room__capacity"))
+    assert rows == [
+        [
+            "Session number",
+            "Start",
+            "End",
+            "Block",
+            "Kind of block",
+            "Room",
+            "Capacity",
+            "Step-free access",
+            "Title",
+            "Kind",
+            "Theme",
+            "Language",
+            "Hosts",
+        ],
+        [str(sessions[0].pk), "2027-04-15 09:30", "2027-04-15 10:15", "Opening", "plenary",
+         "Grote zaal", "600", "yes", "Welcome", "keynote", "", "nl",
+         "Dagvoorzitter (Dienst Terugkeer en Vertrek)"],
+        [str(sessions[1].pk), "2027-04-15 10:30", "2027-04-15 11:30", "Workshop round 1",
+         "workshop round", "Zaal A", "60", "yes", "Return", "workshop", "", "nl",
+         "Host Terugkeer (Dienst Terugkeer en Vertrek)"],
+        [str(sessions[2].pk), "2027-04-15 10:30", "2027-04-15 11:30", "Workshop round 1",
+         "workshop round", "Zaal B", "40", "no", "Housing", "workshop", "", "nl",
+         "Host Huisvesting (Dienst Terugkeer en Vertrek)"],
+        [str(sessions[3].pk), "2027-04-15 10:30", "2027-04-15 11:30", "Workshop round 1",
+         "workshop round", "Zaal C", "25", "yes", "Labour migration", "workshop", "", "nl",
+         "Host Arbeidsmigratie (Dienst Terugkeer en Vertrek)"],
+    ]  # fmt: skip
+    sheet = xlsx_rows(render("programme.xlsx", programme_edition))
+    assert sheet[1][:3] == [
+        sessions[0].pk,
+        datetime(2027, 4, 15, 9, 30),
+        datetime(2027, 4, 15, 10, 15),
+    ]
+    assert sheet[1][6] == 600
+
+
+def test_the_participants_are_the_back_offices_export(programme_edition: Edition) -> None:
+    from ketenconf.registration import exports
+
+    RegistrationFactory(edition=programme_edition, name="=HYPERLINK(1)", email="a@example.org")
+    RegistrationFactory(edition=programme_edition, name="Bram", email="b@example.org")
+    with translation.override("en"):
+        expected_headers = exports.headers()
+    rows = csv_rows(render("participants.csv", programme_edition))
+    assert rows[0] == expected_headers
+    assert [(row[2], row[3]) for row in rows[1:]] == [
+        ("'=HYPERLINK(1)", "a@example.org"),
+        ("Bram", "b@example.org"),
+    ]
+    sheet = xlsx_rows(render("participants.xlsx", programme_edition))
+    assert [row[2] for row in sheet[1:]] == ["=HYPERLINK(1)", "Bram"]
+
+
+def test_the_assignment_of_the_published_run_or_of_a_chosen_one() -> None:
+    small = make_edition()
+    with pytest.raises(NothingToExport) as nothing:
+        render("assignments.csv", small.edition)
+    assert str(nothing.value) == (
+        "No assignment of Chain Conference 2027 is published yet; choose a run."
+    )
+    run = allocation.assignment_run_start(edition=small.edition, by=small.organiser)
+    chosen = csv_rows(render("assignments.csv", small.edition, run=run))
+    allocation.assignment_run_publish(run=run, by=small.organiser)
+    rows = csv_rows(render("assignments.csv", small.edition))
+    assert rows == chosen
+    p = small.people
+    assert rows == [
+        ["Participant number", "Name", "Email address", "Organisation", "Round", "Start",
+         "Session", "Room", "Rank of the choice"],
+        [str(p["Anna"].pk), "Anna", "anna@example.org", "Immigratie- en Naturalisatiedienst",
+         "Round 1", "2027-04-15 10:30", "Housing", "Zaal B", "2"],
+        [str(p["Anna"].pk), "Anna", "anna@example.org", "Immigratie- en Naturalisatiedienst",
+         "Round 2", "2027-04-15 13:00", "Return", "Zaal B", "1"],
+        [str(p["Bram"].pk), "Bram", "bram@example.org", "Immigratie- en Naturalisatiedienst",
+         "Round 1", "2027-04-15 10:30", "Return", "Zaal A", "1"],
+        [str(p["Bram"].pk), "Bram", "bram@example.org", "Immigratie- en Naturalisatiedienst",
+         "Round 2", "2027-04-15 13:00", "Labour migration", "Zaal A", "2"],
+        [str(p["Chris"].pk), "Chris", "chris@example.org", "Centraal Orgaan opvang asielzoekers",
+         "Round 1", "2027-04-15 10:30", "Return", "Zaal A", "1"],
+        [str(p["Chris"].pk), "Chris", "chris@example.org", "Centraal Orgaan opvang asielzoekers",
+         "Round 2", "2027-04-15 13:00", "Labour migration", "Zaal A", "2"],
+        [str(p["Dirk"].pk), "Dirk", "dirk@example.org", "Vereniging van Nederlandse Gemeenten",
+         "Round 1", "2027-04-15 10:30", "Housing", "Zaal B", "1"],
+        [str(p["Dirk"].pk), "Dirk", "dirk@example.org", "Vereniging van Nederlandse Gemeenten",
+         "Round 2", "2027-04-15 13:00", "Return", "Zaal B", "not chosen"],
+    ]  # fmt: skip
+
+
+@pytest.fixture
+def small() -> Small:
+    return make_edition()
+
+
+def test_organisers_download_from_their_pages(client: Client, small: Small) -> None:
+    run = allocation.assignment_run_start(edition=small.edition, by=small.organiser)
+    client.force_login(small.organiser)
+    e = small.edition.pk
+    page = client.get(f"/admin/assignment/{e}/runs/{run.pk}/").content.decode()
+    assert f'href="/admin/exports/{e}/assignments.xlsx?run={run.pk}"' in page
+    assert f'<a class="utrecht-link" href="/admin/exports/{e}/">' in page
+
+    response = client.get(f"/admin/exports/{e}/assignments.csv?run={run.pk}")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="{small.edition.slug}-assignments-run-{run.pk}.csv"'
+    )
+    assert len(csv_rows(response.content)) == 9
+    # Nothing published, no run chosen: not found, with the reason.
+    assert client.get(f"/admin/exports/{e}/assignments.csv").status_code == 404
+    assert client.get(f"/admin/exports/{e}/assignments.csv?run=x").status_code == 404
+    assert client.get(f"/admin/exports/{e}/nothing.csv").status_code == 404
+
+    tables = client.get(f"/admin/exports/{e}/")
+    assert tables.status_code == 200
+    for identifier in ("programme.xlsx", "programme.csv", "participants.xlsx", "participants.csv"):
+        assert f'href="/admin/exports/{e}/{identifier}"' in tables.content.decode()
+        assert client.get(f"/admin/exports/{e}/{identifier}").status_code == 200
+
+
+def test_another_organisations_staff_get_404_and_strangers_the_login(
+    client: Client, small: Small
+) -> None:
+    run = allocation.assignment_run_start(edition=small.edition, by=small.organiser)
+    e = small.edition.pk
+    urls = [
+        f"/admin/exports/{e}/",
+        f"/admin/exports/{e}/programme.csv",
+        f"/admin/exports/{e}/participants.xlsx",
+        f"/admin/exports/{e}/assignments.csv?run={run.pk}",
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert (response.status_code, response["Location"].split("?")[0]) == (
+            302,
+            "/admin/login/",
+        ), url
+    client.force_login(UserFactory(organisation=OrganisationFactory(name="Politie")))
+    for url in urls:
+        assert client.get(url).status_code == 404, url
