@@ -151,25 +151,34 @@ class Gunicorn:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        self.wait_until_up(wait)
+        try:
+            self.wait_until_up(wait)
+        except BaseException:
+            self.kill_hard()
+            raise
         return self
 
     def wait_until_up(self, seconds: float) -> None:
         deadline = time.monotonic() + seconds
+        last = "no answer"
         while time.monotonic() < deadline:
             if self.process is not None and self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited with {self.process.returncode}")
             conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
             try:
                 conn.request("GET", "/ready")
-                if conn.getresponse().status == 200:
+                response = conn.getresponse()
+                last = response.read().decode(errors="replace")
+                if response.status == 200:
                     return
             except (OSError, http.client.HTTPException):
                 pass
             finally:
                 conn.close()
             time.sleep(0.1)
-        raise RuntimeError(f"gunicorn was not ready on port {self.port} within {seconds} s")
+        raise RuntimeError(
+            f"gunicorn was not ready on port {self.port} within {seconds} s; /ready: {last}"
+        )
 
     def stop(self, timeout: float = 30) -> None:
         """SIGTERM: gunicorn finishes the requests in hand, then exits."""
