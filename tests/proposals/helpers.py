@@ -28,6 +28,7 @@ def propose(
     name: str = "Anna de Vries",
     organisation: str = "COA",
     rounds: tuple[int, ...] = (),
+    language: str = "en",
     **overrides: Any,
 ) -> Proposal:
     return services.proposal_submit(
@@ -35,6 +36,7 @@ def propose(
         host_name=name,
         host_email=email,
         host_organisation_name=organisation,
+        host_language=language,
         available_round_ids=rounds,
         **{**FIELDS, **overrides},
     )

@@ -100,11 +100,11 @@ def test_the_link_opens_the_proposal_once_and_the_host_can_change_it(
     proposal = propose(call_edition.call)
     client = Client()
     location = open_link(client, OutboxMessage.objects.get())
-    assert location == f"/ketenconferentie-2027/call/proposals/{proposal.pk}/"
+    assert location == f"/en/ketenconferentie-2027/call/proposals/{proposal.pk}/"
     # Used once: the same link no longer works in another browser.
     again = Client().post(link_path(OutboxMessage.objects.get()))
     assert again.status_code == 400
-    assert "Deze link is al gebruikt. Vraag hieronder een nieuwe aan." in again.content.decode()
+    assert "This link has been used already. Ask for a new one below." in again.content.decode()
 
     changed = client.post(location, form_data(title="Sneller huisvesten, samen", wanted_size=25))
     assert changed.status_code == 302
@@ -167,7 +167,7 @@ def test_a_co_host_is_invited_by_mail_and_can_change_the_proposal(
     mail = OutboxMessage.objects.get(to="bram@utrecht.nl")
     assert (mail.topic, mail.subject) == (
         "proposals/invited",
-        "You are invited to host a session at Ketenconferentie 2027",
+        "You are invited to host a session at Chain Conference 2027",
     )
     assert "Anna de Vries invites you to host “Samen sneller huisvesten”" in mail.body_text
     co_host = Client()

@@ -177,6 +177,6 @@ def test_rejecting_mails_the_hosts_and_makes_no_topic(call_edition: CallEdition)
     proposal.refresh_from_db()
     assert (proposal.status, proposal.topic) == (ProposalStatus.REJECTED, None)
     assert list(OutboxMessage.objects.values_list("topic", "subject").order_by("pk")) == [
-        ("proposals/submitted", "Your proposal for Ketenconferentie 2027"),
+        ("proposals/submitted", "Your proposal for Chain Conference 2027"),
         ("proposals/rejected", "About your proposal “Samen sneller huisvesten”"),
     ]
