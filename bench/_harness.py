@@ -55,17 +55,18 @@ def drop_database(server: str, name: str) -> None:
         )
 
 
-def ketenconf(env: dict[str, str], *args: str) -> str:
-    """Run a ``ketenconf`` command; its standard output."""
-    done = subprocess.run(
-        [str(BIN / "ketenconf"), *args],
-        env=env,
-        cwd=REPO,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
+def _run(command: list[str], env: dict[str, str]) -> str:
+    done = subprocess.run(command, env=env, cwd=REPO, capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(
+            f"{' '.join(command[:3])} ... failed ({done.returncode}):\n{done.stderr[-3000:]}"
+        )
     return done.stdout
+
+
+def ketenconf(env: dict[str, str], *args: str) -> str:
+    """Run a ``ketenconf`` command; its standard output. Exits with its errors if it fails."""
+    return _run([str(BIN / "ketenconf"), *args], env)
 
 
 def python(env: dict[str, str], code: str) -> str:
@@ -75,15 +76,7 @@ def python(env: dict[str, str], code: str) -> str:
         "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'ketenconf.settings')\n"
         "django.setup()\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", setup + code],
-        env=env,
-        cwd=REPO,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return done.stdout
+    return _run([sys.executable, "-c", setup + code], env)
 
 
 def production_env(database_url: str, **extra: str) -> dict[str, str]:

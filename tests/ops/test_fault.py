@@ -59,7 +59,9 @@ def test_a_killed_app_server_loses_no_registration_and_no_mail_goes_twice(
     smtp_server: SMTPServer, tmp_path: Path
 ) -> None:
     OrganisationFactory(name="IND")
-    edition = EditionFactory(slug="storing", status=EditionStatus.REGISTRATION_OPEN, capacity=SEATS)
+    edition: Edition = EditionFactory(
+        slug="storing", status=EditionStatus.REGISTRATION_OPEN, capacity=SEATS
+    )
     env = {
         **os.environ,
         "KETENCONF_DATABASE_URL": database_url(),
@@ -118,7 +120,7 @@ def test_a_killed_app_server_loses_no_registration_and_no_mail_goes_twice(
     assert {email: answers[email] for email in in_db} == {
         email: [200] if answers[email] == [200] else [201] for email in in_db
     }
-    edition = Edition.objects.get(pk=edition.pk)
+    edition.refresh_from_db()
     seated = Registration.objects.filter(edition=edition, status=RegistrationStatus.REGISTERED)
     assert edition.seats_taken == seated.count() == SEATS
 

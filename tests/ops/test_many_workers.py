@@ -123,8 +123,10 @@ def test_two_workers_starting_together_release_each_unconfirmed_registration_onc
     smtp_server: SMTPServer, tmp_path: Path
 ) -> None:
     """The real periodic job, raced by two `ketenconf worker --batch`: one mail per release."""
-    edition = EditionFactory(status="registration_open", capacity=10, confirmation_hours=24)
-    stale = [
+    edition: Edition = EditionFactory(
+        status="registration_open", capacity=10, confirmation_hours=24
+    )
+    stale: list[Registration] = [
         RegistrationFactory(edition=edition, status=RegistrationStatus.REGISTERED) for _ in range(6)
     ]
     Registration.objects.filter(pk__in=[r.pk for r in stale]).update(

@@ -43,7 +43,7 @@ def test_a_renamed_topic_shows_at_once_in_both_languages(
     assert titles(client) == ["Welkom", "Terugkeer", "Huisvesting", "Arbeidsmigratie"]
     assert titles(client, PAGE_EN) == ["Welcome", "Return", "Housing", "Labour migration"]
     topic = Topic.objects.get(title_nl="Huisvesting")
-    topic.title_nl, topic.title_en = "Wonen", "Living"
+    topic.title_nl, topic.title_en = "Wonen", "Living"  # type: ignore[attr-defined]
     topic.save()
     assert titles(client) == ["Welkom", "Terugkeer", "Wonen", "Arbeidsmigratie"]
     assert titles(client, PAGE_EN) == ["Welcome", "Return", "Living", "Labour migration"]
@@ -65,7 +65,7 @@ def test_added_moved_and_deleted_sessions_show_at_once(
     )
     assert titles(client) == ["Welkom", "Huisvesting", "Arbeidsmigratie", "Proost"]
     block = Block.objects.get(edition=programme_edition, title_nl="Opening")
-    block.title_nl = "Plenaire opening"
+    block.title_nl = "Plenaire opening"  # type: ignore[attr-defined]
     block.save()
     assert "Plenaire opening" in client.get(PAGE).content.decode()
 
@@ -78,7 +78,7 @@ def test_a_host_and_their_organisation_renamed_show_at_once(
     host.name = "Fatima El Amrani"
     host.save()
     assert "Fatima El Amrani (DT&amp;V)" in client.get(PAGE).content.decode()
-    organisation = Organisation.objects.get(pk=host.organisation_id)
+    organisation = Organisation.objects.get(hosted=host)
     organisation.short_name = "DTV"
     organisation.save()
     assert "Fatima El Amrani (DTV)" in client.get(PAGE).content.decode()
@@ -94,7 +94,7 @@ def test_a_room_change_shows_at_once(client: Client, programme_edition: Edition)
 
 
 def test_each_edition_has_its_own_programme(client: Client, programme_edition: Edition) -> None:
-    other = SessionFactory(topic__title_nl="Elders")
+    other: Session = SessionFactory(topic__title_nl="Elders")
     Edition.objects.filter(pk=other.edition_id).update(status=programme_edition.status)
     assert "Elders" not in client.get(PAGE).content.decode()
     assert titles(client) == ["Welkom", "Terugkeer", "Huisvesting", "Arbeidsmigratie"]
