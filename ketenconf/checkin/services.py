@@ -1,0 +1,496 @@
+"""Every write of the day itself: check-ins at the doors and the rooms, walk-ins, badges.
+
+A scan locks the registration's row, re-checks what is on record, and writes one row, all in
+one transaction (pretix's ``perform_checkin`` is the model). Unique constraints are the
+backstop: one entry per registration, one room check-in per registration and session, one
+row per client nonce. A scan that loses a race against another door is answered from the
+winner's row, so every scan of one badge after the first says when and where it came in.
+``select_for_update()`` does nothing on SQLite; there IMMEDIATE transactions serialise writers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ketenconf.allocation.models import Assignment, AssignmentRun
+from ketenconf.events.models import Edition
+from ketenconf.programme.models import BlockKind, Session
+from ketenconf.registration.models import Registration, RegistrationStatus
+from ketenconf.registration.services import RegistrationClosed, registration_create
+
+from .models import Badge, CheckIn, CheckInKind, CheckInSettings
+from .tokens import BadToken, badge_token_verify, badge_version
+
+NONCE = re.compile(r"[A-Za-z0-9_-]{8,64}")
+
+
+class Outcome(StrEnum):
+    WELCOME = "welcome"  # checked in by this scan
+    REPEATED = "repeated"  # this very scan again (same nonce): it counted the first time
+    ALREADY = "already"  # checked in before, by another scan
+    UNKNOWN = "unknown"  # not a badge of ours, or no such registration
+    OTHER_EDITION = "other_edition"
+    REVOKED = "revoked"  # an old badge: a newer one was printed, or the data is anonymised
+    CANCELLED = "cancelled"
+    RELEASED = "released"
+    WAITLISTED = "waitlisted"
+    NOT_ASSIGNED = "not_assigned"  # a room: assigned elsewhere, and switching is not allowed
+    ROOM_FULL = "room_full"
+    NONCE_REUSED = "nonce_reused"  # the page sent a scan number used for another badge
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    outcome: Outcome
+    ok: bool
+    message: str
+    registration: Registration | None = None
+    check_in: CheckIn | None = None
+    note: str = ""
+
+    @property
+    def organisation(self) -> str:
+        return str(self.registration.organisation) if self.registration is not None else ""
+
+
+def _time(at: datetime) -> str:
+    return timezone.localtime(at).strftime("%H:%M")
+
+
+def _who(registration: Registration) -> dict[str, str]:
+    return {"name": registration.name, "organisation": str(registration.organisation)}
+
+
+def _earlier(check_in: CheckIn) -> dict[str, str]:
+    return {"time": _time(check_in.at), "door": check_in.door}
+
+
+def check_in_settings(*, edition: Edition) -> CheckInSettings:
+    found = CheckInSettings.objects.filter(edition=edition).first()
+    return found if found is not None else CheckInSettings(edition=edition)
+
+
+def check_in_settings_update(
+    *, edition: Edition, allow_switching: bool, walk_ins: bool
+) -> CheckInSettings:
+    settings, _created = CheckInSettings.objects.update_or_create(
+        edition=edition, defaults={"allow_switching": allow_switching, "walk_ins": walk_ins}
+    )
+    return settings
+
+
+def _validate(*, door: str, nonce: str) -> None:
+    errors: dict[str, list[str]] = {}
+    if not NONCE.fullmatch(nonce):
+        errors["nonce"] = [
+            _("The scan number must be 8 to 64 letters, digits, dashes or underscores.")
+        ]
+    if len(door) > 40:
+        errors["door"] = [_("Name the door in at most 40 characters.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+def checkin_scan(
+    *,
+    edition: Edition,
+    token: str,
+    door: str,
+    nonce: str,
+    by: Any,
+    session: Session | None = None,
+) -> ScanResult:
+    """Check in the holder of a badge at the door (``session`` None) or at a session's room.
+
+    ``nonce`` identifies this scan on the client: sent again (a retry, a double submit) it is
+    answered from the check-in it made and counts once. Raises ``ValidationError`` only for a
+    malformed nonce or door; every answer about the badge is a ``ScanResult``.
+    """
+    _validate(door=door, nonce=nonce)
+    try:
+        claim = badge_token_verify(token)
+    except BadToken:
+        return ScanResult(
+            Outcome.UNKNOWN, False, _("Unknown badge: this code is not a badge of ketenconf.")
+        )
+    if claim.edition_id != edition.pk:
+        other = Edition.objects.filter(pk=claim.edition_id).first()
+        return ScanResult(
+            Outcome.OTHER_EDITION,
+            False,
+            _("This badge is for another conference: %(edition)s.")
+            % {"edition": other.title if other is not None else "?"},
+        )
+    return _check_in(
+        edition=edition,
+        registration_id=claim.registration_id,
+        versions=(claim.access_version, claim.badge_version),
+        door=door,
+        nonce=nonce,
+        by=by,
+        session=session,
+    )
+
+
+def checkin_registration(
+    *,
+    edition: Edition,
+    registration: Registration,
+    door: str,
+    nonce: str,
+    by: Any,
+    session: Session | None = None,
+) -> ScanResult:
+    """Check in a registration found by name at the desk: the same rules as a scanned badge."""
+    _validate(door=door, nonce=nonce)
+    return _check_in(
+        edition=edition,
+        registration_id=registration.pk,
+        versions=None,
+        door=door,
+        nonce=nonce,
+        by=by,
+        session=session,
+    )
+
+
+def _check_in(
+    *,
+    edition: Edition,
+    registration_id: int,
+    versions: tuple[int, int] | None,
+    door: str,
+    nonce: str,
+    by: Any,
+    session: Session | None,
+) -> ScanResult:
+    for attempt in range(2):
+        try:
+            with transaction.atomic():
+                return _check_in_locked(
+                    edition=edition,
+                    registration_id=registration_id,
+                    versions=versions,
+                    door=door,
+                    nonce=nonce,
+                    by=by,
+                    session=session,
+                )
+        except IntegrityError:
+            # Another door wrote this registration's check-in (or this nonce) between our
+            # look and our insert: everything rolled back; look again and answer from theirs.
+            if attempt == 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _check_in_locked(
+    *,
+    edition: Edition,
+    registration_id: int,
+    versions: tuple[int, int] | None,
+    door: str,
+    nonce: str,
+    by: Any,
+    session: Session | None,
+) -> ScanResult:
+    registration = (
+        Registration.objects.select_for_update(of=("self",))
+        .select_related("organisation", "badge")
+        .filter(pk=registration_id, edition=edition)
+        .first()
+    )
+    if registration is None:
+        return ScanResult(
+            Outcome.UNKNOWN, False, _("Unknown badge: no registration of this conference.")
+        )
+    who = _who(registration)
+    if registration.anonymised_at is not None or (
+        versions is not None
+        and versions != (registration.access_version, badge_version(registration))
+    ):
+        return ScanResult(
+            Outcome.REVOKED,
+            False,
+            _("This badge is no longer valid: a newer badge was printed for %(name)s.") % who,
+            registration,
+        )
+    same_scan = CheckIn.objects.filter(nonce=nonce).first()
+    if same_scan is not None:
+        if same_scan.registration_id != registration.pk or same_scan.session_id != (
+            session.pk if session is not None else None
+        ):
+            return ScanResult(
+                Outcome.NONCE_REUSED,
+                False,
+                _("Scan again: this scan's number was used for another check-in."),
+                registration,
+            )
+        return ScanResult(
+            Outcome.REPEATED,
+            True,
+            _(
+                "Welcome, %(name)s — %(organisation)s. Already checked in at %(time)s at door "
+                "%(door)s by this same scan."
+            )
+            % {**who, **_earlier(same_scan)},
+            registration,
+            same_scan,
+        )
+    if registration.status == RegistrationStatus.CANCELLED:
+        return ScanResult(
+            Outcome.CANCELLED,
+            False,
+            _("Cancelled: %(name)s — %(organisation)s cancelled this registration.") % who,
+            registration,
+        )
+    if registration.status == RegistrationStatus.RELEASED:
+        return ScanResult(
+            Outcome.RELEASED,
+            False,
+            _(
+                "Released: the registration of %(name)s — %(organisation)s was released "
+                "because the email address was never confirmed."
+            )
+            % who,
+            registration,
+        )
+    if registration.status == RegistrationStatus.WAITLISTED:
+        return ScanResult(
+            Outcome.WAITLISTED,
+            False,
+            _("On the waiting list: %(name)s — %(organisation)s has no seat.") % who,
+            registration,
+        )
+    if session is None:
+        return _entry(edition, registration, door=door, nonce=nonce, by=by)
+    return _room(edition, registration, session=session, nonce=nonce, by=by)
+
+
+def _entry(
+    edition: Edition, registration: Registration, *, door: str, nonce: str, by: Any
+) -> ScanResult:
+    who = _who(registration)
+    earlier = CheckIn.objects.filter(
+        edition=edition, registration=registration, kind=CheckInKind.ENTRY
+    ).first()
+    if earlier is not None:
+        return ScanResult(
+            Outcome.ALREADY,
+            False,
+            _("Already checked in at %(time)s at door %(door)s: %(name)s — %(organisation)s.")
+            % {**who, **_earlier(earlier)},
+            registration,
+            earlier,
+        )
+    row = CheckIn.objects.create(
+        edition=edition,
+        registration=registration,
+        kind=CheckInKind.ENTRY,
+        door=door,
+        at=timezone.now(),
+        nonce=nonce,
+        by=by if getattr(by, "pk", None) else None,
+    )
+    return ScanResult(
+        Outcome.WELCOME, True, _("Welcome, %(name)s — %(organisation)s") % who, registration, row
+    )
+
+
+def published_run_id(*, edition_id: int) -> int | None:
+    return (
+        AssignmentRun.objects.filter(edition_id=edition_id, published_at__isnull=False)
+        .order_by("-published_at", "-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def _room(
+    edition: Edition, registration: Registration, *, session: Session, nonce: str, by: Any
+) -> ScanResult:
+    who = _who(registration)
+    # One room door at a time decides about the last seats of this session.
+    session = (
+        Session.objects.select_for_update(of=("self",))
+        .select_related("room", "block", "topic")
+        .get(pk=session.pk, edition=edition)
+    )
+    earlier = CheckIn.objects.filter(
+        registration=registration, session=session, kind=CheckInKind.ROOM
+    ).first()
+    if earlier is not None:
+        return ScanResult(
+            Outcome.ALREADY,
+            True,
+            _("Already in this session since %(time)s: %(name)s — %(organisation)s.")
+            % {**who, "time": _time(earlier.at)},
+            registration,
+            earlier,
+        )
+    capacity = session.effective_capacity
+    in_room = CheckIn.objects.filter(session=session, kind=CheckInKind.ROOM).count()
+    note = ""
+    if session.block.kind == BlockKind.ROUND:
+        run_id = published_run_id(edition_id=edition.pk)
+        own = (
+            Assignment.objects.filter(run_id=run_id, registration=registration, block=session.block)
+            .select_related("session__topic", "session__room")
+            .first()
+            if run_id is not None
+            else None
+        )
+        if own is None or own.session_id != session.pk:
+            elsewhere = (
+                _("Their session: %(topic)s in %(room)s.")
+                % {"topic": own.session.topic.title, "room": own.session.room.name}
+                if own is not None
+                else _("They have no session in this round.")
+            )
+            if not check_in_settings(edition=edition).allow_switching:
+                return ScanResult(
+                    Outcome.NOT_ASSIGNED,
+                    False,
+                    _("Not assigned here: %(name)s — %(organisation)s.") % who + " " + elsewhere,
+                    registration,
+                )
+            reserved = _expected(session=session, run_id=run_id)
+            if in_room + reserved >= capacity:
+                return ScanResult(
+                    Outcome.ROOM_FULL,
+                    False,
+                    _(
+                        "The room is full: %(taken)s of %(capacity)s seats are taken or kept "
+                        "for participants assigned here. %(name)s is not assigned here."
+                    )
+                    % {**who, "taken": in_room + reserved, "capacity": capacity},
+                    registration,
+                )
+            note = _("Not assigned here, let in: %(left)s seats left.") % {
+                "left": capacity - in_room - reserved - 1
+            }
+    elif in_room >= capacity:
+        return ScanResult(
+            Outcome.ROOM_FULL,
+            False,
+            _("The room is full: %(taken)s of %(capacity)s seats are taken.")
+            % {"taken": in_room, "capacity": capacity},
+            registration,
+        )
+    row = CheckIn.objects.create(
+        edition=edition,
+        registration=registration,
+        kind=CheckInKind.ROOM,
+        session=session,
+        door=session.room.name,
+        at=timezone.now(),
+        nonce=nonce,
+        by=by if getattr(by, "pk", None) else None,
+    )
+    return ScanResult(
+        Outcome.WELCOME,
+        True,
+        _("Welcome, %(name)s — %(organisation)s") % who,
+        registration,
+        row,
+        note,
+    )
+
+
+def _expected(*, session: Session, run_id: int | None) -> int:
+    """Seats kept for people assigned to the session who are in the building but not yet in
+    the room; no-shows (never through the door) keep none."""
+    if run_id is None:
+        return 0
+    return (
+        Assignment.objects.filter(run_id=run_id, session=session)
+        .filter(
+            registration__check_ins__kind=CheckInKind.ENTRY,
+            registration__status=RegistrationStatus.REGISTERED,
+        )
+        .exclude(registration__check_ins__session=session)
+        .values("registration")
+        .distinct()
+        .count()
+    )
+
+
+@dataclass(frozen=True)
+class WalkInResult:
+    registration: Registration | None
+    scan: ScanResult | None
+    message: str
+
+
+def walk_in_register(
+    *,
+    edition: Edition,
+    name: str,
+    email: str,
+    organisation_name: str,
+    door: str,
+    nonce: str,
+    by: Any,
+) -> WalkInResult:
+    """Register someone at the desk while seats are left, and check them in at once.
+
+    Mails their personal link as any registration does. Someone who turns out to be
+    registered already is checked in under that registration. Raises ``ValidationError``
+    for bad input (nothing changes then).
+    """
+    _validate(door=door, nonce=nonce)
+    if not check_in_settings(edition=edition).walk_ins:
+        raise ValidationError(_("The organisers do not take walk-ins for this conference."))
+    edition.refresh_from_db(fields=["seats_taken", "capacity"])
+    if (
+        edition.seats_left == 0
+        and not Registration.objects.filter(edition=edition, email__iexact=email.strip()).exists()
+    ):
+        raise ValidationError(_("No seats are left: walk-ins cannot be registered."))
+    try:
+        outcome = registration_create(
+            edition=edition,
+            name=name,
+            email=email,
+            organisation_name=organisation_name,
+            even_if_closed=True,
+            notify=True,
+            confirmed=True,
+        )
+    except RegistrationClosed as error:  # pragma: no cover - even_if_closed
+        raise ValidationError(str(error)) from error
+    registration = outcome.registration
+    if registration.status != RegistrationStatus.REGISTERED:
+        return WalkInResult(
+            registration,
+            None,
+            _("%(name)s could not get a seat and is on the waiting list.")
+            % {"name": registration.name},
+        )
+    scan = checkin_registration(
+        edition=edition, registration=registration, door=door, nonce=nonce, by=by
+    )
+    return WalkInResult(registration, scan, scan.message)
+
+
+def badge_replace(*, registration: Registration) -> int:
+    """A badge was lost: stop it, and give the registration a new badge version."""
+    with transaction.atomic():
+        badge, created = Badge.objects.get_or_create(
+            registration=registration, defaults={"version": 1}
+        )
+        if not created:
+            Badge.objects.filter(pk=badge.pk).update(version=F("version") + 1)
+            badge.refresh_from_db()
+    registration._state.fields_cache["badge"] = badge
+    return badge.version
