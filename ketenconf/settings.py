@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "ketenconf.mail",
     "ketenconf.exports",
     "ketenconf.imports",
+    "ketenconf.checkin",
     "ketenconf.api",
     "ketenconf.demo",
 ]
