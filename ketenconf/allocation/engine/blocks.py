@@ -23,15 +23,18 @@ from concurrent.futures import ProcessPoolExecutor
 import numpy as np
 
 from .compiled import Arcs, Compiled, compile_problem
-from .large import Pricing, solve_large
+from .lagrange import SAMPLE_SHARE, polish, sample_prices
+from .large import solve_large
 from .outcome import Outcome
 from .primal import fill_greedily, keep_feasible
 from .problem import Problem, Session
 from .relaxation import integer_bound
-from .schedules import SessionPrices, build_table
+from .schedules import SessionPrices
 
 BLOCK_SIZE = 2_000
 BLOCKS_ABOVE = 15_000  # participants; up to here one master holds everyone
+SOLVE_BLOCKS = False  # solve every block (slow, fails under load) or price a sample
+BLOCKS_SHARE = 0.55  # of the time, for the blocks; the rest improves the bound and the seats
 
 
 def block_count(participants: int) -> int:
@@ -109,6 +112,9 @@ def solve_in_blocks(
     seed: int,
     progress: Callable[[str], None],
 ) -> Outcome:
+    started = time.perf_counter()
+    if not SOLVE_BLOCKS:
+        return _solve_by_prices(compiled, deadline=deadline, seed=seed, progress=progress)
     problem = compiled.problem
     parts = split(problem, block_count(len(problem.participants)), seed)
     slot_of = {
@@ -118,7 +124,7 @@ def solve_in_blocks(
         )
     }
     pool_size = min(workers(), len(parts))
-    ends_at = time.time() + 0.9 * (deadline - time.perf_counter())
+    ends_at = time.time() + BLOCKS_SHARE * (deadline - time.perf_counter())
     progress(f"{len(parts)} blocks of about {BLOCK_SIZE:,} participants, {pool_size} at a time")
     chosen_slot: list[int] = []
     chosen_session: list[int] = []
@@ -161,13 +167,43 @@ def solve_in_blocks(
     filled[chosen.slot] = True
     progress("blocks: giving seats left over to anyone still without a session")
     chosen = fill_greedily(compiled, chosen, compiled.ranked.take(~filled[compiled.ranked.slot]))
-    progress("blocks: pricing the whole problem for the bound")
-    pricing = Pricing(compiled, build_table(compiled))
-    pricing.evaluate(SessionPrices(np.zeros(len(compiled.session_ids)), {}))
-    pricing.evaluate(_average(prices, len(compiled.session_ids)))
-    return Outcome(
-        chosen, integer_bound(pricing.bound), f"column generation in {len(parts)} blocks"
+    progress("blocks: prices for the whole problem, then re-seating by rounds")
+    chosen, bound, final = polish(
+        compiled,
+        chosen,
+        [_average(prices, len(compiled.session_ids)), _median(prices, len(compiled.session_ids))],
+        deadline=deadline - 0.03 * (deadline - started),
+        progress=progress,
     )
+    return Outcome(chosen, integer_bound(bound), f"column generation in {len(parts)} blocks", final)
+
+
+def _solve_by_prices(
+    compiled: Compiled, *, deadline: float, seed: int, progress: Callable[[str], None]
+) -> Outcome:
+    """Prices from a sample's master LP, improved over everyone; seats by those prices."""
+    started = time.perf_counter()
+    start = sample_prices(
+        compiled,
+        deadline=started + SAMPLE_SHARE * (deadline - started),
+        seed=seed,
+        progress=progress,
+    )
+    chosen, bound, final = polish(
+        compiled,
+        None,
+        [start],
+        deadline=deadline - 0.03 * (deadline - started),
+        progress=progress,
+    )
+    return Outcome(chosen, integer_bound(bound), "Lagrangian prices from a sample", final)
+
+
+def _median(prices: list[SessionPrices], sessions: int) -> SessionPrices:
+    """Session prices: the median over the blocks (blocks cut short can be far off)."""
+    if not prices:
+        return SessionPrices(np.zeros(sessions), {})
+    return SessionPrices(np.median(np.stack([p.session for p in prices]), axis=0), {})
 
 
 def _average(prices: list[SessionPrices], sessions: int) -> SessionPrices:

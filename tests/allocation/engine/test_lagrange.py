@@ -1,0 +1,57 @@
+"""The method for very large instances: its bound is valid and its seats are feasible.
+
+Checked on medium instances that the exact method solves, so the true optimum is known.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from bench.instances import generate
+from ketenconf.allocation.engine import Problem, blocks, lagrange, solve, validate_assignment
+from ketenconf.allocation.engine.compiled import Arcs, compile_problem
+from ketenconf.allocation.engine.cost import objective
+from ketenconf.allocation.engine.lagrange import polish
+from ketenconf.allocation.engine.outcome import Outcome
+from ketenconf.allocation.engine.primal import fill_greedily, solver_cost
+from ketenconf.allocation.engine.solve import _assignment
+
+
+def _instance(seed: int) -> Problem:
+    return Problem.from_dict(generate(240, rounds=3, sessions_per_round=5, seed=seed))
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_prices_bound_the_optimum_and_reseating_stays_feasible(seed: int) -> None:
+    problem = _instance(seed)
+    exact = solve(problem, method="exact", time_limit=60)
+    compiled = compile_problem(problem)
+    start = fill_greedily(compiled, Arcs.empty(), compiled.ranked)
+    chosen, bound, _ = polish(
+        compiled, start, [], deadline=time.perf_counter() + 3, progress=lambda m: None
+    )
+    assert exact.status == "optimal"
+    assert bound <= exact.objective
+    assignment = _assignment(compiled, Outcome(chosen, 0, "test"))
+    assert validate_assignment(problem, assignment) == []
+    assert objective(problem, assignment) <= solver_cost(compiled, start)
+    assert objective(problem, assignment) >= exact.lower_bound
+
+
+@pytest.mark.parametrize("solve_blocks", [False, True])
+def test_very_large_path_gives_a_valid_bound_and_a_feasible_assignment(
+    monkeypatch: pytest.MonkeyPatch, solve_blocks: bool
+) -> None:
+    problem = _instance(3)
+    exact = solve(problem, method="exact", time_limit=60)
+    monkeypatch.setattr(blocks, "BLOCKS_ABOVE", 100)
+    monkeypatch.setattr(blocks, "BLOCK_SIZE", 80)
+    monkeypatch.setattr(blocks, "SOLVE_BLOCKS", solve_blocks)
+    monkeypatch.setattr(lagrange, "SAMPLE_SIZE", 80)
+    result = solve(problem, method="large", time_limit=10)
+    assert ("blocks" in result.metrics.method) == solve_blocks
+    assert validate_assignment(problem, result.assignment) == []
+    assert exact.status == "optimal"
+    assert result.lower_bound <= exact.objective <= result.objective
