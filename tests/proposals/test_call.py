@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.utils import timezone
+from django.utils.translation import override
 
 from ketenconf.mail.models import OutboxMessage
 from ketenconf.proposals import services
@@ -74,7 +75,7 @@ def test_after_the_deadline_nothing_is_taken(call_edition: CallEdition) -> None:
     call = call_edition.call
     call.deadline = timezone.now() - dt.timedelta(minutes=1)
     call.save()
-    with pytest.raises(ValidationError) as caught:
+    with override("en"), pytest.raises(ValidationError) as caught:
         propose(call)
     assert caught.value.messages == [
         "The call for sessions is closed: proposals can no longer change."
