@@ -27,10 +27,11 @@ from .primal import fill_greedily
 from .schedules import FloatArray, SessionPrices, Table, best_schedules, build_table
 
 ASCENT_SHARE = 0.3  # of the time left, for the prices; the rest is for the seats
+SWEEP_GAIN = 1e-3  # a sweep that gains less than this share counts as stuck
 SAMPLE_SIZE = 4_000  # participants whose master LP gives the first prices
 SAMPLE_SHARE = 0.2  # of the time, for that master
-START_GAP = 0.02  # first target: this far above the best bound
-STALL = 6  # iterations without a better bound before the target comes down
+START_GAP = 0.005  # first target: this far above the best bound
+STALL = 4  # iterations without a better bound before the target comes down
 MIN_GAP = 2e-5
 DEFLECT = 0.5
 
@@ -150,23 +151,39 @@ def improve_rounds(
         )
         cost = best_cost
     sweep = 0
+    last = 0.0  # seconds the last round took
     ruined_at: int | None = None  # best cost when last unseating the poorly served
     while time.perf_counter() < deadline:
         sweep += 1
         before = cost
+        done = 0
         for r in range(rounds):
-            if time.perf_counter() >= deadline:
+            # Stop when one more round would likely overrun (the first one always runs).
+            if time.perf_counter() + (last if feasible else 0.0) >= deadline:
                 break
+            began = time.perf_counter()
             accepted[:, r] = _reseat_round(compiled, table, accepted, r)
+            last = time.perf_counter() - began
+            done += 1
+        if done < rounds and not feasible:
+            break  # rounds not re-seated yet may still be over capacity
+        feasible = True
         cost = _schedule_cost(compiled, table, accepted)
         progress(f"re-seating rounds, sweep {sweep}: cost {before:,} -> {cost:,}")
         if cost < best_cost:
             best, best_cost = accepted.copy(), cost
-        if cost < before:
+        if len(_poor_rows(compiled, table, accepted)) and time.perf_counter() < deadline:
+            moved = _move_into_free_seats(compiled, table, accepted)
+            cost = _schedule_cost(compiled, table, accepted)
+            progress(f"{moved:,} participants moved into free seats: cost {cost:,}")
+            if cost < best_cost:
+                best, best_cost = accepted.copy(), cost
+        if cost < before - SWEEP_GAIN * before:
             continue
+        accepted = best.copy()
+        cost = best_cost
         if ruined_at is not None and best_cost >= ruined_at:
             break
-        accepted = best.copy()
         # Stuck: unseat everyone with an unranked or empty round and seat them again, so
         # their other rounds can change too; kept only if it ends better.
         poor = _poor_rows(compiled, table, accepted)
@@ -177,6 +194,60 @@ def improve_rounds(
         cost = _schedule_cost(compiled, table, accepted)
         ruined_at = best_cost
     return best
+
+
+def _move_into_free_seats(compiled: Compiled, table: Table, accepted: IntArray) -> int:
+    """Everyone's best schedule among sessions with room; those who gain move, most gain
+    first, while there is still room (their own seats freed first). How many moved."""
+    sessions = len(compiled.session_ids)
+    orgs = max(1, len(compiled.organisation_ids))
+    share = compiled.problem.rules.max_organisation_share is not None
+    q, r = np.nonzero(accepted >= 0)
+    seat = accepted[q, r]
+    room = compiled.capacity_left.astype(np.int64) - np.bincount(seat, minlength=sessions)
+    org_room = np.full((sessions, orgs), np.iinfo(np.int64).max // 2, dtype=np.int64)
+    if share:
+        org_room[:] = compiled.organisation_limit[:, None]
+        for (s, o), used in compiled.fixed_organisation.items():
+            org_room[s, o] -= used
+        np.subtract.at(org_room, (seat, table.org[q]), 1)
+    y = np.where(room > 0, 0.0, np.inf)
+    z = np.where(org_room > 0, 0.0, np.inf) if share else np.zeros((sessions, orgs))
+    _, best = best_schedules(compiled, table, _prices(y, z))
+    now = _row_costs(compiled, table, accepted)
+    gain = now - best.cost
+    moved = 0
+    for row in np.argsort(-gain, kind="stable")[: int((gain > 0).sum())].tolist():
+        o = int(table.org[row])
+        old = [s for s in accepted[row].tolist() if s >= 0]
+        new = [s for s in best.session[row].tolist() if s >= 0]
+        for s in old:
+            room[s] += 1
+            org_room[s, o] += 1
+        if all(room[s] > 0 and org_room[s, o] > 0 for s in new):
+            chosen = new
+            accepted[row] = best.session[row]
+            moved += 1
+        else:
+            chosen = old
+        for s in chosen:
+            room[s] -= 1
+            org_room[s, o] -= 1
+    return moved
+
+
+def _row_costs(compiled: Compiled, table: Table, accepted: IntArray) -> IntArray:
+    """Contract cost of every table row's schedule."""
+    topic = np.where(accepted >= 0, compiled.session_topic[np.maximum(accepted, 0)], -2)
+    match = topic[:, :, None] == table.topics[:, None, :]  # (n, rounds, K)
+    rank = np.where(
+        match.any(axis=2),
+        table.ranks[np.arange(len(accepted))[:, None], np.argmax(match, axis=2)],
+        0,
+    )
+    cost = np.where(rank > 0, rank**2, compiled.unranked_cost)
+    cost = np.where(accepted >= 0, cost, np.where(table.free, compiled.none_cost, 0))
+    return cost.sum(axis=1).astype(np.int64)
 
 
 def _poor_rows(compiled: Compiled, table: Table, accepted: IntArray) -> IntArray:

@@ -55,3 +55,16 @@ def test_very_large_path_gives_a_valid_bound_and_a_feasible_assignment(
     assert validate_assignment(problem, result.assignment) == []
     assert exact.status == "optimal"
     assert result.lower_bound <= exact.objective <= result.objective
+
+
+def test_no_time_left_still_gives_a_feasible_assignment_and_a_valid_bound() -> None:
+    problem = _instance(4)
+    exact = solve(problem, method="exact", time_limit=60)
+    compiled = compile_problem(problem)
+    chosen, bound, _ = polish(
+        compiled, None, [], deadline=time.perf_counter(), progress=lambda m: None
+    )
+    assignment = _assignment(compiled, Outcome(chosen, 0, "test"))
+    assert validate_assignment(problem, assignment) == []
+    assert exact.status == "optimal"
+    assert bound <= exact.objective
