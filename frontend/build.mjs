@@ -11,6 +11,8 @@ const files = {
   "@utrecht/component-library-css/dist/index.css": "utrecht-components.css",
   "@rijkshuisstijl-community/design-tokens/dist/index.css": "rhc-theme.css",
   "htmx.org/dist/htmx.min.js": "htmx.min.js",
+  // The QR scanner of the door page (loaded there only); a plain script, global ZXingBrowser.
+  "@zxing/browser/umd/zxing-browser.min.js": "zxing-browser.min.js",
 };
 
 mkdirSync(target, { recursive: true });
