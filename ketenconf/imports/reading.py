@@ -129,7 +129,7 @@ def read_sheet(*, filename: str, content: bytes) -> Sheet:
             _("The file has more than %(count)s columns.") % {"count": MAX_COLUMNS}
         )
     width = len(headers)
-    rows = []
+    rows: list[list[str]] = []
     for row in raw[1:]:
         if not any(cell for cell in row):
             rows.append([])  # kept, so row numbers stay those of the file
