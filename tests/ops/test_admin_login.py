@@ -47,9 +47,14 @@ def test_a_username_is_locked_after_its_failed_attempts_even_for_the_right_passw
     minutes = (int(refused["Retry-After"]) + 59) // 60
     note = re.search(r'<p class="errornote" role="alert">(.*?)</p>', refused.content.decode())
     assert note is not None
+    # The admin speaks Dutch, the site's first language.
     assert note.group(1) == (
-        "Too many failed logins from your address or for this username. "
-        + ("Try again in a minute." if minutes == 1 else f"Try again in {minutes} minutes.")
+        "Te veel mislukte inlogpogingen vanaf uw adres of voor deze gebruikersnaam. "
+        + (
+            "Probeer het over een minuut opnieuw."
+            if minutes == 1
+            else f"Probeer het over {minutes} minuten opnieuw."
+        )
     )
     # Another address is refused too: the username is what is under attack.
     assert attempt(Client(), "organisator", PASSWORD, address="198.51.100.9").status_code == 429
