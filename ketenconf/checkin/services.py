@@ -11,11 +11,15 @@ winner's row, so every scan of one badge after the first says when and where it 
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from functools import partial
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -28,7 +32,8 @@ from ketenconf.programme.models import BlockKind, Session
 from ketenconf.registration.models import Registration, RegistrationStatus
 from ketenconf.registration.services import RegistrationClosed, registration_create
 
-from .models import Badge, CheckIn, CheckInKind, CheckInSettings
+from . import badges
+from .models import Badge, BadgeBatch, BatchStatus, CheckIn, CheckInKind, CheckInSettings
 from .tokens import BadToken, badge_token_verify, badge_version
 
 NONCE = re.compile(r"[A-Za-z0-9_-]{8,64}")
@@ -83,10 +88,10 @@ def check_in_settings(*, edition: Edition) -> CheckInSettings:
 def check_in_settings_update(
     *, edition: Edition, allow_switching: bool, walk_ins: bool
 ) -> CheckInSettings:
-    settings, _created = CheckInSettings.objects.update_or_create(
+    found, _created = CheckInSettings.objects.update_or_create(
         edition=edition, defaults={"allow_switching": allow_switching, "walk_ins": walk_ins}
     )
-    return settings
+    return found
 
 
 def _validate(*, door: str, nonce: str) -> None:
@@ -494,3 +499,64 @@ def badge_replace(*, registration: Registration) -> int:
             badge.refresh_from_db()
     registration._state.fields_cache["badge"] = badge
     return badge.version
+
+
+def badge_batch_start(*, edition: Edition, format: str, by: Any) -> BadgeBatch:
+    """Queue all badges of the edition as one PDF; the worker makes it (see ``tasks``)."""
+    from . import tasks
+
+    with transaction.atomic():
+        batch = BadgeBatch.objects.create(
+            edition=edition,
+            format=format,
+            total=len(badges.badge_registrations(edition=edition)),
+            created_by=by if getattr(by, "pk", None) else None,
+        )
+        transaction.on_commit(partial(tasks.make_badges.enqueue, batch.pk), robust=True)
+    return batch
+
+
+def badge_batch_file(*, batch: BadgeBatch) -> Path:
+    return Path(settings.VAR_DIR) / "badges" / f"{batch.edition.slug}-{batch.pk}-{batch.format}.pdf"
+
+
+def badge_batch_execute(*, batch_id: int) -> str:
+    """Make the PDF of a batch, reporting progress in its row as each chunk is laid out.
+
+    Runs in the worker, outside a transaction: every progress write commits at once, so the
+    page that polls sees it.
+    """
+    batch = BadgeBatch.objects.select_related("edition__venue").get(pk=batch_id)
+    if batch.is_finished:
+        return batch.status
+    began = time.perf_counter()
+    BadgeBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.RUNNING, done=0)
+    try:
+        data = badges.edition_badges(edition=batch.edition)
+        total = len(data)
+        BadgeBatch.objects.filter(pk=batch.pk).update(total=total)
+
+        def progress(done: int) -> None:
+            BadgeBatch.objects.filter(pk=batch.pk).update(done=min(done, total))
+
+        pdf = badges.badges_pdf(
+            edition=batch.edition, badges=data, format=batch.format, progress=progress
+        )
+        target = badge_batch_file(batch=batch)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial_file = target.with_suffix(".part")
+        partial_file.write_bytes(pdf)
+        partial_file.replace(target)
+    except Exception as error:
+        BadgeBatch.objects.filter(pk=batch.pk).update(
+            status=BatchStatus.FAILED, error=repr(error), finished_at=timezone.now()
+        )
+        raise
+    BadgeBatch.objects.filter(pk=batch.pk).update(
+        status=BatchStatus.DONE,
+        done=total,
+        file=str(target),
+        seconds=time.perf_counter() - began,
+        finished_at=timezone.now(),
+    )
+    return BatchStatus.DONE
