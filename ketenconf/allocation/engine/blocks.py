@@ -193,7 +193,7 @@ def _solve_by_prices(
         compiled,
         None,
         [start],
-        deadline=deadline - 0.03 * (deadline - started),
+        deadline=deadline - 0.05 * (deadline - started),
         progress=progress,
     )
     return Outcome(chosen, integer_bound(bound), "Lagrangian prices from a sample", final)

@@ -26,7 +26,7 @@ from .compiled import Arcs, Compiled, IntArray
 from .primal import fill_greedily
 from .schedules import FloatArray, SessionPrices, Table, best_schedules, build_table
 
-ASCENT_SHARE = 0.3  # of the time left, for the prices; the rest is for the seats
+ASCENT_SHARE = 0.2  # of the time left, for the prices; the rest is for the seats
 SWEEP_GAIN = 1e-3  # a sweep that gains less than this share counts as stuck
 SAMPLE_SIZE = 4_000  # participants whose master LP gives the first prices
 SAMPLE_SHARE = 0.2  # of the time, for that master
