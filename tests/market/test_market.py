@@ -83,7 +83,7 @@ def test_decide_place_and_move_by_hand(edition: Edition) -> None:
     )
     for item in (coa_a, coa_b, power):
         services.stand_decide(stand=item, accept=True)
-    assert OutboxMessage.objects.filter(subject__contains="accepted").count() == 3
+    assert OutboxMessage.objects.filter(topic="market/mail/accepted").count() == 3
     result = services.stands_place(edition=edition)
     assert result.unplaced == ()
     placed = {s.name: s.position.number for s in Stand.objects.select_related("position")}
