@@ -16,7 +16,7 @@ from ketenconf.mail.models import OutboxMessage
 from ketenconf.mail.services import mail_enqueue
 from ketenconf.ops.models import WorkerHeartbeat
 from ketenconf.ops.services import heartbeat_record
-from tests.mail.test_worker import start_worker
+from tests.mail.test_worker import start_worker, wait_until
 
 from .conftest import REDIS_URL, SMTPServer, database_url, free_port
 
@@ -142,6 +142,13 @@ def test_send_test_goes_through_the_outbox_and_the_worker(
     with (tmp_path / "worker.log").open("wb") as log:
         worker = start_worker(smtp_server, log)
         try:
+            wait_until(
+                WorkerHeartbeat.objects.exists,
+                worker=worker,
+                log=log,
+                timeout=30,
+                what="the worker's first heartbeat",
+            )
             done = doctor(
                 doctor_env(smtp_server.port, redis), "--send-test", "beheer@example.org", "--json"
             )
