@@ -1,4 +1,5 @@
-"""The public API: register for an edition without a browser.
+"""The API: register for an edition without a browser (public), and the organisers' API
+(:mod:`.organiser`, with a token) under /api/v1/organiser/.
 
 Input is checked by the same form as the registration page, so a client gets the page's
 messages, per field, in the language of its Accept-Language header (Dutch by default).
@@ -17,6 +18,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django_ratelimit.core import get_usage
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as RequestInvalid
 from ninja.responses import Status
 
 from ketenconf.events.selectors import edition_public_get
@@ -28,7 +31,11 @@ from .schemas import Errors, Message, RegistrationIn, RegistrationOut
 api = NinjaAPI(
     title="ketenconf",
     version="1",
-    description="Register participants for editions of a chain conference.",
+    description=(
+        "Register participants for editions of a chain conference. Organisers read and change "
+        "their editions under /organiser/ with a token from the back-office (API tokens), sent "
+        "as `Authorization: Bearer <token>`."
+    ),
     urls_namespace="api",
     # The interactive docs load scripts from a CDN, which the Content Security Policy forbids.
     docs_url=None,
@@ -181,3 +188,31 @@ def _registration_create(request: HttpRequest, *, slug: str) -> Any:
             )
         return _errors({NON_FIELD: list(error.messages)})
     return Status(201 if outcome.created else 200, _registration_out(outcome.registration))
+
+
+# The organisers' API -------------------------------------------------------------------------
+
+from .organiser import Missing, not_found  # noqa: E402 - the router needs the helpers above
+from .organiser import router as organiser_router  # noqa: E402
+
+api.add_router("/organiser", organiser_router)
+api.add_exception_handler(Missing, not_found)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    message = _("Send a valid API token: Authorization: Bearer <token>.")
+    response = api.create_response(request, {"message": message}, status=401)
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(RequestInvalid)
+def invalid(request: HttpRequest, exc: RequestInvalid) -> HttpResponse:
+    """Ill-formed input as the registration's messages are: per field, ``__all__`` for the body."""
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        location = [str(part) for part in error.get("loc", ()) if part not in ("body", "payload")]
+        field = ".".join(location[1:] if location[:1] in (["query"], ["path"]) else location)
+        errors.setdefault(field or NON_FIELD, []).append(str(error.get("msg", "")))
+    return api.create_response(request, {"errors": errors}, status=422)

@@ -1,0 +1,156 @@
+"""What the organisers' API takes and gives, as OpenAPI sees it. Each endpoint has its own
+shapes; none is a model dumped whole."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from ninja import Field, Schema
+
+from .schemas import RegistrationIn
+
+MAX_ID = 2**63 - 1
+
+
+class EditionOut(Schema):
+    id: int
+    slug: str
+    title: str
+    start_date: date
+    end_date: date
+    status: str
+    capacity: int
+    seats_taken: int
+    lead_organisation: str
+
+
+class BlockOut(Schema):
+    id: int
+    kind: str
+    title: str
+    start: datetime
+    end: datetime
+
+
+class HostOut(Schema):
+    name: str
+    organisation: str | None
+
+
+class SessionOut(Schema):
+    id: int
+    topic_id: int
+    title: str
+    kind: str
+    block_id: int
+    start: datetime
+    end: datetime
+    room: str
+    capacity: int = Field(description="The session's own capacity, else the room's.")
+    hosts: list[HostOut]
+    editable: bool = Field(description="Whether this token's user may change the topic.")
+
+
+class RegistrationDetailOut(Schema):
+    id: int
+    name: str
+    email: str
+    organisation: str
+    job_title: str
+    status: Literal["registered", "waitlisted", "cancelled", "released"]
+    waitlist_position: int | None
+    language: Literal["nl", "en"]
+    needs_step_free: bool
+    networking_consent: bool
+    created_at: datetime
+    confirmed_at: datetime | None
+
+
+class OrganiserRegistrationIn(RegistrationIn):
+    notify: bool = Field(True, description="Mail the participant the usual confirmation and link.")
+    confirmed: bool = Field(
+        False, description="The address is known to be right: no confirmation is asked for."
+    )
+
+
+class StatusIn(Schema):
+    status: Literal["registered", "waitlisted", "cancelled"]
+
+
+class StatusOut(Schema):
+    registration: RegistrationDetailOut
+    promoted: list[int] = Field(description="Registrations that got a seat from the waiting list.")
+
+
+class PreferenceOut(Schema):
+    registration_id: int
+    topic_id: int
+    topic: str
+    rank: int
+
+
+class PreferencesIn(Schema):
+    topic_ids: list[int] = Field(max_length=100, description="Workshop topics, first choice first.")
+
+
+class RunIn(Schema):
+    time_limit: int = Field(60, ge=1, le=3600, description="Seconds the engine may take.")
+    seed: int = Field(0, ge=0, le=2**31 - 1)
+    max_organisation_share: float | None = Field(
+        None, ge=0.01, le=1, description="Largest share of one organisation in a session."
+    )
+    background: bool | None = Field(
+        None, description="Solve in the worker; by default only for large editions."
+    )
+
+
+class RunOut(Schema):
+    id: int
+    status: Literal["queued", "running", "done", "failed"]
+    progress: str
+    participant_count: int
+    created_at: datetime
+    finished_at: datetime | None
+    published_at: datetime | None
+    objective: int | None
+    lower_bound: int | None
+
+
+class RankCount(Schema):
+    label: str
+    count: int
+    percent: float
+
+
+class RunMetrics(Schema):
+    participants: int
+    seats_given: int
+    participant_rounds: int
+    first_choice: int
+    with_preferences: int
+    first_choice_percent: float
+    worst_rank: int | None
+    gap_percent: float | None
+    moved: int | None
+    ranks: list[RankCount]
+
+
+class RunDetailOut(RunOut):
+    problems: list[dict[str, str]]
+    error: str
+    metrics: RunMetrics | None = Field(description="The run's figures, once it is done.")
+
+
+class AssignmentOut(Schema):
+    registration_id: int
+    name: str
+    organisation: str
+    block_id: int
+    round: str
+    session_id: int
+    session: str
+    room: str
+    rank: int | None = Field(
+        description="The place of this topic in the choices; null: not chosen."
+    )
