@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from ketenconf.proposals.selectors import call_is_open
+
 from . import selectors
 
 
@@ -15,7 +17,13 @@ def edition_detail(request: HttpRequest, slug: str) -> HttpResponse:
     edition = selectors.edition_public_get(slug=slug)
     organisers = selectors.edition_organisers(edition=edition)
     return render(
-        request, "events/edition_detail.html", {"edition": edition, "organisers": organisers}
+        request,
+        "events/edition_detail.html",
+        {
+            "edition": edition,
+            "organisers": organisers,
+            "call_is_open": call_is_open(edition=edition),
+        },
     )
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Avg, Count, Q, QuerySet
+from django.utils import timezone
 
 from ketenconf.events.models import ChainLink, Edition
 from ketenconf.programme.models import Block, BlockKind, Topic
@@ -195,3 +196,8 @@ def topics_with_hosts(*, edition: Edition) -> QuerySet[Topic]:
     return Topic.objects.filter(
         Q(edition=edition), Q(proposal__status=ProposalStatus.ACCEPTED)
     ).prefetch_related("hosts__organisation")
+
+
+def call_is_open(*, edition: Edition) -> bool:
+    """Whether the edition takes session proposals now: its call is open and before the deadline."""
+    return Call.objects.filter(edition=edition, open=True, deadline__gt=timezone.now()).exists()
