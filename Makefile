@@ -7,7 +7,7 @@ STAMP_BASE := $(VENV)/.installed-base
 STAMP_DEV := $(VENV)/.installed-dev
 ASSETS := ketenconf/core/static/vendor/.built
 
-.PHONY: help install install-dev assets demo serve serve-prod test test-fast lint lock messages browser clean
+.PHONY: help install install-dev assets demo serve serve-prod test test-fast lint lock messages browser pdf clean
 
 help:
 	@echo "make demo   install, build, migrate, load the demo editions and serve on http://127.0.0.1:$(PORT)"
@@ -37,7 +37,7 @@ $(ASSETS): frontend/package.json frontend/package-lock.json frontend/build.mjs
 
 assets: $(ASSETS)
 
-demo: install assets
+demo: install assets pdf
 	$(BIN)/ketenconf migrate --noinput
 	$(BIN)/ketenconf demo --port $(PORT)
 	@echo "Serving http://127.0.0.1:$(PORT)/ with the background worker beside it; Ctrl-C stops both."
@@ -57,6 +57,15 @@ serve-prod: install assets
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  KETENCONF_STATIC_MANIFEST=true KETENCONF_BIND=127.0.0.1:$(PORT) $(BIN)/ketenconf serve
 
+# Pango for WeasyPrint's badges, and poppler-utils (pdftoppm) to look at them; from Debian,
+# installed when missing and we may (root).
+pdf:
+	@$(BIN)/python -c "import weasyprint" >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's Pango and poppler-utils for the PDF badges"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 poppler-utils >/dev/null; \
+	  else echo "PDF badges need Debian's Pango: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 poppler-utils"; fi; }
+
 # Debian's Chromium for the browser tests; installed when missing and we may (root).
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
@@ -65,7 +74,7 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Browser tests need Debian's chromium: sudo apt-get install chromium"; fi; }
 
-test: install-dev assets browser
+test: install-dev assets browser pdf
 	bash scripts/test.sh $(ARGS)
 
 # The suite on SQLite only, without the browser: for a quick loop while writing code.
