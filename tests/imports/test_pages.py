@@ -112,6 +112,7 @@ def test_an_unreadable_file_is_refused_on_the_upload_page(
     assert not ImportJob.objects.exists()
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_status_fragment_for_htmx_shows_the_progress(
     organiser: Client, edition: Edition
 ) -> None:
@@ -119,14 +120,17 @@ def test_the_status_fragment_for_htmx_shows_the_progress(
         edition=edition, kind="participants", filename="l.csv", content=FILE, by=None
     )
     ImportJob.objects.filter(pk=job.pk).update(status="running", commit=True)
-    ProgressReporter(job_id=job.pk).report(1, force=True)
-    response = organiser.get(
-        f"/admin/imports/{edition.pk}/{job.pk}/", headers={"HX-Request": "true"}
-    )
+    reporter = ProgressReporter(job_id=job.pk)
+    try:
+        reporter.report(1, force=True)
+        response = organiser.get(
+            f"/admin/imports/{edition.pk}/{job.pk}/", headers={"HX-Request": "true"}
+        )
+    finally:
+        reporter.close()
     fragment = response.content.decode()
     assert fragment.startswith('<div id="import-status" role="status" hx-get=')
     assert '<progress class="kc-progress" max="2" value="1">50%</progress>' in fragment
-    ProgressReporter(job_id=job.pk).close()
 
 
 @pytest.mark.django_db(transaction=True)
