@@ -146,7 +146,9 @@ class EditionStatus(models.TextChoices):
 PUBLIC_STATUSES = [s for s in EditionStatus.values if s != EditionStatus.DRAFT]
 
 # Paths at the top of the site that an edition's slug would shadow.
-RESERVED_SLUGS = frozenset({"admin", "api", "static", "media", "en", "nl", "health", "ready"})
+RESERVED_SLUGS = frozenset(
+    {"admin", "api", "checkin", "static", "media", "en", "nl", "health", "ready"}
+)
 
 
 def validate_edition_slug(value: str) -> None:
