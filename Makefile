@@ -21,7 +21,7 @@ $(BIN)/python:
 
 $(STAMP_BASE): requirements/base.txt pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements/base.txt
-	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e . || $(BIN)/pip install --quiet --no-deps -e .
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
 $(STAMP_DEV): requirements/dev.txt $(STAMP_BASE)
