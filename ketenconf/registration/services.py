@@ -171,9 +171,14 @@ def _registration_insert(registration: Registration, *, notify: bool) -> Registr
     """Insert, then take a seat as the last write but the mail: the edition row is locked
     from the seat's UPDATE to the commit, so that stretch is kept short."""
     with transaction.atomic():
-        existing = Registration.objects.filter(
-            edition_id=registration.edition_id, email=registration.email
-        ).first()
+        # Ordered by key: the model's default order would join the edition on every insert.
+        existing = (
+            Registration.objects.filter(
+                edition_id=registration.edition_id, email=registration.email
+            )
+            .order_by("pk")
+            .first()
+        )
         if existing is not None:
             return _registration_again(existing, notify=notify)
         # Written as on the waiting list; the seat, when there is one, is taken last.
