@@ -201,3 +201,8 @@ def topics_with_hosts(*, edition: Edition) -> QuerySet[Topic]:
 def call_is_open(*, edition: Edition) -> bool:
     """Whether the edition takes session proposals now: its call is open and before the deadline."""
     return Call.objects.filter(edition=edition, open=True, deadline__gt=timezone.now()).exists()
+
+
+def interest_votes_open(*, edition: Edition) -> bool:
+    """Whether participants can say which accepted sessions they want (before seats are assigned)."""
+    return Topic.objects.filter(edition=edition, proposal__status=ProposalStatus.ACCEPTED).exists()

@@ -23,6 +23,7 @@ from ketenconf.events.models import Edition, Organisation
 from ketenconf.events.selectors import edition_public_get
 from ketenconf.programme.models import Block, BlockKind, Topic
 from ketenconf.programme.selectors import programme_for_edition
+from ketenconf.proposals.selectors import interest_votes_open
 
 from . import access, links, selectors, services
 from .forms import (
@@ -335,6 +336,7 @@ def me(request: HttpRequest, edition: Edition, registration: Registration) -> Ht
             "ranked_topics": _ranked_topics(registration),
             "rounds": [(_round_label(block), block.pk not in absent) for block in rounds],
             "personal_programme": personal_programme(registration=registration),
+            "interest_votes_open": interest_votes_open(edition=edition),
         },
     )
 
