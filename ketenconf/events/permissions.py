@@ -52,7 +52,3 @@ def topics_editable_by(*, user: Any) -> QuerySet[Topic]:
     return Topic.objects.filter(
         Q(edition__lead_organisation_id=organisation_id) | Q(hosts__organisation_id=organisation_id)
     ).distinct()
-
-
-def topic_is_editable_by(*, user: Any, topic: Topic) -> bool:
-    return topics_editable_by(user=user).filter(pk=topic.pk).exists()

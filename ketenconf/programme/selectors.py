@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 
 from ketenconf.events.models import Edition
 
-from .models import Block, Host, Session, Topic
+from .models import Block, Host, Session
 
 
 @dataclass
@@ -54,7 +54,3 @@ def other_sessions_of_topic(*, session: Session) -> list[Session]:
         .select_related("block", "room")
         .order_by("block__start")
     )
-
-
-def topics_for_edition(*, edition: Edition) -> QuerySet[Topic]:
-    return Topic.objects.filter(edition=edition)

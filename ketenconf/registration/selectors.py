@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from ketenconf.events.models import Edition
@@ -25,12 +25,6 @@ def waitlist_position(*, registration: Registration) -> int | None:
         | Q(waitlisted_at=registration.waitlisted_at, pk__lt=registration.pk)
     )
     return ahead.count() + 1
-
-
-def waitlist(*, edition: Edition) -> QuerySet[Registration]:
-    return Registration.objects.filter(
-        edition=edition, status=RegistrationStatus.WAITLISTED
-    ).order_by("waitlisted_at", "pk")
 
 
 def edition_counts(*, edition: Edition) -> dict[str, Any]:
