@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "ketenconf.exports",
     "ketenconf.imports",
     "ketenconf.checkin",
+    "ketenconf.evaluation",
     "ketenconf.api",
     "ketenconf.demo",
 ]
