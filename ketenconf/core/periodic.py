@@ -1,5 +1,5 @@
 """Jobs the worker runs on a schedule: releasing unconfirmed registrations, anonymising
-editions whose retention period ended.
+editions whose retention period ended, deleting uploaded import files nobody imported.
 
 Any number of workers may call :func:`periodic_run_due`; a job runs once per interval
 because a worker must first move the job's ``last_started_at`` forward with a conditional
@@ -43,6 +43,11 @@ JOBS: tuple[PeriodicJob, ...] = (
         "registration.anonymise_expired",
         timedelta(hours=6),
         "ketenconf.registration.services.editions_anonymise_expired",
+    ),
+    PeriodicJob(
+        "imports.purge_stale",
+        timedelta(hours=6),
+        "ketenconf.imports.services.imports_purge_stale",
     ),
 )
 

@@ -1,6 +1,7 @@
 """An import: the file an organiser uploaded, how its columns map to fields, and what checking
 or importing it gave. The file is kept until it is imported (then emptied: it holds personal
-data), so a large one can be checked and imported by the worker."""
+data), so a large one can be checked and imported by the worker; a file left unimported is
+deleted after a week by a periodic job, as are the rows an outcome shows."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ class ImportStatus(models.TextChoices):
     REJECTED = "rejected", _("has errors: nothing changed")
     DONE = "done", _("imported")
     FAILED = "failed", _("failed: nothing changed")
+    EXPIRED = "expired", _("file deleted after a week without import: upload it again")
 
 
 class ImportJob(models.Model):

@@ -13,6 +13,7 @@ import logging
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -43,6 +44,8 @@ INLINE_ROW_LIMIT = 500
 ROWS_SHOWN = 100
 ERRORS_KEPT = 500
 MAX_FILE_BYTES = 20 * 1024 * 1024
+#: An uploaded file, and the rows an outcome shows, are kept this long (they hold personal data).
+KEEP_UPLOADS = timedelta(days=7)
 
 
 class ImportError_(Exception):
@@ -708,3 +711,40 @@ ROW_HANDLERS: dict[str, Callable[[Context, dict[str, str], int], Outcome]] = {
     ImportKind.ORGANISATIONS: _organisation_row,
     ImportKind.SESSIONS: _session_row,
 }
+
+
+# Personal data kept no longer than needed ---------------------------------------------------
+
+
+def _without_rows(result: dict[str, Any] | None) -> dict[str, Any] | None:
+    """An outcome with its counts only: the rows and errors quote the file."""
+    if result is None:
+        return None
+    return {"counts": result.get("counts", {}), "error_count": result.get("error_count", 0)}
+
+
+def imports_purge_stale(*, now: datetime | None = None) -> int:
+    """Delete uploaded files and the rows quoted from them once they are ``KEEP_UPLOADS`` old,
+    or once their edition's retention period ended. Run by the worker; returns the jobs purged.
+
+    A file not imported by then is gone: its job says so and the organiser uploads it again.
+    Jobs under way are left alone until they finish.
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    stale = Q(created_at__lt=now - KEEP_UPLOADS)
+    for edition in Edition.objects.filter(import_jobs__isnull=False).distinct():
+        if edition.end_date + timedelta(days=edition.retention_days) < today:
+            stale |= Q(edition=edition)
+    jobs = (
+        ImportJob.objects.filter(stale)
+        .exclude(status__in=(ImportStatus.QUEUED, ImportStatus.RUNNING, ImportStatus.EXPIRED))
+        .filter(~Q(status=ImportStatus.DONE) | Q(result__has_any_keys=["rows", "errors"]))
+    )
+    purged = 0
+    for job in jobs.only("pk", "status", "result"):
+        update: dict[str, Any] = {"content": b"", "result": _without_rows(job.result)}
+        if job.status != ImportStatus.DONE:
+            update.update(status=ImportStatus.EXPIRED, headers=[], mapping={})
+        purged += ImportJob.objects.filter(pk=job.pk, status=job.status).update(**update)
+    return purged

@@ -88,7 +88,12 @@ def job(request: HttpRequest, edition_id: int, job_id: int) -> HttpResponse:
     }
     if request.headers.get("HX-Request") == "true":
         return render(request, "imports/_status.html", context)
-    mappable = current.status not in (ImportStatus.QUEUED, ImportStatus.RUNNING, ImportStatus.DONE)
+    mappable = current.status not in (
+        ImportStatus.QUEUED,
+        ImportStatus.RUNNING,
+        ImportStatus.DONE,
+        ImportStatus.EXPIRED,
+    )
     if mappable:
         form = MappingForm(
             request.POST or None,

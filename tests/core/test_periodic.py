@@ -79,6 +79,7 @@ def test_the_scheduled_jobs_point_at_real_functions() -> None:
     assert [job.name for job in JOBS] == [
         "registration.release_unconfirmed",
         "registration.anonymise_expired",
+        "imports.purge_stale",
     ]
     for job in JOBS:
         assert callable(import_string(job.function))
