@@ -20,10 +20,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ketenconf.core import charts
 from ketenconf.events.models import Edition
 from ketenconf.events.permissions import editions_editable_by
 
-from . import charts, selectors, services
+from . import selectors, services
 from .forms import MoveForm, RunForm, SearchForm
 from .models import AssignmentLock, AssignmentRun, RunStatus
 
