@@ -154,3 +154,21 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Deelnemer {n}")
     organisation = factory.SubFactory(OrganisationFactory)
     status = "registered"
+
+
+class SurveyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "evaluation.Survey"
+
+    edition = factory.SubFactory(EditionFactory, status=EditionStatus.FINISHED)
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "evaluation.Question"
+
+    survey = factory.SubFactory(SurveyFactory)
+    position = factory.Sequence(lambda n: n)
+    kind = "rating"
+    text_nl = factory.Sequence(lambda n: f"Vraag {n}")
+    text_en = factory.Sequence(lambda n: f"Question {n}")
