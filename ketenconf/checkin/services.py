@@ -22,7 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -213,6 +213,7 @@ def _check_in_locked(
         Registration.objects.select_for_update(of=("self",))
         .select_related("organisation", "badge")
         .filter(pk=registration_id, edition=edition)
+        .order_by("pk")  # not the model's order, which joins the edition for nothing
         .first()
     )
     if registration is None:
@@ -230,7 +231,7 @@ def _check_in_locked(
             _("This badge is no longer valid: a newer badge was printed for %(name)s.") % who,
             registration,
         )
-    same_scan = CheckIn.objects.filter(nonce=nonce).first()
+    same_scan, earlier = _rows_of_this_scan(registration=registration, nonce=nonce, session=session)
     if same_scan is not None:
         if same_scan.registration_id != registration.pk or same_scan.session_id != (
             session.pk if session is not None else None
@@ -278,17 +279,46 @@ def _check_in_locked(
             registration,
         )
     if session is None:
-        return _entry(edition, registration, door=door, nonce=nonce, by=by)
-    return _room(edition, registration, session=session, nonce=nonce, by=by)
+        return _entry(edition, registration, earlier=earlier, door=door, nonce=nonce, by=by)
+    return _room(edition, registration, earlier=earlier, session=session, nonce=nonce, by=by)
+
+
+def _rows_of_this_scan(
+    *, registration: Registration, nonce: str, session: Session | None
+) -> tuple[CheckIn | None, CheckIn | None]:
+    """In one query: the row this very scan made before (by its nonce), and the registration's
+    earlier check-in here (the entry, or this session's room). The registration's row is
+    locked, so no other scan of this badge can add a check-in until we commit."""
+    if session is None:
+        here = Q(
+            edition_id=registration.edition_id, registration=registration, kind=CheckInKind.ENTRY
+        )
+    else:
+        here = Q(registration=registration, session=session, kind=CheckInKind.ROOM)
+    same_scan = earlier = None
+    # No ordering: the model's default would join the edition for nothing.
+    for row in CheckIn.objects.filter(Q(nonce=nonce) | here).order_by():
+        if row.nonce == nonce:
+            same_scan = row
+        if row.registration_id == registration.pk and (
+            row.kind == CheckInKind.ENTRY
+            if session is None
+            else row.kind == CheckInKind.ROOM and row.session_id == session.pk
+        ):
+            earlier = row
+    return same_scan, earlier
 
 
 def _entry(
-    edition: Edition, registration: Registration, *, door: str, nonce: str, by: Any
+    edition: Edition,
+    registration: Registration,
+    *,
+    earlier: CheckIn | None,
+    door: str,
+    nonce: str,
+    by: Any,
 ) -> ScanResult:
     who = _who(registration)
-    earlier = CheckIn.objects.filter(
-        edition=edition, registration=registration, kind=CheckInKind.ENTRY
-    ).first()
     if earlier is not None:
         return ScanResult(
             Outcome.ALREADY,
@@ -322,18 +352,15 @@ def published_run_id(*, edition_id: int) -> int | None:
 
 
 def _room(
-    edition: Edition, registration: Registration, *, session: Session, nonce: str, by: Any
+    edition: Edition,
+    registration: Registration,
+    *,
+    earlier: CheckIn | None,
+    session: Session,
+    nonce: str,
+    by: Any,
 ) -> ScanResult:
     who = _who(registration)
-    # One room door at a time decides about the last seats of this session.
-    session = (
-        Session.objects.select_for_update(of=("self",))
-        .select_related("room", "block", "topic")
-        .get(pk=session.pk, edition=edition)
-    )
-    earlier = CheckIn.objects.filter(
-        registration=registration, session=session, kind=CheckInKind.ROOM
-    ).first()
     if earlier is not None:
         return ScanResult(
             Outcome.ALREADY,
@@ -343,6 +370,12 @@ def _room(
             registration,
             earlier,
         )
+    # One room door at a time decides about the last seats of this session.
+    session = (
+        Session.objects.select_for_update(of=("self",))
+        .select_related("room", "block", "topic")
+        .get(pk=session.pk, edition=edition)
+    )
     capacity = session.effective_capacity
     in_room = CheckIn.objects.filter(session=session, kind=CheckInKind.ROOM).count()
     note = ""

@@ -119,6 +119,7 @@ def edition(request: HttpRequest, edition: Edition) -> HttpResponse:
 
 
 def _door_context(edition: Edition, door: str, **extra: Any) -> dict[str, Any]:
+    """Everything the whole door page shows (the htmx answer to a scan needs none of it)."""
     settings = services.check_in_settings(edition=edition)
     return {
         "edition": edition,
@@ -131,38 +132,40 @@ def _door_context(edition: Edition, door: str, **extra: Any) -> dict[str, Any]:
     }
 
 
-def _answer(
-    request: HttpRequest, context: dict[str, Any], *, page: str = "checkin/door.html"
-) -> HttpResponse:
-    """The answer to a scan: only the result (and a fresh scan number) for htmx, else the page."""
-    if _htmx(request):
-        context["nonce"] = new_nonce()
-        return render(request, "checkin/_scan_answer.html", context)
-    return render(request, page, context)
+def _answer(request: HttpRequest, edition: Edition, answer: dict[str, Any]) -> HttpResponse:
+    """With htmx, only the result of a scan and a fresh scan number: the door staff are waiting
+    for it, so nothing else of the page is read or rendered."""
+    return render(
+        request,
+        "checkin/_scan_answer.html",
+        {"edition": edition, "nonce": new_nonce(), **answer},
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @_door_staff
 def door(request: HttpRequest, edition: Edition, door: str) -> HttpResponse:
     """The door: scan a badge (camera or hardware scanner), search by name, register a walk-in."""
-    context = _door_context(edition, door)
-    if request.method == "POST":
-        form = ScanForm(request.POST)
-        if form.is_valid():
-            try:
-                context["result"] = services.checkin_scan(
-                    edition=edition,
-                    token=form.cleaned_data["token"],
-                    door=door,
-                    nonce=form.cleaned_data["nonce"],
-                    by=request.user,
-                )
-            except ValidationError as error:
-                context["problems"] = _errors(error)
-        else:
-            context["problems"] = [e for errors in form.errors.values() for e in errors]
-        return _answer(request, context)
-    return render(request, "checkin/door.html", context)
+    if request.method != "POST":
+        return render(request, "checkin/door.html", _door_context(edition, door))
+    answer: dict[str, Any] = {}
+    form = ScanForm(request.POST)
+    if form.is_valid():
+        try:
+            answer["result"] = services.checkin_scan(
+                edition=edition,
+                token=form.cleaned_data["token"],
+                door=door,
+                nonce=form.cleaned_data["nonce"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            answer["problems"] = _errors(error)
+    else:
+        answer["problems"] = [e for errors in form.errors.values() for e in errors]
+    if _htmx(request):
+        return _answer(request, edition, answer)
+    return render(request, "checkin/door.html", _door_context(edition, door, **answer))
 
 
 @require_GET
@@ -189,10 +192,10 @@ def check_in_found(
     registration = get_object_or_404(
         Registration.objects.filter(edition=edition), pk=registration_id
     )
-    context = _door_context(edition, door)
+    answer: dict[str, Any] = {}
     form = NonceForm(request.POST)
     if form.is_valid():
-        context["result"] = services.checkin_registration(
+        answer["result"] = services.checkin_registration(
             edition=edition,
             registration=registration,
             door=door,
@@ -200,8 +203,10 @@ def check_in_found(
             by=request.user,
         )
     else:
-        context["problems"] = [e for errors in form.errors.values() for e in errors]
-    return _answer(request, context)
+        answer["problems"] = [e for errors in form.errors.values() for e in errors]
+    if _htmx(request):
+        return _answer(request, edition, answer)
+    return render(request, "checkin/door.html", _door_context(edition, door, **answer))
 
 
 @require_POST
@@ -236,19 +241,11 @@ def walk_in(request: HttpRequest, edition: Edition, door: str) -> HttpResponse:
 def room(request: HttpRequest, edition: Edition, session_id: int) -> HttpResponse:
     """A session's room door: is this person assigned here, and how full is the room?"""
     session = get_object_or_404(selectors.sessions_for_rooms(edition=edition), pk=session_id)
-    context: dict[str, Any] = {
-        "edition": edition,
-        "session": session,
-        "form": ScanForm(),
-        "scan_url": reverse(
-            "checkin:room", kwargs={"slug": edition.slug, "session_id": session.pk}
-        ),
-        "switching": services.check_in_settings(edition=edition).allow_switching,
-    }
+    answer: dict[str, Any] = {}
     if request.method == "POST":
         form = ScanForm(request.POST)
         if form.is_valid():
-            context["result"] = services.checkin_scan(
+            answer["result"] = services.checkin_scan(
                 edition=edition,
                 token=form.cleaned_data["token"],
                 door=session.room.name,
@@ -257,10 +254,20 @@ def room(request: HttpRequest, edition: Edition, session_id: int) -> HttpRespons
                 session=session,
             )
         else:
-            context["problems"] = [e for errors in form.errors.values() for e in errors]
-    context["occupancy"] = selectors.session_occupancy(session=session)
-    if request.method == "POST":
-        return _answer(request, context, page="checkin/room.html")
+            answer["problems"] = [e for errors in form.errors.values() for e in errors]
+    answer["occupancy"] = selectors.session_occupancy(session=session)
+    if request.method == "POST" and _htmx(request):
+        return _answer(request, edition, answer)
+    context = {
+        "edition": edition,
+        "session": session,
+        "form": ScanForm(),
+        "scan_url": reverse(
+            "checkin:room", kwargs={"slug": edition.slug, "session_id": session.pk}
+        ),
+        "switching": services.check_in_settings(edition=edition).allow_switching,
+        **answer,
+    }
     return render(request, "checkin/room.html", context)
 
 
