@@ -52,7 +52,9 @@ class SurveyWorld:
     users: dict[str, Any]
 
 
-def make_survey_world(*, days_ago: int = 7, slug: str = "keten-2026") -> SurveyWorld:
+def make_survey_world(
+    *, days_ago: int = 7, slug: str = "keten-2026", prefix: str = ""
+) -> SurveyWorld:
     """An edition that ended ``days_ago`` days ago (0: today).
 
     anna (Dutch, DT&V) and bram (English, Utrecht) came in at the entrance; anna sat in
@@ -61,13 +63,17 @@ def make_survey_world(*, days_ago: int = 7, slug: str = "keten-2026") -> SurveyW
     and an optional, not quotable text; invitations have not gone out.
     """
     lead = OrganisationFactory(
-        name="Dienst Terugkeer en Vertrek", short_name="DT&V", kind=OrganisationKind.NATIONAL_AGENCY
+        name=f"{prefix}Dienst Terugkeer en Vertrek",
+        short_name=f"{prefix}DT&V",
+        kind=OrganisationKind.NATIONAL_AGENCY,
     )
     partner = OrganisationFactory(
-        name="Gemeente Utrecht", short_name="Utrecht", kind=OrganisationKind.MUNICIPALITY
+        name=f"{prefix}Gemeente Utrecht",
+        short_name=f"{prefix}Utrecht",
+        kind=OrganisationKind.MUNICIPALITY,
     )
     outsider = OrganisationFactory(
-        name="VluchtelingenWerk", short_name="VWN", kind=OrganisationKind.NGO
+        name=f"{prefix}VluchtelingenWerk", short_name=f"{prefix}VWN", kind=OrganisationKind.NGO
     )
     day = timezone.localdate() - dt.timedelta(days=days_ago)
     edition = EditionFactory(
