@@ -24,6 +24,7 @@ urlpatterns = [
     path("admin/proposals/", include("ketenconf.proposals.organise_urls")),
     path("admin/exports/", include("ketenconf.exports.organise_urls")),
     path("admin/imports/", include("ketenconf.imports.urls")),
+    path("admin/report/", include("ketenconf.evaluation.report_urls")),
     # The day itself: door and room check-in, badges, live counts; staff only.
     path("checkin/", include("ketenconf.checkin.urls")),
     # The admin's login, with failed attempts throttled per address and per username.

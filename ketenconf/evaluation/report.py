@@ -33,6 +33,7 @@ from datetime import date, datetime
 from itertools import combinations
 
 from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ketenconf.allocation.selectors import RankRow, published_run, run_report
@@ -238,7 +239,7 @@ def _sessions(*, edition: Edition) -> dict[int, SessionInfo]:
             title=row.topic.title,
             round=str(row.block),
             room=row.room.name,
-            start=row.block.start,
+            start=timezone.localtime(row.block.start),
             capacity=row.effective_capacity,
             is_round=row.block.kind == BlockKind.ROUND,
         )

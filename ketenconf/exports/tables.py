@@ -34,7 +34,7 @@ from ketenconf.registration.models import Registration
 
 from .base import local
 
-Cell = str | int | datetime | None
+Cell = str | int | float | datetime | None
 
 
 class NothingToExport(Exception):
@@ -81,29 +81,35 @@ def csv_bytes(table: Table) -> bytes:
 
 
 def xlsx_bytes(table: Table) -> bytes:
+    return workbook_bytes([table])
+
+
+def workbook_bytes(tables: Sequence[Table]) -> bytes:
+    """An Excel workbook with one sheet per table (sheet names must differ)."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=capfirst(str(table.sheet))[:31])
-    bold = Font(bold=True)
-    headers = []
-    for header in table.headers:
-        cell = WriteOnlyCell(sheet, value=capfirst(str(header)))
-        cell.font = bold
-        headers.append(cell)
-    sheet.append(headers)
-    for row in table.rows:
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(sheet, value=None)
-            if isinstance(value, str):
-                # Set as text explicitly: openpyxl would take "=..." for a formula.
-                cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
-                cell.data_type = "s"
-            else:
-                cell.value = value
-                if isinstance(value, datetime):
-                    cell.number_format = "yyyy-mm-dd hh:mm"
-            cells.append(cell)
-        sheet.append(cells)
+    for table in tables:
+        sheet = workbook.create_sheet(title=capfirst(str(table.sheet))[:31])
+        bold = Font(bold=True)
+        headers = []
+        for header in table.headers:
+            cell = WriteOnlyCell(sheet, value=capfirst(str(header)))
+            cell.font = bold
+            headers.append(cell)
+        sheet.append(headers)
+        for row in table.rows:
+            cells = []
+            for value in row:
+                cell = WriteOnlyCell(sheet, value=None)
+                if isinstance(value, str):
+                    # Set as text explicitly: openpyxl would take "=..." for a formula.
+                    cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
+                    cell.data_type = "s"
+                else:
+                    cell.value = value
+                    if isinstance(value, datetime):
+                        cell.number_format = "yyyy-mm-dd hh:mm"
+                cells.append(cell)
+            sheet.append(cells)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -1,0 +1,287 @@
+"""The charts of the conference report, from its dataclasses: bar charts from
+:mod:`ketenconf.core.charts` and the picture of who met whom, all drawn on the server as SVG.
+
+Every chart has a title and a description (its ``<title>`` and ``<desc>``); the table beside it
+in the report is the full text alternative.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from ketenconf.core.charts import (
+    LEGEND_HEIGHT,
+    PALETTE,
+    ROW_BAR,
+    ROW_GAP,
+    BarChart,
+    bar_chart,
+    row_chart,
+)
+
+from .report import EditionReport, Encounters, GroupRow, RatingSummary
+
+
+def _figures(rows: list[tuple[str, int]]) -> str:
+    return ", ".join(
+        _("%(label)s: %(count)s") % {"label": label, "count": count} for label, count in rows
+    )
+
+
+def _group_chart(*, title: str, rows: list[GroupRow], checked_in: bool) -> BarChart:
+    if checked_in:
+        series = [_("registered"), _("attended")]
+        values = [(row.label, [row.registered, row.attended]) for row in rows]
+        description = "; ".join(
+            _("%(label)s: %(registered)s registered, %(attended)s attended")
+            % {"label": row.label, "registered": row.registered, "attended": row.attended}
+            for row in rows
+        )
+    else:
+        series = [_("registered")]
+        values = [(row.label, [row.registered]) for row in rows]
+        description = _figures([(row.label, row.registered) for row in rows])
+    return row_chart(
+        title=title,
+        description=description or _("No registrations."),
+        series=series,
+        rows=values,
+    )
+
+
+#: The tallest a row chart gets, in drawing units: it fits an A4 page at the page's width.
+MAX_CHART_HEIGHT = 880
+
+
+def _row_charts(
+    *, title: str, series: list[str], rows: list[tuple[str, list[float]]], descriptions: list[str]
+) -> list[BarChart]:
+    """Row charts of at most a page each: a long list of sessions is cut into parts."""
+    group = len(series) * ROW_BAR + ROW_GAP
+    size = max(1, (MAX_CHART_HEIGHT - LEGEND_HEIGHT) // group)
+    parts = range(0, len(rows), size)
+    charts = []
+    for number, start in enumerate(parts, start=1):
+        part_title = title
+        if len(parts) > 1:
+            part_title = _("%(title)s (part %(number)s of %(count)s)") % {
+                "title": title,
+                "number": number,
+                "count": len(parts),
+            }
+        charts.append(
+            row_chart(
+                title=part_title,
+                description="; ".join(descriptions[start : start + size]),
+                series=series,
+                rows=rows[start : start + size],
+            )
+        )
+    return charts
+
+
+def _summary_chart(*, title: str, summary: RatingSummary) -> BarChart | None:
+    if summary.distribution is None:
+        return None
+    return bar_chart(
+        title=title, description=_figures(summary.distribution), values=summary.distribution
+    )
+
+
+@dataclass(frozen=True)
+class Node:
+    label: str
+    x: float
+    y: float
+    within: int
+    label_x: float
+    label_y: float
+    anchor: str
+
+
+@dataclass(frozen=True)
+class Edge:
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    width: float
+    count: int
+    label_x: float
+    label_y: float
+
+
+@dataclass(frozen=True)
+class NetworkChart:
+    title: str
+    description: str
+    nodes: list[Node]
+    edges: list[Edge]
+    width: int = 800
+    height: int = 560
+    node_radius: int = 18
+    node_fill: str = PALETTE[0]
+    edge_stroke: str = PALETTE[1]
+
+
+CENTRE_X, CENTRE_Y, RADIUS = 400, 280, 190
+MAX_EDGE = 14
+
+
+def network_chart(encounters: Encounters) -> NetworkChart:
+    """Kinds of organisation as points on a circle; a line between two kinds as wide as the
+    number of pairs of their organisations that met, labelled with it. Pairs within a kind are
+    written beside its point."""
+    count = len(encounters.kinds)
+    nodes = []
+    for i, (_key, label) in enumerate(encounters.kinds):
+        angle = -math.pi / 2 + 2 * math.pi * i / max(count, 1)
+        x = CENTRE_X + RADIUS * math.cos(angle)
+        y = CENTRE_Y + RADIUS * math.sin(angle)
+        cos = math.cos(angle)
+        anchor = "middle" if abs(cos) < 0.3 else ("start" if cos > 0 else "end")
+        nodes.append(
+            Node(
+                label=label,
+                x=round(x, 1),
+                y=round(y, 1),
+                within=encounters.matrix[i][i],
+                label_x=round(CENTRE_X + (RADIUS + 28) * cos, 1),
+                label_y=round(CENTRE_Y + (RADIUS + 28) * math.sin(angle) + 5, 1),
+                anchor=anchor,
+            )
+        )
+    largest = max(
+        (encounters.matrix[i][j] for i in range(count) for j in range(i + 1, count)), default=0
+    )
+    edges = []
+    for i in range(count):
+        for j in range(i + 1, count):
+            value = encounters.matrix[i][j]
+            if not value:
+                continue
+            a, b = nodes[i], nodes[j]
+            edges.append(
+                Edge(
+                    x1=a.x,
+                    y1=a.y,
+                    x2=b.x,
+                    y2=b.y,
+                    width=round(1 + (MAX_EDGE - 1) * value / (largest or 1), 1),
+                    count=value,
+                    label_x=round((a.x + b.x) / 2, 1),
+                    label_y=round((a.y + b.y) / 2 + 5, 1),
+                )
+            )
+    pairs = [
+        _("%(first)s and %(second)s: %(count)s")
+        % {"first": encounters.kinds[i][1], "second": encounters.kinds[j][1], "count": value}
+        for i in range(count)
+        for j in range(i, count)
+        if (value := encounters.matrix[i][j])
+    ]
+    description = _(
+        "%(pairs)s pairs of organisations met, %(cross)s of them of different kinds. "
+        "Pairs by kind: %(list)s."
+    ) % {
+        "pairs": encounters.pairs,
+        "cross": encounters.cross_kind_pairs,
+        "list": "; ".join(pairs) or _("none"),
+    }
+    return NetworkChart(
+        title=_("Who met whom: pairs of organisations by kind"),
+        description=description,
+        nodes=nodes,
+        edges=edges,
+    )
+
+
+@dataclass(frozen=True)
+class ReportCharts:
+    by_kind: BarChart
+    by_link: BarChart
+    fill: list[BarChart]
+    ranks: BarChart | None
+    session_ratings: list[BarChart]
+    #: question pk → its chart (questions with enough answers only)
+    questions: dict[int, BarChart]
+    network: NetworkChart
+    comparison: BarChart
+
+
+def report_charts(report: EditionReport) -> ReportCharts:
+    participation = report.participation
+    workshops = report.workshops
+    fill = _row_charts(
+        title=_("Workshop fill: present against capacity"),
+        series=[_("capacity"), _("present")],
+        rows=[(row.session.label, [row.session.capacity, row.present]) for row in workshops.fill],
+        descriptions=[
+            _("%(session)s: %(present)s present, %(capacity)s places")
+            % {
+                "session": row.session.label,
+                "present": row.present,
+                "capacity": row.session.capacity,
+            }
+            for row in workshops.fill
+        ],
+    )
+    ranks = None
+    if workshops.satisfaction is not None:
+        values = [(row.label, row.count) for row in workshops.satisfaction.ranks]
+        ranks = bar_chart(title=_("Seats by choice"), description=_figures(values), values=values)
+    session_ratings: list[BarChart] = []
+    questions: dict[int, BarChart] = {}
+    if report.survey is not None:
+        rated = [r for r in report.survey.sessions if r.summary.mean is not None]
+        session_ratings = _row_charts(
+            title=_("Mean rating per session (1 to 5)"),
+            series=[_("mean rating")],
+            rows=[(r.session.label, [r.summary.mean or 0.0]) for r in rated],
+            descriptions=[
+                _("%(session)s: %(mean)s from %(count)s ratings")
+                % {"session": r.session.label, "mean": r.summary.mean, "count": r.summary.count}
+                for r in rated
+            ],
+        )
+        for question in report.survey.questions:
+            if question.summary is not None:
+                chart = _summary_chart(title=question.text, summary=question.summary)
+                if chart is not None:
+                    questions[question.pk] = chart
+    comparison_rows = report.comparison
+    comparison = row_chart(
+        title=_("Registered and attended per edition"),
+        description="; ".join(
+            _("%(edition)s: %(registered)s registered, %(attended)s attended")
+            % {
+                "edition": row.title,
+                "registered": row.registered,
+                "attended": row.attended if row.attended is not None else "–",
+            }
+            for row in comparison_rows
+        ),
+        series=[_("registered"), _("attended")],
+        rows=[(row.title, [row.registered, row.attended or 0]) for row in comparison_rows],
+    )
+    return ReportCharts(
+        by_kind=_group_chart(
+            title=_("Participants by kind of organisation"),
+            rows=participation.by_kind,
+            checked_in=participation.checked_in,
+        ),
+        by_link=_group_chart(
+            title=_("Participants by link of the chain"),
+            rows=participation.by_link,
+            checked_in=participation.checked_in,
+        ),
+        fill=fill,
+        ranks=ranks,
+        session_ratings=session_ratings,
+        questions=questions,
+        network=network_chart(report.encounters),
+        comparison=comparison,
+    )
