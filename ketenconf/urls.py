@@ -17,6 +17,7 @@ edition_patterns: list[URLPattern | URLResolver] = [
     path("market/", include("ketenconf.market.urls")),
     path("call/", include("ketenconf.proposals.urls")),
     path("", include("ketenconf.exports.urls")),
+    path("survey/", include("ketenconf.evaluation.urls")),
 ]
 
 urlpatterns = [

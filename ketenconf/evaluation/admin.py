@@ -179,8 +179,8 @@ class SurveyAdmin(OrganiserAdmin, TranslationAdmin):
             )
         )
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        fields = ["edition", "introduction", "closes_on"]
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[Any]:
+        fields: list[Any] = ["edition", "introduction", "closes_on"]
         if obj is not None:
             fields += ["invitations_sent_at", "counts"]
         return fields
@@ -240,7 +240,7 @@ class SurveyAdmin(OrganiserAdmin, TranslationAdmin):
 
     def invitations_view(self, request: HttpRequest, survey_id: int) -> HttpResponse:
         """GET says how many will be invited; the POST from its button sends the invitations."""
-        survey = get_object_or_404(
+        survey: Survey = get_object_or_404(
             Survey.objects.select_related("edition"),
             pk=survey_id,
             edition__in=editions_editable_by(user=request.user),

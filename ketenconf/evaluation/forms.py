@@ -7,8 +7,9 @@ view puts beside the fields.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -37,7 +38,7 @@ class QuestionItem:
     question: Question
     field: forms.BoundField | None
     options: list[tuple[str, str]]
-    sessions: list[SessionItem] = field(default_factory=list)
+    sessions: list[SessionItem] = dataclasses.field(default_factory=list)
 
 
 class SurveyForm(forms.Form):
