@@ -26,7 +26,14 @@ from ketenconf.events.permissions import editions_editable_by
 
 from . import selectors, services
 from .forms import ProposeForm
-from .models import MatchRun, Meeting, MeetingRequest, NetworkingSlot, NetworkingTable
+from .models import (
+    MatchRun,
+    MatchRunStatus,
+    Meeting,
+    MeetingRequest,
+    NetworkingSlot,
+    NetworkingTable,
+)
 
 
 class EditionScopedAdmin(OrganiserAdmin):
@@ -137,7 +144,7 @@ class MeetingRequestAdmin(ReadOnlyAdmin):
 class MatchRunAdmin(ReadOnlyAdmin):
     """Runs are read-only; the editions page (link at the top of the list) starts them."""
 
-    list_display = ("created_at", "edition", "proposed", "weight", "upper_bound", "seconds")
+    list_display = ("created_at", "edition", "status", "proposed", "weight", "upper_bound", "seconds")
     list_filter = (("edition", admin.RelatedOnlyFieldListFilter),)
     list_select_related = ("edition",)
     readonly_fields = [f.name for f in MatchRun._meta.fields]
@@ -176,7 +183,7 @@ class MatchRunAdmin(ReadOnlyAdmin):
         form = ProposeForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                run = services.meetings_propose(
+                run = services.meetings_propose_start(
                     edition=edition,
                     by=request.user,
                     max_meetings=form.cleaned_data["max_meetings"],
@@ -186,12 +193,24 @@ class MatchRunAdmin(ReadOnlyAdmin):
                 for message in error.messages:
                     form.add_error(None, message)
             else:
-                self.message_user(
-                    request,
-                    gettext("%(count)s meetings proposed (weight %(weight)s of at most %(bound)s).")
-                    % {"count": run.proposed, "weight": run.weight, "bound": run.upper_bound},
-                    messages.SUCCESS,
-                )
+                if run.status == MatchRunStatus.QUEUED:
+                    self.message_user(
+                        request,
+                        gettext(
+                            "The worker is proposing the meetings; reload this page to see the "
+                            "run when it has finished."
+                        ),
+                        messages.INFO,
+                    )
+                else:
+                    self.message_user(
+                        request,
+                        gettext(
+                            "%(count)s meetings proposed (weight %(weight)s of at most %(bound)s)."
+                        )
+                        % {"count": run.proposed, "weight": run.weight, "bound": run.upper_bound},
+                        messages.SUCCESS,
+                    )
                 return redirect(reverse("admin:networking_edition", args=[edition.pk]))
         context = {
             **self.admin_site.each_context(request),

@@ -160,8 +160,19 @@ class MeetingRequest(models.Model):
         return f"{self.requester} → {self.target}"
 
 
+class MatchRunStatus(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("running")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")
+
+
 class MatchRun(models.Model):
-    """One run of the matchmaking engine, with its input and output as JSON."""
+    """One run of the matchmaking engine, with its input and output as JSON.
+
+    Small editions are solved in the organiser's request; large ones are queued for the worker,
+    and the run says how far it got.
+    """
 
     edition = models.ForeignKey(
         Edition, on_delete=models.CASCADE, related_name="match_runs", verbose_name=_("edition")
@@ -182,6 +193,12 @@ class MatchRun(models.Model):
     weight = models.PositiveIntegerField(_("total weight"), default=0)
     upper_bound = models.PositiveIntegerField(_("upper bound"), default=0)
     seconds = models.FloatField(_("seconds"), default=0)
+    status = models.CharField(
+        _("status"), max_length=16, choices=MatchRunStatus.choices, default=MatchRunStatus.DONE
+    )
+    seed = models.PositiveIntegerField(_("seed"), default=0)
+    time_limit = models.FloatField(_("time limit (seconds)"), default=30.0)
+    error = models.TextField(_("error"), blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

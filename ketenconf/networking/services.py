@@ -8,8 +8,11 @@ proposed to both, each accepting or declining for themselves.
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -27,6 +30,7 @@ from .engine import InvalidProblem, Problem, Result, pair, pair_weight, shared_i
 from .models import (
     Answer,
     MatchRun,
+    MatchRunStatus,
     Meeting,
     MeetingRequest,
     MeetingStatus,
@@ -39,6 +43,13 @@ from .themes import INTEREST_KEYS
 
 #: Seconds the engine may take when an organiser proposes meetings from the page.
 TIME_LIMIT = 30.0
+#: Up to this many people taking part, meetings are proposed in the organiser's request
+#: (about a second); above it the worker does it and the page shows the run under way.
+INLINE_PEOPLE_LIMIT = 2000
+#: A queued or running run older than its time limit plus this is taken to be lost.
+RUN_GRACE = timedelta(minutes=10)
+
+logger = logging.getLogger(__name__)
 
 
 def _mail(registration: Registration, template: str, **context: Any) -> None:
@@ -191,6 +202,7 @@ def meetings_propose(
     max_meetings: int = 3,
     time_limit: float = TIME_LIMIT,
     seed: int = 0,
+    run: MatchRun | None = None,
 ) -> MatchRun:
     """Run the engine on the edition and store the meetings it proposes, in one transaction.
 
@@ -198,6 +210,7 @@ def meetings_propose(
     longer take part are cancelled first, so their places come free. Each participant with
     new meetings gets one mail. Raises ``ValidationError`` listing the problems when the
     set-up cannot be solved (no slots, no tables, kept meetings that break the rules).
+    ``run`` is a queued run the worker is solving (see :func:`meetings_propose_start`).
     """
     edition = Edition.objects.select_for_update().get(pk=edition.pk)
     taking_part = selectors.networking_participants(edition=edition).values("pk")
@@ -215,19 +228,107 @@ def meetings_propose(
         result = solve(problem, time_limit=time_limit, seed=seed)
     except InvalidProblem as invalid:
         raise ValidationError([str(error) for error in invalid.errors]) from None
-    run = MatchRun.objects.create(
+    run = run or MatchRun(
         edition=edition,
         created_by=by if getattr(by, "is_authenticated", False) else None,
         max_meetings=max_meetings,
-        problem=problem.to_dict(),
-        result=result.to_dict(),
-        proposed=len(result.meetings),
-        weight=result.weight,
-        upper_bound=result.upper_bound,
-        seconds=result.seconds,
+        seed=seed,
+        time_limit=time_limit,
     )
+    run.problem = problem.to_dict()
+    run.result = result.to_dict()
+    run.proposed = len(result.meetings)
+    run.weight = result.weight
+    run.upper_bound = result.upper_bound
+    run.seconds = result.seconds
+    run.status = MatchRunStatus.DONE
+    run.save()
     _store(run, problem=problem, result=result)
     return run
+
+
+def _run_under_way(*, edition: Edition) -> MatchRun | None:
+    """A queued or running run that is not yet older than its time limit plus a grace."""
+    now = timezone.now()
+    for run in MatchRun.objects.filter(
+        edition=edition, status__in=[MatchRunStatus.QUEUED, MatchRunStatus.RUNNING]
+    ):
+        if run.created_at + timedelta(seconds=run.time_limit) + RUN_GRACE > now:
+            return run
+    return None
+
+
+def meetings_propose_start(
+    *,
+    edition: Edition,
+    by: Any = None,
+    max_meetings: int = 3,
+    time_limit: float = TIME_LIMIT,
+    seed: int = 0,
+    background: bool | None = None,
+) -> MatchRun:
+    """Propose meetings now, or (by default above ``INLINE_PEOPLE_LIMIT`` people taking part)
+    queue a run for the worker and return it at once.
+
+    Raises ``ValidationError`` when a run of the edition is still under way, or, when solved
+    at once, for the reasons :func:`meetings_propose` gives.
+    """
+    if _run_under_way(edition=edition) is not None:
+        raise ValidationError(
+            _("Meetings are being proposed for this edition; wait until that has finished.")
+        )
+    if background is None:
+        taking_part = selectors.networking_participants(edition=edition).count()
+        background = taking_part > INLINE_PEOPLE_LIMIT
+    if not background:
+        return meetings_propose(
+            edition=edition, by=by, max_meetings=max_meetings, time_limit=time_limit, seed=seed
+        )
+    from .tasks import execute_match_run
+
+    with transaction.atomic():
+        run = MatchRun.objects.create(
+            edition=edition,
+            created_by=by if getattr(by, "is_authenticated", False) else None,
+            max_meetings=max_meetings,
+            seed=seed,
+            time_limit=time_limit,
+            status=MatchRunStatus.QUEUED,
+        )
+        transaction.on_commit(partial(execute_match_run.enqueue, run.pk), robust=True)
+    return run
+
+
+def meetings_propose_execute(*, run_id: int) -> str:
+    """Solve a queued run in the worker. The claim (queued → running) is one conditional
+    UPDATE, so a run is solved once; a failure leaves the meetings as they were."""
+    claimed = MatchRun.objects.filter(pk=run_id, status=MatchRunStatus.QUEUED).update(
+        status=MatchRunStatus.RUNNING
+    )
+    if not claimed:
+        return "skipped"
+    run = MatchRun.objects.select_related("edition", "created_by").get(pk=run_id)
+    try:
+        meetings_propose(
+            edition=run.edition,
+            by=run.created_by,
+            max_meetings=run.max_meetings,
+            time_limit=run.time_limit,
+            seed=run.seed,
+            run=run,
+        )
+    except ValidationError as error:
+        MatchRun.objects.filter(pk=run_id).update(
+            status=MatchRunStatus.FAILED, error="\n".join(error.messages)
+        )
+        return MatchRunStatus.FAILED
+    except Exception as exc:
+        logger.exception("Matchmaking run %s failed", run_id)
+        MatchRun.objects.filter(pk=run_id).update(
+            status=MatchRunStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000]
+        )
+        return MatchRunStatus.FAILED
+    return MatchRunStatus.DONE
 
 
 def _store(run: MatchRun, *, problem: Problem, result: Result) -> None:

@@ -159,3 +159,35 @@ def test_organisers_propose_meetings_and_see_the_metrics(edition: Edition, clien
     outsider = UserFactory()
     client.force_login(outsider)
     assert client.get(url).status_code == 404
+
+
+def test_a_large_edition_shows_its_run_under_way_then_done(
+    edition: Edition, client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.utils import translation
+
+    from ketenconf.networking.models import MatchRunStatus
+    from ketenconf.networking.tasks import execute_match_run
+
+    # Two people count as "large" here, so the page hands the run to the worker.
+    monkeypatch.setattr(services, "INLINE_PEOPLE_LIMIT", 1)
+    person(edition, "Anna Jansen", organisation("IND"), "return")
+    person(edition, "Bas de Vries", organisation("COA"), "return")
+    add_tables(edition, 1)
+    client.force_login(UserFactory(organisation=edition.lead_organisation))
+    url = f"/admin/networking/matchrun/editions/{edition.pk}/"
+    with translation.override("nl"):  # the back office speaks the site's language
+        under_way = translation.gettext(
+            "The worker is proposing the meetings; reload this page to see the run when it "
+            "has finished."
+        )
+        queued, done = str(MatchRunStatus.QUEUED.label), str(MatchRunStatus.DONE.label)
+    page = client.post(url, {"max_meetings": 3, "seed": 0}, follow=True).content.decode()
+    assert under_way in page
+    assert f"<td>{queued}</td>" in page
+    assert not Meeting.objects.filter(edition=edition).exists()
+
+    execute_match_run.call(edition.match_runs.get().pk)
+    response = client.get(url)
+    assert f"<td>{done}</td>" in response.content.decode()
+    assert texts(response, "count-proposed") == ["1"]

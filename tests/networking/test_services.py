@@ -184,3 +184,53 @@ def test_metrics_for_organisers(edition: Edition) -> None:
     assert summary.metrics.cross_kind_share == pytest.approx(2 / 3)
     assert summary.places_per_slot == 3
     assert summary.by_status == {"proposed": 3, "accepted": 0, "declined": 0, "cancelled": 0}
+
+
+def test_a_large_edition_gets_its_meetings_from_the_worker(
+    edition: Edition, django_capture_on_commit_callbacks
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    from ketenconf.networking.models import MatchRunStatus
+    from ketenconf.networking.tasks import execute_match_run
+
+    person(edition, "Anna IND", organisation("IND"), "return")
+    person(edition, "Carla COA", organisation("COA"), "return")
+    add_tables(edition, 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.meetings_propose_start(edition=edition, background=True)
+    assert run.status == MatchRunStatus.QUEUED
+    assert not Meeting.objects.filter(edition=edition).exists()
+    task = DBTaskResult.objects.get(task_path="ketenconf.networking.tasks.execute_match_run")
+    assert task.args_kwargs == {"args": [run.pk], "kwargs": {}}
+    # Asking again while it is queued is refused, with the reason.
+    with translation.override("en"), pytest.raises(ValidationError) as raised:
+        services.meetings_propose_start(edition=edition, background=True)
+    assert raised.value.messages == [
+        "Meetings are being proposed for this edition; wait until that has finished."
+    ]
+
+    assert execute_match_run.call(run.pk) == "done"
+    assert execute_match_run.call(run.pk) == "skipped"  # solved once, whoever calls again
+    run.refresh_from_db()
+    assert (run.status, run.proposed) == (MatchRunStatus.DONE, 1)
+    assert pairs(edition) == {("Anna IND", "Carla COA")}
+    assert OutboxMessage.objects.filter(edition=edition).count() == 2
+
+
+def test_a_failing_background_run_says_why_and_changes_nothing(edition: Edition) -> None:
+    from ketenconf.networking.models import MatchRunStatus
+
+    person(edition, "Anna IND", organisation("IND"), "return")
+    person(edition, "Carla COA", organisation("COA"), "return")
+    # No tables: the set-up cannot be solved.
+    with translation.override("en"):
+        run = services.meetings_propose_start(edition=edition, background=True)
+        assert services.meetings_propose_execute(run_id=run.pk) == "failed"
+    run.refresh_from_db()
+    assert run.status == MatchRunStatus.FAILED
+    assert run.error == "Add networking tables to the edition first."
+    assert not Meeting.objects.filter(edition=edition).exists()
+    # A failed run does not block the next one.
+    add_tables(edition, 1)
+    assert services.meetings_propose_start(edition=edition).status == MatchRunStatus.DONE
