@@ -39,16 +39,22 @@ LABELS_PER_SHEET = 8
 class BadgeData:
     registration: Registration
     token: str
-    qr_svg: str
+    qr: str  # a data: URI of the PNG
     programme: list[ProgrammeItem]
     language: str
 
 
 def qr_data_uri(token: str) -> str:
-    # Error correction M: a badge survives a crease or a thumb over a corner. A PNG, not SVG:
-    # WeasyPrint draws an SVG path point by point, ten times slower for a page of badges;
-    # badge.css prints it with crisp edges.
-    return str(segno.make_qr(token, error="m").png_data_uri(scale=8, border=2))
+    """The QR code as a PNG of one pixel per module.
+
+    Error correction M: a badge survives a crease or a thumb over a corner. A PNG, not SVG:
+    WeasyPrint draws an SVG path point by point, ten times slower for a page of badges. One
+    pixel per module, not eight: the PDF holds the same picture (badge.css sets
+    ``image-rendering: pixelated``, which WeasyPrint writes as an image the printer must not
+    smooth), and Pillow, which WeasyPrint has re-encode every image, has 64 times fewer
+    pixels to pack. The quiet zone is white badge around the code.
+    """
+    return str(segno.make_qr(token, error="m").png_data_uri(scale=1, border=2))
 
 
 def badge_data(
@@ -58,7 +64,7 @@ def badge_data(
     return BadgeData(
         registration=registration,
         token=token,
-        qr_svg=qr_data_uri(token),
+        qr=qr_data_uri(token),
         programme=list(
             programme if programme is not None else personal_programme(registration=registration)
         ),

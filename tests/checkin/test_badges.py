@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 
 import pytest
+import segno
 from django.test import override_settings
 from django.utils import translation
 from pypdf import PdfReader
@@ -19,6 +20,7 @@ from ketenconf.checkin.services import (
     badge_batch_start,
     checkin_scan,
 )
+from ketenconf.checkin.tokens import badge_token
 from ketenconf.registration.models import Registration
 
 pytestmark = pytest.mark.django_db
@@ -87,7 +89,7 @@ def test_a_label_sheet_holds_eight_badges_with_their_programmes(in_english):
 
 def test_the_qr_token_checks_the_holder_in(checkin_day):
     data = edition_badges(edition=checkin_day.edition)[0]
-    assert data.qr_svg.startswith("data:image/png;base64,")
+    assert data.qr.startswith("data:image/png;base64,")
     with translation.override("en"):
         result = checkin_scan(
             edition=checkin_day.edition, token=data.token, door="1", nonce="badge-qr-1", by=None
@@ -115,3 +117,25 @@ def test_a_batch_writes_one_pdf_and_records_its_progress(in_english, tmp_path: P
         "Chris Bakker",
         "Dirk Smit",
     ]
+
+
+def test_the_printed_qr_code_is_the_badge_token_with_sharp_modules(checkin_day):
+    """The picture in the PDF is the QR code of the token, one pixel per module, and marked
+    for printing without smoothing, so the modules print as sharp squares."""
+    anna = checkin_day.people["anna"]
+    front = PdfReader(io.BytesIO(badge_pdf(registration=anna))).pages[0]
+    (image,) = front.images
+    assert image.indirect_reference is not None
+    assert image.indirect_reference.get_object()["/Interpolate"].value is False
+    printed = image.image.convert("L")
+    expected = [
+        [bool(dark) for dark in row]
+        for row in segno.make_qr(badge_token(registration=anna), error="m").matrix_iter(
+            scale=1, border=2
+        )
+    ]
+    assert printed.size == (len(expected[0]), len(expected))
+    assert [
+        [printed.getpixel((x, y)) < 128 for x in range(printed.width)]
+        for y in range(printed.height)
+    ] == expected
