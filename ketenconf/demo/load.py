@@ -38,6 +38,7 @@ from .editions import (
     EditionSpec,
     SeriesSpec,
 )
+from .history import edition_history
 from .organisations import ORGANISATIONS
 from .participants import edition_preference_topics, generate_participants, generate_preferences
 
@@ -270,6 +271,12 @@ def _load_edition(
         topics = _load_programme(summary, edition, spec, organisations)
         if spec.status == "registration_open":
             _load_registrations(summary, edition, spec, topics)
+        elif spec.status == "finished":
+            # A past edition gets its day and its survey once, when it is created.
+            history = edition_history(
+                edition=edition, spec=spec, topics=topics, organisations=organisations
+            )
+            summary.created["registrations"] += history.registrations
 
 
 def _load_user(
