@@ -20,8 +20,8 @@ What is counted, and how:
   met. People of the same organisation do not make a pair. Kinds of organisation are counted
   in pairs of organisations, so the kind × kind matrix adds up to the number of pairs.
 
-Queries: a fixed number for the edition (about twenty, whatever its size), plus about a dozen
-for each earlier edition of the series in the comparison.
+Queries: a fixed number for the edition (14, whatever its size), and as many again for each
+earlier edition of the series in the comparison.
 """
 
 from __future__ import annotations
