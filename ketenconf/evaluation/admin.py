@@ -23,7 +23,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
-from ketenconf.events.admin_access import OrganiserAdmin
+from ketenconf.events.admin_access import OrganiserAdmin, is_organiser
 from ketenconf.events.permissions import editions_editable_by
 
 from . import selectors, services
@@ -137,6 +137,25 @@ class QuestionInline(TranslationTabularInline):
     fields = ("position", "kind", "text", "choices", "required", "quotable", "answer_count")
     readonly_fields = ("answer_count",)
     ordering = ("position", "pk")
+
+    # Organisers have no per-model permissions: questions go with the survey they belong to.
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_change_permission(request, obj)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_change_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if not is_organiser(request):
+            return False
+        return (
+            obj is None
+            or request.user.is_superuser
+            or (editions_editable_by(user=request.user).filter(pk=obj.edition_id).exists())
+        )
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_change_permission(request, obj)
 
     @admin.display(description=_("answers"))
     def answer_count(self, question: Question) -> int:

@@ -276,6 +276,8 @@ def survey_submit(
     participant cannot answer; nothing is written then.
     """
     now = now or timezone.now()
+    # As it stands now: the caller's copy may be from before the invitations or a new closing day.
+    survey = Survey.objects.select_related("edition").get(pk=survey.pk)
     state = selectors.survey_state(
         survey=survey, registration=registration, today=timezone.localdate(now)
     )

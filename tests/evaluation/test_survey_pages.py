@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.urls import clear_url_caches
 from django.utils import timezone
 
 from ketenconf.evaluation import services
@@ -19,6 +20,13 @@ from tests.evaluation import SurveyWorld, make_survey_world
 from tests.mail.conftest import SMTPServer, smtp_server  # noqa: F401 - a fixture
 
 SURVEY = "/en/keten-2026/survey/"
+
+
+@pytest.fixture(autouse=True)
+def fresh_urls() -> None:
+    """A test elsewhere that changed LANGUAGE_CODE leaves language prefixes in the resolver's
+    cache; these tests read /en/ addresses."""
+    clear_url_caches()
 
 
 @pytest.fixture
