@@ -22,6 +22,7 @@ from ketenconf.core.charts import (
     row_chart,
 )
 
+from .models import QuestionKind
 from .report import EditionReport, Encounters, GroupRow, RatingSummary
 
 
@@ -83,11 +84,18 @@ def _row_charts(
     return charts
 
 
-def _summary_chart(*, title: str, summary: RatingSummary) -> BarChart | None:
+def _summary_chart(*, title: str, summary: RatingSummary, ratings: bool) -> BarChart | None:
+    """Ratings 1 to 5 as columns; the choices of a choice question, often long, as rows."""
     if summary.distribution is None:
         return None
-    return bar_chart(
-        title=title, description=_figures(summary.distribution), values=summary.distribution
+    description = _figures(summary.distribution)
+    if ratings:
+        return bar_chart(title=title, description=description, values=summary.distribution)
+    return row_chart(
+        title=title,
+        description=description,
+        series=[_("answers")],
+        rows=[(label, [count]) for label, count in summary.distribution],
     )
 
 
@@ -249,7 +257,11 @@ def report_charts(report: EditionReport) -> ReportCharts:
         )
         for question in report.survey.questions:
             if question.summary is not None:
-                chart = _summary_chart(title=question.text, summary=question.summary)
+                chart = _summary_chart(
+                    title=question.text,
+                    summary=question.summary,
+                    ratings=question.kind == QuestionKind.RATING,
+                )
                 if chart is not None:
                     questions[question.pk] = chart
     comparison_rows = report.comparison
