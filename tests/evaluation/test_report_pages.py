@@ -18,7 +18,12 @@ from PIL import Image
 from ketenconf.evaluation.report import edition_report
 from ketenconf.evaluation.report_files import report_pdf, report_xlsx
 from tests.evaluation.test_report import Built, build
-from tests.factories import OrganisationFactory, SeriesPartnerFactory, UserFactory
+from tests.factories import (
+    EditionFactory,
+    OrganisationFactory,
+    SeriesPartnerFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -224,3 +229,34 @@ def test_queries_stay_few(
         assert organiser.get(PAGES[0]).status_code == 200
     with django_assert_max_num_queries(14):
         edition_report(edition=built.earlier)
+
+
+def test_an_edition_with_nothing_yet(client: Client) -> None:
+    """Before anyone registers: the page, the PDF and the workbook still come, saying so."""
+    lead = OrganisationFactory(name="Dienst Justitiële Inrichtingen")
+    edition = EditionFactory(slug="leeg-2030", lead_organisation=lead)
+    client.force_login(UserFactory(organisation=lead))
+    html = client.get(f"/admin/report/{edition.slug}/").content.decode()
+    assert '<dd id="registered">0</dd>' in html
+    assert '<dd id="pairs">0</dd>' in html
+    assert 'id="no-check-ins"' in html
+    assert 'id="attended"' not in html
+    with translation.override("en"):
+        report = edition_report(edition=edition)
+        assert report_pdf(report).startswith(b"%PDF-")
+        book = load_workbook(io.BytesIO(report_xlsx(report)))
+    assert book.sheetnames == [
+        "By kind",
+        "By link of the chain",
+        "Who met whom by kind",
+        "Organisation pairs",
+        "Editions compared",
+    ]
+    assert list(book["Editions compared"].iter_rows(values_only=True))[1][2:] == (
+        0,
+        None,
+        None,
+        None,
+        0,
+        None,
+    )
