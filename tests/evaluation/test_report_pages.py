@@ -260,3 +260,12 @@ def test_an_edition_with_nothing_yet(client: Client) -> None:
         0,
         None,
     )
+
+
+def test_linked_from_the_editions_admin_page_and_the_check_in_page(
+    organiser: Client, built: Built
+) -> None:
+    admin = organiser.get(f"/admin/events/edition/{built.edition.pk}/change/").content.decode()
+    assert f'href="/admin/report/{SLUG}/" id="report-link"' in admin
+    checkin = organiser.get(f"/checkin/{SLUG}/").content.decode()
+    assert f'href="/admin/report/{SLUG}/"' in checkin
