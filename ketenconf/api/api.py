@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.db import IntegrityError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django_ratelimit.core import get_usage
@@ -22,8 +22,8 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as RequestInvalid
 from ninja.responses import Status
 
-from ketenconf.events.selectors import edition_public_get
-from ketenconf.registration import selectors, services
+from ketenconf.events.models import PUBLIC_STATUSES, Edition
+from ketenconf.registration import services
 from ketenconf.registration.forms import RegistrationForm
 
 from .schemas import Errors, Message, RegistrationIn, RegistrationOut
@@ -93,12 +93,18 @@ def _form_data(body: Any) -> tuple[dict[str, Any], dict[str, list[str]]]:
     return data, errors
 
 
-def _registration_out(registration: Any) -> dict[str, Any]:
+def _registration_out(outcome: services.RegistrationOutcome) -> dict[str, Any]:
     return {
-        "id": registration.pk,
-        "status": registration.status,
-        "waitlist_position": selectors.waitlist_position(registration=registration),
+        "id": outcome.registration.pk,
+        "status": outcome.registration.status,
+        "waitlist_position": outcome.waitlist_position,
     }
+
+
+def _edition(slug: str) -> Edition | None:
+    """The public edition at ``slug``, alone: its series, venue and lead organisation, which
+    the pages show with it, are not needed to register (nor are they in the mails)."""
+    return Edition.objects.filter(slug=slug, status__in=PUBLIC_STATUSES).first()
 
 
 @api.post(
@@ -138,9 +144,8 @@ def _registration_create(request: HttpRequest, *, slug: str) -> Any:
     limited = _too_many(request)
     if limited is not None:
         return limited
-    try:
-        edition = edition_public_get(slug=slug)
-    except Http404:
+    edition = _edition(slug)
+    if edition is None:
         return Status(404, {"message": _("There is no public edition %(slug)s.") % {"slug": slug}})
     if not edition.registration_is_open:
         return Status(
@@ -187,7 +192,7 @@ def _registration_create(request: HttpRequest, *, slug: str) -> Any:
                 {field: list(messages) for field, messages in error.message_dict.items()}
             )
         return _errors({NON_FIELD: list(error.messages)})
-    return Status(201 if outcome.created else 200, _registration_out(outcome.registration))
+    return Status(201 if outcome.created else 200, _registration_out(outcome))
 
 
 # The organisers' API -------------------------------------------------------------------------

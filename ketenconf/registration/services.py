@@ -37,6 +37,16 @@ class RegistrationClosed(Exception):
 class RegistrationOutcome:
     registration: Registration
     created: bool
+    #: 1 for the first on the waiting list; ``None`` with a seat.
+    waitlist_position: int | None = None
+
+
+class _SeatTurned(Exception):
+    """The seat went the other way than the registration was written for: roll back, redo."""
+
+    def __init__(self, *, seated: bool) -> None:
+        super().__init__()
+        self.seated = seated
 
 
 def _take_seat(*, edition_id: int) -> bool:
@@ -71,9 +81,8 @@ def _mail(registration: Registration, template: str, **context: Any) -> None:
     )
 
 
-def _mail_with_link(registration: Registration, template: str) -> None:
-    extra: dict[str, Any] = {}
-    if registration.status == RegistrationStatus.WAITLISTED:
+def _mail_with_link(registration: Registration, template: str, **extra: Any) -> None:
+    if registration.status == RegistrationStatus.WAITLISTED and "position" not in extra:
         extra["position"] = waitlist_position(registration=registration)
     _mail(registration, template, link=links.access_link_url(registration=registration), **extra)
 
@@ -157,52 +166,73 @@ def registration_create(
     registration.organisation = organisation_for_registration(
         organisation=organisation, organisation_name=organisation_name
     )
-    try:
-        return _registration_insert(registration, notify=notify)
-    except IntegrityError:
-        # Someone registered the same address a moment ago, between our look and our insert:
-        # the whole transaction rolled back (seat included), and that registration it is.
+    # Written for the outcome the edition as read suggests (a seat while seats are left), with
+    # the seat taken last; the rare registration that finds it otherwise (the last seats went
+    # meanwhile) is rolled back and written again. After two turns the seat is taken first.
+    seat: bool | None = edition.seats_taken < edition.capacity
+    for attempt in range(3):
+        try:
+            return _registration_insert(registration, notify=notify, seat=seat)
+        except _SeatTurned as turned:
+            seat = turned.seated if attempt == 0 else None
+        except IntegrityError:
+            # The address is registered already (or someone registered it a moment ago,
+            # between our look and our insert): the transaction rolled back, seat included.
+            existing = _registration_existing(registration)
+            if existing is None:
+                raise
+            with transaction.atomic():
+                return _registration_again(existing, notify=notify)
         registration.pk = None
         registration._state.adding = True
-        return _registration_insert(registration, notify=notify)
+    raise AssertionError("unreachable: the third attempt takes the seat first")
 
 
-def _registration_insert(registration: Registration, *, notify: bool) -> RegistrationOutcome:
-    """Insert, then take a seat as the last write but the mail: the edition row is locked
-    from the seat's UPDATE to the commit, so that stretch is kept short."""
+def _registration_existing(registration: Registration) -> Registration | None:
+    # Ordered by key: the model's default order would join the edition.
+    existing = (
+        Registration.objects.filter(edition_id=registration.edition_id, email=registration.email)
+        .order_by("pk")
+        .first()
+    )
+    if existing is not None:
+        existing.edition = registration.edition  # the same row: no second query for the mail
+    return existing
+
+
+def _registration_insert(
+    registration: Registration, *, notify: bool, seat: bool | None
+) -> RegistrationOutcome:
+    """Insert a new registration, in one transaction with its mail and its seat.
+
+    ``seat`` is the outcome to write: the registration, its personal link and its mail are
+    written for it and the seat is taken as the last statement before the commit, because the
+    edition row stays locked from the seat's UPDATE to the commit and every registration
+    waits for that lock; a different outcome raises ``_SeatTurned`` and nothing is kept.
+    ``None``: take the seat first and go by what it gives.
+    """
     with transaction.atomic():
-        # Ordered by key: the model's default order would join the edition on every insert.
-        existing = (
-            Registration.objects.filter(
-                edition_id=registration.edition_id, email=registration.email
-            )
-            .order_by("pk")
-            .first()
+        seated = _take_seat(edition_id=registration.edition_id) if seat is None else seat
+        registration.status = (
+            RegistrationStatus.REGISTERED if seated else RegistrationStatus.WAITLISTED
         )
-        if existing is not None:
-            return _registration_again(existing, notify=notify)
-        # Written as on the waiting list; the seat, when there is one, is taken last.
-        registration.waitlisted_at = timezone.now()
+        registration.waitlisted_at = None if seated else timezone.now()
         registration.save(force_insert=True)
-        link = links.access_link_url(registration=registration) if notify else ""
-        if _take_seat(edition_id=registration.edition_id):
-            registration.status = RegistrationStatus.REGISTERED
-            registration.waitlisted_at = None
-            registration.save(update_fields=["status", "waitlisted_at"])
-            if notify:
+        position = None if seated else waitlist_position(registration=registration)
+        if notify:
+            link = links.access_link_url(registration=registration)
+            if seated:
                 _mail(registration, "registered", link=link)
-        elif notify:
-            _mail(
-                registration,
-                "waitlisted",
-                link=link,
-                position=waitlist_position(registration=registration),
-            )
-    return RegistrationOutcome(registration=registration, created=True)
+            else:
+                _mail(registration, "waitlisted", link=link, position=position)
+        if seat is not None and _take_seat(edition_id=registration.edition_id) != seat:
+            raise _SeatTurned(seated=not seat)
+    return RegistrationOutcome(registration=registration, created=True, waitlist_position=position)
 
 
 def _registration_again(registration: Registration, *, notify: bool = True) -> RegistrationOutcome:
     """A repeated registration: an active one is mailed its link; an ended one starts again."""
+    created = False
     if registration.anonymised_at is None and registration.status not in ACTIVE_STATUSES:
         now = timezone.now()
         registration.cancelled_at = None
@@ -212,12 +242,16 @@ def _registration_again(registration: Registration, *, notify: bool = True) -> R
         registration.save(
             update_fields=["status", "waitlisted_at", "cancelled_at", "confirmed_at", "created_at"]
         )
-        if notify:
-            _mail_with_link(registration, "registered" if registration.has_seat else "waitlisted")
-        return RegistrationOutcome(registration=registration, created=True)
-    if notify:
-        _mail_with_link(registration, "link")
-    return RegistrationOutcome(registration=registration, created=False)
+        created = True
+    position = waitlist_position(registration=registration)
+    if notify and not created:
+        _mail_with_link(registration, "link", position=position)
+    elif notify:
+        template = "registered" if registration.has_seat else "waitlisted"
+        _mail_with_link(registration, template, position=position)
+    return RegistrationOutcome(
+        registration=registration, created=created, waitlist_position=position
+    )
 
 
 def registration_confirm_email(*, registration: Registration) -> None:
