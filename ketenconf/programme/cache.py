@@ -1,4 +1,6 @@
-"""The public programme's rendered fragment, cached per edition and language.
+"""The public programme, cached per edition and language: its rendered fragment, and the
+whole page, which ``ProgrammePageMiddleware`` answers before the session, CSRF and locale
+middleware run (the page is the same for everyone who asks in one language).
 
 The cache key holds two version tokens: one per edition, changed whenever a block, session,
 topic, host or room of that edition (or the edition itself) is saved or deleted, and one for
@@ -11,17 +13,28 @@ tokens *before* it reads the database, so a page rendered from data read before 
 is stored under the tokens of before the commit, which nobody asks for any more: a stale
 fragment cannot outlive the change. ``TIMEOUT`` bounds it anyway, should a change ever bypass
 ``save()`` (a queryset ``update()``).
+
+The whole page is kept under the edition's slug with the tokens it was rendered under, and
+served only while both still hold; it also names the release (the static files' manifest
+and the compiled translations), so a new release never serves a page of the old one.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
+from django.http import HttpRequest
 
 #: Seconds a rendered fragment is kept at most.
 TIMEOUT = 15 * 60
@@ -33,7 +46,16 @@ def _edition_key(edition_id: int) -> str:
     return f"programme:version:{edition_id}"
 
 
-def _tokens(edition_id: int) -> tuple[str, str]:
+@dataclass(frozen=True)
+class Versions:
+    """The version tokens of one edition's programme, taken before its data is read."""
+
+    edition_id: int
+    everything: str
+    edition: str
+
+
+def programme_versions(*, edition_id: int) -> Versions:
     keys = [_ALL, _edition_key(edition_id)]
     found = cache.get_many(keys)
     missing = {key: uuid.uuid4().hex[:12] for key in keys if key not in found}
@@ -41,18 +63,91 @@ def _tokens(edition_id: int) -> tuple[str, str]:
         for key, token in missing.items():
             cache.add(key, token, timeout=None)
         found = {**found, **cache.get_many(list(missing))}
-    return str(found.get(_ALL, "")), str(found.get(_edition_key(edition_id), ""))
+    return Versions(
+        edition_id=edition_id,
+        everything=str(found.get(_ALL, "")),
+        edition=str(found.get(_edition_key(edition_id), "")),
+    )
 
 
-def programme_fragment(*, edition_id: int, language: str, render: Callable[[], str]) -> str:
-    """The fragment from the cache, or ``render()``-ed and stored. Call before reading data."""
-    everything, edition = _tokens(edition_id)
-    key = f"programme:fragment:{edition_id}:{language}:{everything}:{edition}"
+def programme_fragment(
+    *, edition_id: int, language: str, render: Callable[[], str], versions: Versions | None = None
+) -> str:
+    """The fragment from the cache, or ``render()``-ed and stored. Call before reading data,
+    or pass the ``versions`` taken before."""
+    versions = versions or programme_versions(edition_id=edition_id)
+    key = f"programme:fragment:{edition_id}:{language}:{versions.everything}:{versions.edition}"
     fragment = cache.get(key)
     if fragment is None:
         fragment = render()
         cache.set(key, fragment, timeout=TIMEOUT)
     return str(fragment)
+
+
+# The whole page ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CachedPage:
+    headers: list[tuple[str, str]]
+    content: bytes
+
+
+@dataclass(frozen=True)
+class PageOffer:
+    """Set on the request by the view: the page may be kept, under these versions."""
+
+    slug: str
+    language: str
+    versions: Versions
+
+
+#: The request attribute the view puts its ``PageOffer`` in.
+PAGE_OFFER = "programme_page_offer"
+
+
+@functools.cache
+def _release() -> str:
+    """What a page depends on besides the data: static file names, compiled translations."""
+    digest = hashlib.sha256(str(getattr(staticfiles_storage, "manifest_hash", "")).encode())
+    for folder in settings.LOCALE_PATHS:
+        for path in sorted(Path(folder).glob("*/LC_MESSAGES/*.mo")):
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _page_key(slug: str, language: str) -> str:
+    return f"programme:page:{slug}:{language}"
+
+
+def programme_page_get(*, slug: str, language: str) -> CachedPage | None:
+    """The page as stored, if its edition and the programme have not changed since."""
+    entry = cache.get(_page_key(slug, language))
+    if not isinstance(entry, dict) or entry.get("release") != _release():
+        return None
+    edition_id = entry["edition_id"]
+    found = cache.get_many([_ALL, _edition_key(edition_id)])
+    if (found.get(_ALL), found.get(_edition_key(edition_id))) != entry["versions"]:
+        return None
+    return CachedPage(headers=entry["headers"], content=entry["content"])
+
+
+def programme_page_offer(
+    request: HttpRequest, *, slug: str, language: str, versions: Versions
+) -> None:
+    """The view's word that this response may be kept for everyone (see the middleware)."""
+    setattr(request, PAGE_OFFER, PageOffer(slug=slug, language=language, versions=versions))
+
+
+def programme_page_set(*, offer: PageOffer, headers: list[tuple[str, str]], content: bytes) -> None:
+    entry = {
+        "edition_id": offer.versions.edition_id,
+        "versions": (offer.versions.everything, offer.versions.edition),
+        "release": _release(),
+        "headers": headers,
+        "content": content,
+    }
+    cache.set(_page_key(offer.slug, offer.language), entry, timeout=TIMEOUT)
 
 
 def programme_cache_invalidate(*, edition_id: int | None) -> None:
@@ -67,13 +162,13 @@ def programme_cache_invalidate(*, edition_id: int | None) -> None:
 
 
 def _changed(sender: type, instance: Any, **kwargs: Any) -> None:
-    from ketenconf.events.models import Edition, Organisation
+    from ketenconf.events.models import Edition, Organisation, Venue
 
     from .models import Host, Topic
 
     if kwargs.get("raw"):
         return  # loading fixtures
-    if isinstance(instance, Organisation):
+    if isinstance(instance, Organisation | Venue):  # the page names the venue
         programme_cache_invalidate(edition_id=None)
     elif isinstance(instance, Edition):
         programme_cache_invalidate(edition_id=instance.pk)
@@ -88,11 +183,11 @@ def _changed(sender: type, instance: Any, **kwargs: Any) -> None:
 
 def connect() -> None:
     """Invalidate on every save and delete of what the programme page shows."""
-    from ketenconf.events.models import Edition, Organisation, Room
+    from ketenconf.events.models import Edition, Organisation, Room, Venue
 
     from .models import Block, Host, Session, Topic
 
-    for model in (Block, Session, Topic, Host, Room, Edition, Organisation):
+    for model in (Block, Session, Topic, Host, Room, Edition, Organisation, Venue):
         uid = f"ketenconf.programme.cache.{model.__name__}"
         post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}.save")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"{uid}.delete")

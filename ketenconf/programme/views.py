@@ -9,11 +9,15 @@ from django.utils.translation import get_language
 from ketenconf.events.selectors import edition_public_get
 
 from . import selectors
-from .cache import programme_fragment
+from .cache import programme_fragment, programme_page_offer, programme_versions
 
 
 def programme(request: HttpRequest, slug: str) -> HttpResponse:
-    """The day's programme; its blocks and sessions come from the cache (see ``cache.py``)."""
+    """The day's programme, the same for everyone: from the cache (see ``cache.py``), and once
+    rendered kept whole for ``ProgrammePageMiddleware`` to answer the next request with."""
+    versions = programme_versions(edition_id=edition_public_get(slug=slug).pk)
+    # Read again now the versions are taken: a page kept under them must not show the
+    # edition as it was before a change that came in between.
     edition = edition_public_get(slug=slug)
 
     def render_blocks() -> str:
@@ -22,9 +26,12 @@ def programme(request: HttpRequest, slug: str) -> HttpResponse:
             "programme/_blocks.html", {"edition": edition, "blocks": blocks}, request=request
         )
 
+    language = get_language()
     fragment = programme_fragment(
-        edition_id=edition.pk, language=get_language(), render=render_blocks
+        edition_id=edition.pk, language=language, render=render_blocks, versions=versions
     )
+    if edition.pk == versions.edition_id:  # else the slug moved to another edition meanwhile
+        programme_page_offer(request, slug=slug, language=language, versions=versions)
     return render(
         request,
         "programme/programme.html",
