@@ -230,3 +230,29 @@ def test_the_invitation_mail_arrives_and_its_link_leads_to_the_survey(
     page = client.get(survey_link.group(1))
     assert h1(page) == "Survey: Chain Conference 2026"
     assert "Housing, 10:00–11:00, Zaal B" in page.content.decode()
+
+
+@pytest.mark.parametrize("sessions", [1, 3])
+def test_the_survey_page_queries_do_not_grow_with_the_sessions(
+    opened: SurveyWorld, sessions: int, django_assert_num_queries: Any
+) -> None:
+    from ketenconf.checkin.models import CheckIn
+
+    cor = opened.people["cor"]
+    for session in list(opened.sessions.values())[:sessions]:
+        CheckIn.objects.create(
+            edition=opened.edition,
+            registration=cor,
+            kind="room",
+            session=session,
+            at=timezone.now(),
+            nonce=f"count-{session.pk}",
+        )
+    client = personal_client(cor)
+    with django_assert_num_queries(QUERIES_FOR_THE_SURVEY_PAGE):
+        response = client.get(SURVEY)
+    assert response.content.decode().count('type="radio"') == 5 + 3 + 5 * sessions
+
+
+#: session, edition, survey, registration, invitation, questions, room check-ins, sessions
+QUERIES_FOR_THE_SURVEY_PAGE = 8
