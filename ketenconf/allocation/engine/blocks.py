@@ -1,7 +1,11 @@
-"""Very large instances: random blocks of participants, each with its share of the seats.
+"""Very large instances (above ``BLOCKS_ABOVE`` participants).
 
-Column generation over schedules (:mod:`.large`) slows down more than linearly with the
-number of participants. Above ``BLOCK_SIZE`` participants they are dealt at random into
+Column generation over single schedules (:mod:`.large`) slows down more than linearly with
+the number of participants. By default (``SOLVE_BLOCKS = False``) a random sample's master
+LP gives starting prices and column generation over groups of participants
+(:mod:`.grouped`) gives the bound and the seats.
+
+The older block method: participants are dealt at random into
 blocks; every session's free seats are split evenly over the blocks (fixed seats stay with
 their block), and each block is solved on its own. Seats a block leaves empty go to anyone
 still without a session, greedily. The blocks' final prices, averaged, price the *whole*
@@ -23,6 +27,7 @@ from concurrent.futures import ProcessPoolExecutor
 import numpy as np
 
 from .compiled import Arcs, Compiled, compile_problem
+from .grouped import solve_grouped
 from .lagrange import SAMPLE_SHARE, polish, sample_prices
 from .large import solve_large
 from .outcome import Outcome
@@ -33,7 +38,7 @@ from .schedules import SessionPrices
 
 BLOCK_SIZE = 2_000
 BLOCKS_ABOVE = 15_000  # participants; up to here one master holds everyone
-SOLVE_BLOCKS = False  # solve every block (slow, fails under load) or price a sample
+SOLVE_BLOCKS = False  # solve every block (slow, fails under load) or groups from a sample
 BLOCKS_SHARE = 0.55  # of the time, for the blocks; the rest improves the bound and the seats
 
 
@@ -181,7 +186,7 @@ def solve_in_blocks(
 def _solve_by_prices(
     compiled: Compiled, *, deadline: float, seed: int, progress: Callable[[str], None]
 ) -> Outcome:
-    """Prices from a sample's master LP, improved over everyone; seats by those prices."""
+    """Prices from a sample's master LP start column generation over groups of everyone."""
     started = time.perf_counter()
     start = sample_prices(
         compiled,
@@ -189,14 +194,13 @@ def _solve_by_prices(
         seed=seed,
         progress=progress,
     )
-    chosen, bound, final = polish(
+    return solve_grouped(
         compiled,
-        None,
-        [start],
+        start,
         deadline=deadline - 0.05 * (deadline - started),
+        seed=seed,
         progress=progress,
     )
-    return Outcome(chosen, integer_bound(bound), "Lagrangian prices from a sample", final)
 
 
 def _median(prices: list[SessionPrices], sessions: int) -> SessionPrices:

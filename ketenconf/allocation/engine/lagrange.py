@@ -1,4 +1,5 @@
-"""Method for very large instances: Lagrangian prices for the bound, prices for the seats.
+"""Lagrangian prices for the bound, prices for the seats (the block method's last step), and
+re-seating one round at a time (also used by :mod:`.grouped`).
 
 Relax every capacity and organisation-share row with non-negative prices: each participant
 then picks their best schedule on their own (:mod:`.schedules`, vectorised over everyone),

@@ -171,7 +171,8 @@ class Master:
 
     def solve(self, time_limit: float) -> FloatArray | None:
         """Solve; the column values when optimal, else ``None``."""
-        self.highs.setOptionValue("time_limit", max(0.01, time_limit))
+        # HiGHS counts the time limit over every run of this instance, not per run.
+        self.highs.setOptionValue("time_limit", self.highs.getRunTime() + max(0.01, time_limit))
         self.highs.run()
         if self.highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return None

@@ -10,7 +10,14 @@ import time
 import pytest
 
 from bench.instances import generate
-from ketenconf.allocation.engine import Problem, blocks, lagrange, solve, validate_assignment
+from ketenconf.allocation.engine import (
+    Problem,
+    blocks,
+    grouped,
+    lagrange,
+    solve,
+    validate_assignment,
+)
 from ketenconf.allocation.engine.compiled import Arcs, compile_problem
 from ketenconf.allocation.engine.cost import objective
 from ketenconf.allocation.engine.lagrange import polish
@@ -68,3 +75,23 @@ def test_no_time_left_still_gives_a_feasible_assignment_and_a_valid_bound() -> N
     assert validate_assignment(problem, assignment) == []
     assert exact.status == "optimal"
     assert bound <= exact.objective
+
+
+@pytest.mark.parametrize("seed", [0, 5])
+def test_groups_give_a_valid_bound_and_feasible_seats_near_the_optimum(seed: int) -> None:
+    problem = Problem.from_dict(generate(400, rounds=3, sessions_per_round=6, seed=seed))
+    exact = solve(problem, method="exact", time_limit=60)
+    compiled = compile_problem(problem)
+    start = lagrange.sample_prices(
+        compiled, deadline=time.perf_counter() + 5, seed=seed, progress=lambda m: None
+    )
+    outcome = grouped.solve_grouped(
+        compiled, start, deadline=time.perf_counter() + 10, seed=seed, progress=lambda m: None
+    )
+    assignment = _assignment(compiled, outcome)
+    assert validate_assignment(problem, assignment) == []
+    assert exact.status == "optimal"
+    assert outcome.lower_bound <= exact.objective <= objective(problem, assignment)
+    # Close on both sides: the bound is the master's LP bound, the seats its rounding.
+    assert objective(problem, assignment) <= 1.02 * exact.objective
+    assert outcome.lower_bound >= 0.98 * exact.objective
