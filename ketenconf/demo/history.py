@@ -74,7 +74,7 @@ AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 #: Share of the capacity that registered for a past edition.
 REGISTERED_SHARE = 0.95
-#: Chance that a registered participant came, by kind of organisation (else NO_SHOW_DEFAULT).
+#: Chance that a registered participant came, by kind of organisation (else CAME_DEFAULT).
 CAME_BY_KIND: dict[str, float] = {
     "national_agency": 0.90,
     "municipality": 0.87,
@@ -671,7 +671,8 @@ def _survey(
             submitted_on=timezone.localtime(answered, AMSTERDAM).date(),
         )
         responses.append(response)
-        bias = rng.gauss(0.0, 0.5)
+        # How this person rates in general; a few had a bad day and say so.
+        bias = rng.gauss(0.0, 0.5) - (1.8 if rng.random() < 0.03 else 0.0)
         had_meeting = registration.pk in met
         answers.append(
             Answer(response=response, question=overall, rating=_rating(rng, mood + bias))
