@@ -9,9 +9,13 @@
   var start = document.getElementById("camera-start");
   var stop = document.getElementById("camera-stop");
   var video = document.getElementById("camera-video");
+  var problem = document.getElementById("camera-problem");
+  // A badge held up stays in view for a while and is read many times a second: it is sent
+  // once, and again only after it was out of sight this long.
+  var OUT_OF_SIGHT_MS = 3000;
   var controls = null;
   var lastText = "";
-  var lastAt = 0;
+  var lastSeen = 0;
 
   function ready() {
     field.value = "";
@@ -35,17 +39,22 @@
     start.focus();
   }
 
+  function seen(text) {
+    var now = Date.now();
+    var again = text === lastText && now - lastSeen < OUT_OF_SIGHT_MS;
+    lastText = text;
+    lastSeen = now;
+    return again;
+  }
+
   start.addEventListener("click", function () {
     var reader = new window.ZXingBrowser.BrowserQRCodeReader();
+    if (problem) { problem.hidden = true; }
     video.hidden = false;
     reader.decodeFromVideoDevice(undefined, video, function (result) {
       if (!result) { return; }
       var text = result.getText();
-      var now = Date.now();
-      // The camera sees the same badge many times a second: one scan per badge held up.
-      if (text === lastText && now - lastAt < 4000) { return; }
-      lastText = text;
-      lastAt = now;
+      if (seen(text)) { return; }
       field.value = text;
       form.requestSubmit();
     }).then(function (started) {
@@ -54,8 +63,10 @@
       stop.hidden = false;
       stop.focus();
     }).catch(function () {
+      // No camera, or the browser was not allowed to use it: say so, and keep the field
+      // (a hardware scanner or typing) ready. The button stays to try again.
       video.hidden = true;
-      start.hidden = true;
+      if (problem) { problem.hidden = false; }
       field.focus();
     });
   });
