@@ -6,7 +6,9 @@ serial dictatorship, on generated instances and on real preference data.
 
 Every instance runs in its own subprocess so peak memory (ru_maxrss) is that instance's.
 Times and memory of the engine include building the problem from its JSON form; the
-baselines run in the same process, after the engine.
+baselines run in the same process, after the engine. ``cpu s`` is the engine's processor
+time (user + system): on a shared machine wall-clock seconds grow with the load, processor
+seconds much less, so compare those between runs.
 """
 
 from __future__ import annotations
@@ -51,8 +53,14 @@ def _figures(
     }
 
 
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run_one(name: str, time_limit: float, seed: int) -> dict[str, Any]:
     started = time.perf_counter()
+    cpu_started = _cpu_seconds()
     if name.startswith("generated:"):
         data = instances.generated(int(name.split(":")[1]), seed=seed)
     else:
@@ -60,12 +68,14 @@ def run_one(name: str, time_limit: float, seed: int) -> dict[str, Any]:
     problem = Problem.from_dict(data)
     result = solve(problem, time_limit=time_limit, seed=seed)
     engine_seconds = time.perf_counter() - started
+    engine_cpu = _cpu_seconds() - cpu_started
     engine = _figures(problem, result.assignment, engine_seconds)
     engine.update(
         lower_bound=result.lower_bound,
         gap=result.gap,
         status=result.status,
         method=result.metrics.method,
+        cpu_seconds=engine_cpu,
         peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     )
     t = time.perf_counter()
@@ -98,6 +108,7 @@ def print_table(rows: list[dict[str, Any]]) -> None:
         "method",
         "status",
         "seconds",
+        "cpu s",
         "peak MB",
         "objective",
         "lower bound",
@@ -126,6 +137,7 @@ def print_table(rows: list[dict[str, Any]]) -> None:
                 e["method"],
                 e["status"],
                 f"{e['seconds']:.1f}",
+                f"{e['cpu_seconds']:.1f}",
                 f"{e['peak_mb']:.0f}",
                 f"{e['objective']:,}",
                 f"{e['lower_bound']:,}",
