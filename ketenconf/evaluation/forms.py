@@ -75,6 +75,12 @@ class SurveyForm(forms.Form):
                     "You may quote me: show my name, my organisation and my answers to the "
                     "questions marked “may be quoted” in the report on this edition."
                 ),
+                help_text=_(
+                    "Without this, your answers stay anonymous and nobody is quoted by name. "
+                    "With it, the organisers may print your words from the questions marked "
+                    "“may be quoted” in the report, with your name and organisation; they may "
+                    "leave a quote out. You can withdraw by deleting your registration."
+                ),
                 required=False,
             )
 

@@ -117,7 +117,16 @@ def test_the_form_lists_the_sessions_the_participant_attended(opened: SurveyWorl
         "Anders",
     ]
     assert ">By mail</label>" in page
-    assert 'name="quote_consent"' in page
+    # The consent box says exactly what is shown, and is described by it.
+    assert 'id="id_quote_consent" class="utrecht-checkbox utrecht-checkbox--html-input" ' in page
+    assert 'aria-describedby="id_quote_consent-help"' in page
+    assert (
+        '<div class="utrecht-form-field-description" id="id_quote_consent-help">Without this, your '
+        "answers stay anonymous and nobody is quoted by name. With it, the organisers may print "
+        "your words from the questions marked “may be quoted” in the report, with your name and "
+        "organisation; they may leave a quote out. You can withdraw by deleting your "
+        "registration.</div>"
+    ) in page
 
 
 def test_answer_then_thanks_then_already_answered(opened: SurveyWorld) -> None:
