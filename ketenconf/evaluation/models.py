@@ -151,6 +151,9 @@ class Answer(models.Model):
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(RATING_MAX)],
     )
+    #: For a choice question: the choice in Dutch (``choices_nl``), whatever language the
+    #: participant saw; ``selectors.choice_options`` pairs these values with the labels of the
+    #: active language.
     choice = models.CharField(max_length=200, blank=True)
     text = models.TextField(blank=True, validators=[validate_no_control_characters])
 
