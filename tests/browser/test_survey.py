@@ -90,3 +90,26 @@ def test_personal_link_survey_by_keyboard_thank_you(live_server: Any, page: Any)
     page.goto(f"{live_server.url}/en/keten-2026/survey/")
     assert page.locator("h1").inner_text() == "You have answered this survey"
     assert csp_errors == []
+
+
+def test_the_survey_works_without_javascript(browser: Any, live_server: Any) -> None:
+    clear_url_caches()
+    world = make_survey_world()
+    services.survey_send_invitations(survey=world.survey)
+    token = links.access_token_create(registration=world.people["bram"])
+    context = browser.new_context(java_script_enabled=False, locale="en-GB")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/en/keten-2026/me/link/{token}/")
+    page.get_by_role("button", name="Open my personal page").click()
+    page.get_by_role("link", name="Answer the survey").click()
+    # Left empty, the required question comes back with its message, then it is answered.
+    page.get_by_role("button", name="Send my answers").click()
+    assert page.locator("#form-errors li").all_inner_texts() == [
+        "How was the day?: Answer this question."
+    ]
+    page.get_by_role("group", name="How was the day?").get_by_label("5 (excellent)").check()
+    page.get_by_role("group", name="Housing, 10:00–11:00, Zaal B").get_by_label("3").check()
+    page.get_by_role("button", name="Send my answers").click()
+    assert page.locator("h1").inner_text() == "Thank you for your answers"
+    assert sorted(Answer.objects.values_list("rating", flat=True)) == [3, 5]
+    context.close()
