@@ -19,9 +19,11 @@ sample's prices and stops when the master's value and the bound meet, or at its 
 the time.
 
 Seats: every group takes the schedules of its heaviest column in the last master solution.
-Those of the fractional groups can overflow a few sessions, which the first sweep of
-:func:`.lagrange.improve_rounds` (an exact re-seating of one round at a time, the other
-rounds kept) repairs; later sweeps improve, and slots still empty are filled greedily.
+The integral groups' seats fit together; seats of fractional groups can go beyond a
+capacity or share limit, which the first sweep of :func:`.lagrange.improve_rounds` (an exact
+re-seating of one round at a time, the other rounds kept) repairs; later sweeps improve.
+Should time run out before the first sweep ends, the seats beyond the limits are left empty
+instead (those of the heaviest columns kept). Slots still empty are filled greedily.
 """
 
 from __future__ import annotations
@@ -31,9 +33,10 @@ from collections.abc import Callable
 
 import highspy
 import numpy as np
+import numpy.typing as npt
 
 from .compiled import Compiled, IntArray
-from .lagrange import _arcs, improve_rounds
+from .lagrange import _arcs, _schedule_cost, improve_rounds
 from .model import FloatArray, _new_highs
 from .outcome import Outcome
 from .primal import fill_greedily
@@ -43,7 +46,7 @@ from .schedules import SessionPrices, Table, best_schedules, build_table
 GROUPS = 500  # groups: enough to converge in a few dozen oracle calls, a small master LP
 MIN_GROUP = 10  # participants per group at least (fewer groups on smaller problems)
 STOP_GAP = 2e-4  # relative gap between master value and bound at which pricing stops
-MASTER_SHARE = 0.6  # of the time, for the master; the rest is for the seats
+MASTER_SHARE = 0.75  # of the time, for the master; the rest is for the seats
 EPS = 1e-6
 SMOOTHING = 0.8  # weight of the best prices so far in the prices the oracle gets
 
@@ -262,8 +265,8 @@ class GroupMaster:
         total = np.bincount(self.group_of, weights=cost, minlength=self.groups)
         return total + priced - mu
 
-    def accepted(self, x: FloatArray) -> IntArray:
-        """Every member's schedule from their group's heaviest column."""
+    def accepted(self, x: FloatArray) -> tuple[IntArray, FloatArray]:
+        """Every member's schedule from their group's heaviest column, and its weight."""
         n = len(self.table.participants)
         best_col = np.full(self.groups, -1, dtype=np.int64)
         best_x = np.full(self.groups, -1.0)
@@ -276,7 +279,7 @@ class GroupMaster:
         for c in np.unique(call).tolist():
             rows = np.flatnonzero(call == c)
             out[rows] = self.schedules[c][rows]
-        return out
+        return out, best_x[self.group_of]
 
 
 def _mix(a: SessionPrices, b: SessionPrices, alpha: float) -> SessionPrices:
@@ -340,6 +343,7 @@ def solve_grouped(
     x: FloatArray | None = None
     iteration = 0
     rows_added = True
+    last: SessionPrices | None = None  # the master's last prices, if not given to the oracle
     while time.perf_counter() < master_end:
         iteration += 1
         began = time.perf_counter()
@@ -381,19 +385,33 @@ def solve_grouped(
             f"groups {iteration}: master {lp:,.1f}, bound {best_bound:,.1f}, "
             f"{added:,} new columns (master LP {lp_seconds:.1f} s)"
         )
+        last = None if alpha == 0 else master_prices
         if not added:
             break
+    if last is not None:
+        # The master's own prices, not evaluated yet: often a better bound near the end.
+        values, _ = best_schedules(compiled, table, last)
+        bound = _bound(compiled, master, values, last)
+        if bound > best_bound:
+            best_bound, best_prices = bound, last
+        progress(f"groups: bound {best_bound:,.1f} at the master's last prices")
     if x is None:
-        accepted, feasible = best.session.copy(), _fits(compiled, master, best.session)
+        accepted, weight = best.session.copy(), np.zeros(n)
     else:
         x = np.concatenate([x, np.zeros(len(master.col_group) - len(x))])
-        accepted = master.accepted(x)
-        feasible = _fits(compiled, master, accepted)
+        accepted, weight = master.accepted(x)
         fractional = int(((x > EPS) & (x < 1 - EPS)).sum())
         progress(f"seats from the master: {fractional:,} fractional columns")
+    fallback = accepted.copy()
+    dropped = _drop_overflow(compiled, master, fallback, weight, seed)
+    progress(f"{dropped:,} seats beyond a limit")
+    # The first sweep re-seats every round within its limits (better than leaving the
+    # seats beyond them empty); if time runs out before, the seats left empty are kept.
     accepted = improve_rounds(
-        compiled, table, accepted, deadline=deadline, progress=progress, feasible=feasible
+        compiled, table, accepted, deadline=deadline, progress=progress, feasible=dropped == 0
     )
+    if _schedule_cost(compiled, table, accepted) > _schedule_cost(compiled, table, fallback):
+        accepted = fallback
     chosen = _arcs(compiled, table, accepted)
     filled = np.zeros(compiled.slot_count, dtype=np.bool_)
     filled[chosen.slot] = True
@@ -403,14 +421,35 @@ def solve_grouped(
     )
 
 
-def _fits(compiled: Compiled, master: GroupMaster, accepted: IntArray) -> bool:
-    """Whether these schedules keep every capacity and share limit."""
+def _drop_overflow(
+    compiled: Compiled, master: GroupMaster, accepted: IntArray, weight: FloatArray, seed: int
+) -> int:
+    """Empty the seats beyond a capacity or share limit, in place; how many.
+
+    Seats of heavier columns (integral groups first, whose seats fit together) are kept
+    first, ties in a seeded random order."""
     q, r = np.nonzero(accepted >= 0)
     s = accepted[q, r]
-    if (np.bincount(s, minlength=master.sessions) > compiled.capacity_left).any():
-        return False
-    if not master.share:
-        return True
-    key = s * master.orgs + master.table.org[q]
-    load = np.bincount(key, minlength=master.sessions * master.orgs)
-    return not (load > master.org_limit.reshape(-1)).any()
+    tie = np.random.default_rng(seed).random(len(q))
+    order = np.lexsort((tie, -weight[q]))
+    q, r, s = q[order], r[order], s[order]
+    keep = _within(s, compiled.capacity_left)
+    if master.share:
+        key = s * master.orgs + master.table.org[q]
+        keep &= _within(np.where(keep, key, -1), master.org_limit.reshape(-1))
+    accepted[q[~keep], r[~keep]] = -1
+    return int((~keep).sum())
+
+
+def _within(key: IntArray, limit: IntArray) -> npt.NDArray[np.bool_]:
+    """Whether each entry is among the first ``limit[key]`` of its key, in array order
+    (never for key -1)."""
+    keep = np.zeros(len(key), dtype=np.bool_)
+    idx = np.flatnonzero(key >= 0)
+    sub = key[idx]
+    order = np.argsort(sub, kind="stable")
+    first = np.searchsorted(sub[order], sub[order], side="left")
+    rank = np.empty(len(idx), dtype=np.int64)
+    rank[order] = np.arange(len(idx)) - first
+    keep[idx] = rank < limit[sub]
+    return keep

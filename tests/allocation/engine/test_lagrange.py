@@ -95,3 +95,16 @@ def test_groups_give_a_valid_bound_and_feasible_seats_near_the_optimum(seed: int
     # Close on both sides: the bound is the master's LP bound, the seats its rounding.
     assert objective(problem, assignment) <= 1.02 * exact.objective
     assert outcome.lower_bound >= 0.98 * exact.objective
+
+
+def test_groups_without_time_still_give_feasible_seats_and_a_valid_bound() -> None:
+    problem = _instance(6)
+    exact = solve(problem, method="exact", time_limit=60)
+    compiled = compile_problem(problem)
+    outcome = grouped.solve_grouped(
+        compiled, None, deadline=time.perf_counter(), seed=0, progress=lambda m: None
+    )
+    assignment = _assignment(compiled, outcome)
+    assert validate_assignment(problem, assignment) == []
+    assert exact.status == "optimal"
+    assert outcome.lower_bound <= exact.objective <= objective(problem, assignment)
