@@ -265,3 +265,29 @@ def test_the_survey_page_queries_do_not_grow_with_the_sessions(
 
 #: session, edition, survey, registration, invitation, questions, room check-ins, sessions
 QUERIES_FOR_THE_SURVEY_PAGE = 8
+
+
+def test_the_dutch_survey_shows_the_dutch_questions_and_choices(opened: SurveyWorld) -> None:
+    client = personal_client(opened.people["anna"])
+    response = client.get("/keten-2026/survey/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert '<html lang="nl"' in page
+    legends = [
+        " ".join(re.sub(r"<[^>]+>", "", text).split())
+        for text in re.findall(r"<legend[^>]*>(.*?)</legend>", page, re.S)
+    ]
+    assert [legend.split(" (")[0] for legend in legends] == [
+        "Hoe was de dag?",
+        "Hoe hoorde u van de conferentie?",
+        "Hoe waren de sessies?",
+        "Terugkeer, 10:00–11:00, Zaal A",
+        "Arbeidsmigratie, 13:00–14:00, Zaal C",
+    ]
+    heard = opened.questions["heard"].pk
+    assert re.findall(rf'for="id_q{heard}-\d">([^<]+)</label>', page) == [
+        "Via collega&#x27;s",
+        "Per mail",
+        "Anders",
+    ]
+    assert "Vertel ons hoe het was." in page
