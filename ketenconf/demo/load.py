@@ -1,10 +1,11 @@
-"""Load the demo: organisations, both editions with their programme, and demo accounts.
+"""Load the demo: organisations, the editions with their programme, and demo accounts.
 
 Idempotent: everything is looked up by its natural key (organisation name, series slug,
 venue name and city, edition slug, username) and only created when missing. What hangs
-under a series or an edition (partners; rooms, blocks, topics, sessions, hosts) is only
-created together with it, so a second run changes nothing, even after an organiser edited
-the programme. Every object passes ``full_clean`` before it is saved.
+under a series or an edition (partners; rooms, blocks, topics, sessions, hosts; the open
+edition's registrations; a past edition's history, see :mod:`.history`) is only created
+together with it, so a second run changes nothing, even after an organiser edited the
+programme. Every programme object passes ``full_clean`` before it is saved.
 """
 
 from __future__ import annotations
