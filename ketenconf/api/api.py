@@ -104,7 +104,10 @@ def _registration_out(outcome: services.RegistrationOutcome) -> dict[str, Any]:
 def _edition(slug: str) -> Edition | None:
     """The public edition at ``slug``, alone: its series, venue and lead organisation, which
     the pages show with it, are not needed to register (nor are they in the mails)."""
-    return Edition.objects.filter(slug=slug, status__in=PUBLIC_STATUSES).first()
+    try:  # get(), not first(): the slug is unique, and an ORDER BY costs more to build
+        return Edition.objects.get(slug=slug, status__in=PUBLIC_STATUSES)
+    except Edition.DoesNotExist:
+        return None
 
 
 @api.post(
