@@ -11,10 +11,13 @@ from __future__ import annotations
 import http.client
 import os
 import random
+import re
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import Counter
@@ -208,6 +211,75 @@ def gunicorn(env: dict[str, str], **kwargs: object) -> Iterator[Gunicorn]:
         server.stop()
 
 
+# --- CPU time ------------------------------------------------------------------------------------
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of one process so far (Linux /proc); 0 if it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _group_pids(group: int) -> list[int]:
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rpartition(")")[2].split()
+            except OSError:
+                continue
+            if int(fields[2]) == group:
+                pids.append(int(entry.name))
+    return pids
+
+
+class CpuMeter:
+    """CPU time used by the app server (gunicorn's master and workers), by the PostgreSQL
+    server processes connected to the database, and by this process (the clients), between
+    ``start()`` and ``stop()``. On a shared machine this is the steady figure: CPU seconds per
+    request do not depend on how many other processes wait for the same cores.
+
+    Needs Linux and PostgreSQL on this machine; otherwise the parts it cannot see read 0.
+    """
+
+    def __init__(self, server: Gunicorn, database_url: str) -> None:
+        self.server = server
+        self.database_url = database_url
+        self.before: dict[str, dict[int, float]] = {}
+        self.clients = 0.0
+
+    def _postgres_pids(self) -> list[int]:
+        server, _, name = self.database_url.rpartition("/")
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+            rows = conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s", [name]
+            ).fetchall()
+        return [int(pid) for (pid,) in rows]
+
+    def _snapshot(self) -> dict[str, dict[int, float]]:
+        assert self.server.process is not None
+        return {
+            "app": {pid: _cpu_seconds(pid) for pid in _group_pids(self.server.process.pid)},
+            "PostgreSQL": {pid: _cpu_seconds(pid) for pid in self._postgres_pids()},
+        }
+
+    def start(self) -> None:
+        self.before = self._snapshot()
+        self.clients = time.process_time()
+
+    def stop(self) -> dict[str, float]:
+        clients = time.process_time() - self.clients
+        after = self._snapshot()
+        used = {
+            who: sum(seconds - self.before[who].get(pid, 0.0) for pid, seconds in pids.items())
+            for who, pids in after.items()
+        }
+        return {**used, "clients": clients}
+
+
 # --- Clients -------------------------------------------------------------------------------------
 
 
@@ -226,13 +298,34 @@ class Run:
     latencies: list[float] = field(default_factory=list)
     statuses: Counter[int] = field(default_factory=Counter)
     errors: Counter[str] = field(default_factory=Counter)
+    #: CPU seconds used during the run, by whom ("app", "PostgreSQL", "clients"), if measured.
+    cpu: dict[str, float] = field(default_factory=dict)
+    #: Set when the requests were not timed one by one here (by wrk): how many were answered,
+    #: and latency percentiles in milliseconds.
+    answered: int | None = None
+    percentiles: dict[float, float] = field(default_factory=dict)
+
+    @property
+    def count(self) -> int:
+        return self.answered if self.answered is not None else len(self.latencies)
+
+    def cpu_per_request(self) -> str:
+        """CPU milliseconds per request of each part: what the run costs, whatever the load."""
+        if not self.cpu or not self.count:
+            return ""
+        parts = ", ".join(
+            f"{who} {seconds / self.count * 1000:.2f}" for who, seconds in self.cpu.items()
+        )
+        return f"CPU ms per request: {parts}"
 
     @property
     def rate(self) -> float:
-        return len(self.latencies) / self.seconds if self.seconds else 0.0
+        return self.count / self.seconds if self.seconds else 0.0
 
     def percentile(self, p: float) -> float:
         """The p-th percentile latency in milliseconds (nearest rank)."""
+        if p in self.percentiles:
+            return self.percentiles[p]
         ordered = sorted(self.latencies)
         if not ordered:
             return float("nan")
@@ -240,10 +333,11 @@ class Run:
 
     def line(self, width: int = 28) -> str:
         return (
-            f"{self.label:<{width}} {len(self.latencies):>6} requests in {self.seconds:6.2f} s = "
+            f"{self.label:<{width}} {self.count:>6} requests in {self.seconds:6.2f} s = "
             f"{self.rate:7.1f}/s   p50 {self.percentile(50):6.1f} ms   p99 {self.percentile(99):6.1f} ms"
             f"   statuses {dict(sorted(self.statuses.items()))}"
             + (f"   errors {dict(self.errors)}" if self.errors else "")
+            + (f"\n{'':<{width}} {self.cpu_per_request()}" if self.cpu else "")
         )
 
 
@@ -265,6 +359,7 @@ def fire(
     think: float = 0.0,
     keep: list[Outcome] | None = None,
     retry: bool = True,
+    meter: CpuMeter | None = None,
 ) -> tuple[Run, dict[str, Run]]:
     """Send the requests from ``clients`` threads, each on its own keep-alive connection.
 
@@ -274,6 +369,7 @@ def fire(
     0: each fires again at once (a closed loop, which measures throughput). With ``keep``,
     every request's status and body is appended there (status None: no answer).
     ``retry``: a request whose kept-alive connection the server closed is sent once more.
+    With a ``meter``, the run's ``cpu`` says what it cost whom.
     """
     run = Run(label)
     latencies: list[tuple[str, float, int]] = []
@@ -330,11 +426,15 @@ def fire(
     threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
     for thread in threads:
         thread.start()
+    if meter is not None:
+        meter.start()
     start_together.wait()
     began = time.perf_counter()
     for thread in threads:
         thread.join()
     run.seconds = time.perf_counter() - began
+    if meter is not None:
+        run.cpu = meter.stop()
     run.latencies = [seconds for _, seconds, _ in latencies]
     kinds: dict[str, Run] = {}
     for kind, seconds, status in latencies:
@@ -342,3 +442,94 @@ def fire(
         part.latencies.append(seconds)
         part.statuses[status] += 1
     return run, kinds
+
+
+# --- wrk: a load generator in C, for when the clients must not eat the server's CPU ---------------
+
+WRK = shutil.which("wrk")
+
+_WRK_THINK = """
+-- Each connection waits a random 0 to 2 x {think_ms} ms before each request, as a person
+-- reading the page would.
+function delay()
+  return math.random(0, {twice_ms})
+end
+"""
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+
+
+def _milliseconds(text: str) -> float:
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text)
+    if match is None:
+        raise ValueError(f"not a wrk duration: {text!r}")
+    return float(match[1]) * _UNITS[match[2]]
+
+
+def wrk(
+    port: int,
+    path: str,
+    label: str,
+    *,
+    connections: int,
+    seconds: float,
+    think: float = 0.0,
+    threads: int = 1,
+    meter: CpuMeter | None = None,
+) -> Run:
+    """``connections`` clients on keep-alive connections, driven by wrk (Debian's ``wrk``) for
+    ``seconds``: GET ``path`` again as soon as the answer is in, or after a random 0 to
+    2 x ``think`` seconds. One wrk thread by default: it takes a fraction of the CPU that
+    Python client threads would. Percentiles are wrk's (50, 75, 90, 99)."""
+    if WRK is None:
+        raise SystemExit("wrk is not installed (apt-get install wrk), or use --generator threads")
+    command = [
+        WRK,
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{max(1, round(seconds))}s",
+        "--latency",
+        "--timeout",
+        "30s",
+    ]
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        if think:
+            ms = round(think * 1000)
+            script.write(_WRK_THINK.format(think_ms=ms, twice_ms=2 * ms))
+    if think:
+        command += ["-s", script.name]
+    command.append(f"http://127.0.0.1:{port}{path}")
+    children = sum(os.times()[2:4])  # CPU seconds of child processes that have ended
+    if meter is not None:
+        meter.start()
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, check=True)
+    finally:
+        os.unlink(script.name)
+    run = Run(label)
+    if meter is not None:
+        run.cpu = meter.stop()
+        # wrk is a child process: its CPU time, not this process's, is the clients'.
+        run.cpu["clients"] = sum(os.times()[2:4]) - children
+    out = done.stdout
+    total = re.search(r"(\d+) requests in ([\d.]+)(us|ms|s|m),", out)
+    if total is None:
+        raise SystemExit(f"wrk said:\n{out}\n{done.stderr}")
+    run.answered = int(total[1])
+    run.seconds = _milliseconds(total[2] + total[3]) / 1000
+    for percent, value in re.findall(r"^\s+(50|75|90|99)%\s+(\S+)\s*$", out, flags=re.MULTILINE):
+        run.percentiles[float(percent)] = _milliseconds(value)
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    run.statuses = Counter({200: run.answered - int(bad[1]) if bad else run.answered})
+    if bad:
+        run.statuses[500] = int(bad[1])  # wrk does not say which: counted as failures
+    sockets = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
+    )
+    if sockets:
+        for name, value in zip(
+            ("connect", "read", "write", "timeout"), sockets.groups(), strict=True
+        ):
+            if int(value):
+                run.errors[name] = int(value)
+    return run

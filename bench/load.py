@@ -17,6 +17,16 @@ production, it measures in the same run:
   ``--think`` seconds on average before the next, which is how a crowd on their phones
   loads it.
 
+What a client is: a keep-alive connection that sends its next request as soon as the
+answer is in ("back to back": a closed loop without think time, which measures the most
+the server gives; with 100 of them the latency is mostly the wait in the queue, 100 /
+throughput), or after a random 0 to 2 x ``--think`` seconds ("reading": people). The
+mixed load uses Python threads (``--clients``); the programme runs use ``--generator``:
+``wrk`` (Debian's wrk, one C thread, for ``--seconds`` each; the default when installed)
+or ``threads`` (Python threads sending ``--requests``, which take a good share of the same
+two cores). Every run prints the CPU milliseconds per request of the app server,
+PostgreSQL and the clients (from /proc), which hold however loaded the machine is.
+
     .venv/bin/python bench/load.py
     .venv/bin/python bench/load.py --workers 2 --requests 2000 --keep
 
@@ -42,6 +52,8 @@ from urllib.parse import urlencode, urlsplit
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._harness import (
+    WRK,
+    CpuMeter,
     Gunicorn,
     Request,
     Run,
@@ -51,6 +63,7 @@ from bench._harness import (
     production_env,
     python,
     recreate_database,
+    wrk,
 )
 
 SLUG = "ketenconferentie-2027"
@@ -195,6 +208,15 @@ def main() -> int:
         "--think", type=float, default=1.0, help="mean seconds a person reads a page"
     )
     parser.add_argument("--participants", type=int, default=100, help="personal sessions")
+    parser.add_argument(
+        "--generator",
+        choices=["wrk", "threads"],
+        default="wrk" if WRK else "threads",
+        help="what drives the programme runs (default: wrk when installed)",
+    )
+    parser.add_argument(
+        "--seconds", type=float, default=15, help="length of each programme run under wrk"
+    )
     parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--database", default="ketenconf_load")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/0")
@@ -240,28 +262,54 @@ def main() -> int:
                 fire(port, args.clients, warm, "warm-up")
 
                 print(f"\n== gunicorn: {workers} workers x {args.threads} threads", flush=True)
+                meter = CpuMeter(server, f"{args.server}/{args.database}")
                 baseline, _ = fire(
                     port,
                     args.clients,
                     [Request("GET", "/health", kind="baseline")] * args.requests,
                     "baseline: GET /health",
+                    meter=meter,
                 )
                 requests = mixed(args.requests, sessions, registrations, seed=workers)
-                whole, kinds = fire(port, args.clients, requests, f"mixed, {args.clients} clients")
-                crowd, _ = fire(
-                    port,
-                    args.crowd,
-                    [programme_request("nl")] * args.requests,
-                    f"programme, {args.crowd} back to back",
+                whole, kinds = fire(
+                    port, args.clients, requests, f"mixed, {args.clients} clients", meter=meter
                 )
-                people = max(args.crowd * 4, int(args.crowd * 8 / max(args.think, 0.1)))
-                browsing, _ = fire(
-                    port,
-                    args.crowd,
-                    [programme_request("nl")] * people,
-                    f"programme, {args.crowd} reading",
-                    think=args.think,
-                )
+                page = programme_request("nl")
+                if args.generator == "wrk":
+                    crowd = wrk(
+                        port,
+                        page.path,
+                        f"programme, {args.crowd} back to back (wrk)",
+                        connections=args.crowd,
+                        seconds=args.seconds,
+                        meter=meter,
+                    )
+                    browsing = wrk(
+                        port,
+                        page.path,
+                        f"programme, {args.crowd} reading (wrk)",
+                        connections=args.crowd,
+                        seconds=args.seconds,
+                        think=args.think,
+                        meter=meter,
+                    )
+                else:
+                    crowd, _ = fire(
+                        port,
+                        args.crowd,
+                        [page] * args.requests,
+                        f"programme, {args.crowd} back to back",
+                        meter=meter,
+                    )
+                    people = max(args.crowd * 4, int(args.crowd * 8 / max(args.think, 0.1)))
+                    browsing, _ = fire(
+                        port,
+                        args.crowd,
+                        [page] * people,
+                        f"programme, {args.crowd} reading",
+                        think=args.think,
+                        meter=meter,
+                    )
                 runs = [baseline, whole, *kinds.values(), crowd, browsing]
                 print(table(runs, baseline), flush=True)
                 for run in runs:

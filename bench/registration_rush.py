@@ -5,7 +5,10 @@ edition with fewer seats than people, and fires ``--requests`` registrations fro
 ``--clients`` concurrent clients (threads, each with its own keep-alive connection). It
 prints registrations per second and latency percentiles, next to a baseline measured in the
 same run with the same clients: GET of the edition's programme page, a read-only page of
-the same app. Then it checks the outcome: every request got 201, exactly ``capacity``
+the same app. With each run it prints the CPU milliseconds per request used by the app
+server, by PostgreSQL and by the clients (from /proc): the figure that holds on a shared
+machine. A client is a thread sending its next request the moment the answer is in (a
+closed loop without think time). Then it checks the outcome: every request got 201, exactly ``capacity``
 registered and the rest on the waiting list (``ketenconf stats --json``), and one mail in
 the outbox per registration.
 
@@ -30,6 +33,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._harness import (
+    CpuMeter,
     Gunicorn,
     Request,
     drop_database,
@@ -135,21 +139,43 @@ def main() -> int:
             " (other processes share these CPUs: compare the ratios, not the absolute rates)",
             flush=True,
         )
+        meter = CpuMeter(server, f"{args.server}/{args.database}")
         page = Request("GET", f"/{SLUG}/programme/", None, {"Accept-Language": "nl"})
         # Warm up every worker (imports, templates, connections) outside the measurement.
         fire(port, args.clients, [page] * (args.clients * 4), "warm-up")
-        baseline, _ = fire(port, args.clients, [page] * args.requests, "baseline: GET programme")
+        baseline, _ = fire(
+            port, args.clients, [page] * args.requests, "baseline: GET programme", meter=meter
+        )
         print(baseline.line(), flush=True)
-        rush, _ = fire(port, args.clients, registrations(args.requests), "rush: POST registration")
+        rush, _ = fire(
+            port,
+            args.clients,
+            registrations(args.requests),
+            "rush: POST registration",
+            meter=meter,
+        )
         print(rush.line(), flush=True)
         single, _ = fire(
-            port, 1, registrations(200, offset=args.requests), "one client, one at a time"
+            port,
+            1,
+            registrations(200, offset=args.requests),
+            "one client, one at a time",
+            meter=meter,
         )
         print(single.line(), flush=True)
         print(
             f"\nregistrations per second: {rush.rate:.1f} "
             f"({rush.rate / baseline.rate:.2f} x the programme page's {baseline.rate:.1f}/s; "
             f"{rush.rate / single.rate:.1f} x one client's {single.rate:.1f}/s)"
+        )
+        server_cpu = (rush.cpu["app"] + rush.cpu["PostgreSQL"]) / len(rush.latencies)
+        cores = os.cpu_count() or 1
+        print(
+            f"CPU per registration in the rush: app {rush.cpu['app'] / args.requests * 1000:.2f}"
+            f" ms + PostgreSQL {rush.cpu['PostgreSQL'] / args.requests * 1000:.2f} ms"
+            f" (+ the clients {rush.cpu['clients'] / args.requests * 1000:.2f} ms): {cores}"
+            f" cores give at most {cores / server_cpu:.0f} registrations/s with the clients"
+            " elsewhere and nothing else running"
         )
 
         print(f"load average after {os.getloadavg()[0]:.1f}")
