@@ -6,8 +6,9 @@ published assignment), and has ``--doors`` door devices (threads, each on its ow
 connection and logged in as door staff) scan every badge once, as htmx sends it from the
 door page; a tenth of the badges is scanned again at another door, and a twentieth of the
 scans is sent twice with the same scan number (a retry). It prints p50/p99 per scan next to
-a baseline measured in the same run by the same clients: GET of the door page. Then it
-checks the outcome: one entry check-in per badge, every repeat answered "already", every
+a baseline measured in the same run by the same clients: GET of the door page, and the app
+server's CPU milliseconds per request of both (the figure that holds on a shared machine, where
+latencies move with the load). Then it checks the outcome: one entry check-in per badge, every repeat answered "already", every
 retry answered as the same scan.
 
 Last, it times making all badges as one PDF (A6, front and back) the way the worker does.
@@ -36,6 +37,7 @@ from urllib.parse import urlencode
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._harness import (
+    CpuMeter,
     Gunicorn,
     Outcome,
     Request,
@@ -212,15 +214,18 @@ def main() -> int:
             "compare the ratios, not the absolute times)",
             flush=True,
         )
+        meter = CpuMeter(server, f"{args.server}/{args.database}")
         page = Request("GET", f"/checkin/{SLUG}/doors/1/", None, headers(session, csrf), "page")
         fire(port, args.doors, [page] * (args.doors * 10), "warm-up")
-        baseline, _ = fire(port, args.doors, [page] * args.participants, "baseline: GET door page")
+        baseline, _ = fire(
+            port, args.doors, [page] * args.participants, "baseline: GET door page", meter=meter
+        )
         print(baseline.line(), flush=True)
         requests, repeats, retries = scans(
             tokens, doors=args.doors, session=session, csrf=csrf, seed=2027
         )
         kept: list[Outcome] = []
-        run, _ = fire(port, args.doors, requests, "scans: POST badge code", keep=kept)
+        run, _ = fire(port, args.doors, requests, "scans: POST badge code", keep=kept, meter=meter)
         print(run.line(), flush=True)
         print(
             f"\nper scan: p50 {run.percentile(50):.1f} ms, p99 {run.percentile(99):.1f} ms "
@@ -228,6 +233,16 @@ def main() -> int:
             f"{run.percentile(99) / baseline.percentile(99):.2f} x the door page's "
             f"p50 {baseline.percentile(50):.1f} / p99 {baseline.percentile(99):.1f} ms); "
             f"target p99 < 100 ms"
+        )
+        app_ms = {
+            name: one.cpu.get("app", 0.0) / max(len(one.latencies), 1) * 1000
+            for name, one in (("scan", run), ("page", baseline))
+        }
+        print(
+            f"app server CPU per request (steady under load): scan {app_ms['scan']:.2f} ms, "
+            f"door page {app_ms['page']:.2f} ms ({app_ms['scan'] / app_ms['page']:.2f} x)"
+            if app_ms["page"]
+            else "app server CPU per request: not measured (needs Linux)"
         )
         answers = Counter()
         for outcome in kept:
