@@ -113,7 +113,7 @@ class GroupMaster:
     def add_call(self, session: IntArray, cost: IntArray, only: IntArray | None = None) -> int:
         """Add the columns one oracle call gives (``only`` those groups, else all)."""
         call = len(self.schedules)
-        self.schedules.append(session.astype(np.int16))
+        self.schedules.append(session.astype(np.int32))
         groups = np.arange(self.groups) if only is None else only
         if len(groups) == 0:
             return 0
@@ -387,7 +387,10 @@ def solve_grouped(
         )
         last = None if alpha == 0 else master_prices
         if not added:
-            break
+            if not master.slack_used(x):
+                break
+            master.raise_penalty()
+            progress(f"groups: seats beyond the limits now cost {master.penalty:,.0f}")
     if last is not None:
         # The master's own prices, not evaluated yet: often a better bound near the end.
         values, _ = best_schedules(compiled, table, last)

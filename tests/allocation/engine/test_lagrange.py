@@ -108,3 +108,27 @@ def test_groups_without_time_still_give_feasible_seats_and_a_valid_bound() -> No
     assert validate_assignment(problem, assignment) == []
     assert exact.status == "optimal"
     assert outcome.lower_bound <= exact.objective <= objective(problem, assignment)
+
+
+def test_groups_prove_the_optimum_when_the_share_rule_leaves_people_without_a_seat() -> None:
+    # One seat left in the only session, but the host already uses organisation A's share:
+    # both others go without a session (2 x 10 x (1 + 1)^2 = 80), and the bound says so.
+    problem = Problem.from_dict(
+        {
+            "rounds": [{"id": "r1"}],
+            "sessions": [{"id": "s1", "topic": "t1", "round": "r1", "capacity": 2}],
+            "participants": [
+                {"id": "p1", "organisation": "A", "preferences": ["t1"], "fixed": {"r1": "s1"}},
+                {"id": "p2", "organisation": "A", "preferences": ["t1"]},
+                {"id": "p3", "organisation": "A", "preferences": []},
+            ],
+            "rules": {"max_organisation_share": 0.5},
+        }
+    )
+    compiled = compile_problem(problem)
+    outcome = grouped.solve_grouped(
+        compiled, None, deadline=time.perf_counter() + 10, seed=0, progress=lambda m: None
+    )
+    assignment = _assignment(compiled, outcome)
+    assert assignment == {"p1": {"r1": "s1"}, "p2": {}, "p3": {}}
+    assert objective(problem, assignment) == outcome.lower_bound == 80
