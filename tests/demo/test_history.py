@@ -9,8 +9,6 @@ from datetime import time, timedelta
 from statistics import mean, pstdev
 
 import pytest
-from django.db import transaction
-from django.test import TestCase, override_settings
 from django.utils import timezone
 
 from ketenconf.allocation.models import Assignment, AssignmentRun
@@ -34,25 +32,6 @@ from ketenconf.registration.services import ANONYMOUS_NAME, editions_anonymise_e
 pytestmark = pytest.mark.django_db
 
 PAST = ("ketenconferentie-2018", "van-migratie-tot-participatie-2024")
-
-
-@pytest.fixture(scope="module")
-def loaded(django_db_setup, django_db_blocker):
-    """The demo, loaded once for the module in a transaction rolled back at its end (loading
-    takes seconds; the tests only read). Fails if loading left work for after the commit."""
-    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=fast),
-        transaction.atomic(),
-    ):
-        with TestCase.captureOnCommitCallbacks() as callbacks:
-            demo_load()
-        waiting = {getattr(getattr(c, "func", c), "__qualname__", repr(c)) for c in callbacks}
-        # Only the programme's cache is refreshed; no mail is delivered, no task queued.
-        assert waiting == {"programme_cache_invalidate.<locals>.bump"}
-        yield
-        transaction.set_rollback(True)
 
 
 def share(part: int, whole: int) -> float:
