@@ -232,6 +232,10 @@ def test_anonymising_keeps_counts_and_removes_the_person(edition: Edition) -> No
     assert edition_counts(edition=edition)["counts"]["registered"] == 2
     assert set(Registration.objects.values_list("name", "dietary_needs")) == {("—", "")}
     assert not Registration.objects.filter(email__endswith="@example.org").exists()
+    # Each address is replaced by one of its own, so one registration per address still holds.
+    assert sorted(Registration.objects.values_list("email", flat=True)) == sorted(
+        f"anonymised-{pk}@invalid" for pk in Registration.objects.values_list("pk", flat=True)
+    )
     # The mails that carried names and personal links are emptied too.
     assert set(OutboxMessage.objects.values_list("to", "body_text")) == {("anonymised@invalid", "")}
     assert services.editions_anonymise_expired(today=after) == {}
