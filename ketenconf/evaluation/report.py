@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from itertools import combinations
 
@@ -44,6 +44,7 @@ from ketenconf.registration.models import Registration, RegistrationStatus
 
 from .attendance import Attendance, edition_attendance, meeting_pairs
 from .models import RATING_MAX, Answer, QuestionKind, Quote, Response, Survey
+from .selectors import choice_options
 
 #: A mean or distribution of fewer answers than this is not shown.
 MIN_ANSWERS = 3
@@ -416,7 +417,16 @@ def _survey(*, edition: Edition, sessions: dict[int, SessionInfo]) -> SurveyRepo
         if question.kind == QuestionKind.RATING:
             summary = _summary(per_question[question.pk], RATING_VALUES, ratings=True)
         elif question.kind == QuestionKind.CHOICE:
-            summary = _summary(per_question[question.pk], question.choice_list, ratings=False)
+            # Answers hold the Dutch wording whatever the participant saw; label them in the
+            # report's language.
+            options = choice_options(question)
+            summary = _summary(per_question[question.pk], [v for v, _l in options], ratings=False)
+            if summary.distribution is not None:
+                labels = dict(options)
+                summary = replace(
+                    summary,
+                    distribution=[(labels.get(v, v), n) for v, n in summary.distribution],
+                )
         summaries.append(
             QuestionSummary(
                 pk=question.pk,

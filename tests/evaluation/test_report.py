@@ -240,6 +240,8 @@ def build(*, room_check_ins: bool = True) -> Built:
             position=2,
             kind=QuestionKind.CHOICE,
             text_en="Would you come again?",
+            # Answers keep the Dutch wording; the report labels them in its own language.
+            choices_nl="Ja\nNee\nMisschien",
             choices_en="Yes\nNo\nMaybe",
         ),
         "words": Question.objects.create(
@@ -262,7 +264,7 @@ def build(*, room_check_ins: bool = True) -> Built:
         "national_agency",
         {
             q["overall"]: 5,
-            q["again"]: "Yes",
+            q["again"]: "Ja",
             q["words"]: "Great network, thanks Jan from room B",
             (q["sessions"], s["S1"]): 4,
             (q["sessions"], s["S2"]): 5,
@@ -274,7 +276,7 @@ def build(*, room_check_ins: bool = True) -> Built:
         "municipality",
         {
             q["overall"]: 4,
-            q["again"]: "Yes",
+            q["again"]: "Ja",
             q["words"]: "",
             (q["sessions"], s["S1"]): 5,
             (q["sessions"], s["S2"]): 4,
@@ -286,14 +288,14 @@ def build(*, room_check_ins: bool = True) -> Built:
         "ngo",
         {
             q["overall"]: 4,
-            q["again"]: "Maybe",
+            q["again"]: "Misschien",
             q["words"]: "Met the municipality people",
             (q["sessions"], s["S1"]): 3,
             (q["sessions"], s["S3"]): 2,
         },
     )
     answer_survey(
-        survey, "municipality", {q["overall"]: 3, q["again"]: "No", (q["sessions"], s["S1"]): 2}
+        survey, "municipality", {q["overall"]: 3, q["again"]: "Nee", (q["sessions"], s["S1"]): 2}
     )
     answer_survey(survey, "", {q["overall"]: 5})
     Quote.objects.create(
@@ -486,6 +488,13 @@ def test_ratings_hide_what_fewer_than_three_gave(built: Built) -> None:
     assert overall.summary.distribution == [("1", 0), ("2", 0), ("3", 1), ("4", 2), ("5", 2)]
     again = questions[built.questions["again"].pk].summary
     assert again is not None and again.distribution == [("Yes", 2), ("No", 1), ("Maybe", 1)]
+    with translation.override("nl"):
+        dutch = {q.pk: q for q in edition_report(edition=built.edition).survey.questions}
+    assert dutch[built.questions["again"].pk].summary.distribution == [
+        ("Ja", 2),
+        ("Nee", 1),
+        ("Misschien", 1),
+    ]
     venue = questions[built.questions["venue"].pk].summary
     assert venue is not None and (venue.count, venue.mean, venue.distribution) == (2, None, None)
     # Two free-text answers with words in them (one was left empty): counted, not kept.
