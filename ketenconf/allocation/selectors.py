@@ -11,6 +11,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
+from ketenconf.core.personal_data import when
 from ketenconf.events.models import Edition, Organisation, Room
 from ketenconf.programme.models import Block, Topic
 from ketenconf.programme.models import Session as SessionRow
@@ -93,6 +94,22 @@ def personal_programme(*, registration: Registration) -> list[ProgrammeItem]:
     )
     rows = Assignment.objects.filter(registration=registration, run_id=Subquery(latest))
     return [_item(row) for row in _items(rows)]
+
+
+def personal_data(*, registration: Registration) -> list[dict[str, Any]] | None:
+    """The participant's published seats, for the download of their own data."""
+    items = personal_programme(registration=registration)
+    if not items:
+        return None
+    return [
+        {
+            "round": str(item.block),
+            "start": when(item.block.start),
+            "session": item.topic.title,
+            "room": item.room.name,
+        }
+        for item in items
+    ]
 
 
 def programmes_of_run(*, run: AssignmentRun) -> dict[int, list[ProgrammeItem]]:

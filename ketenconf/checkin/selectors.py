@@ -11,6 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from ketenconf.allocation.models import Assignment
+from ketenconf.core.personal_data import when
 from ketenconf.events.models import Edition, OrganisationKind
 from ketenconf.events.permissions import edition_is_editable_by, editions_editable_by
 from ketenconf.programme.models import Session
@@ -238,3 +239,22 @@ def dashboard(*, edition: Edition) -> Dashboard:
 
 def latest_batches(*, edition: Edition) -> QuerySet[BadgeBatch]:
     return BadgeBatch.objects.filter(edition=edition).order_by("-created_at", "-pk")[:5]
+
+
+def personal_data(*, registration: Registration) -> list[dict[str, Any]] | None:
+    """The participant's check-ins at the entrance and the room doors, for their own download."""
+    rows = (
+        CheckIn.objects.filter(registration=registration)
+        .select_related("session__topic")
+        .order_by("at", "pk")
+    )
+    found = [
+        {
+            "kind": row.kind,
+            "session": row.session.topic.title if row.session is not None else None,
+            "door": row.door,
+            "at": when(row.at),
+        }
+        for row in rows
+    ]
+    return found or None

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.db.models import Count, Q, QuerySet
-from django.utils import translation
+from django.utils import timezone, translation
 
 from ketenconf.checkin.models import CheckIn, CheckInKind
+from ketenconf.core.personal_data import when
 from ketenconf.events.models import Edition
 from ketenconf.programme.models import Session
 from ketenconf.registration.models import Registration, RegistrationStatus
@@ -160,3 +161,27 @@ def survey_quotes(*, survey: Survey, shown_only: bool = True) -> list[QuoteLine]
         )
         for quote in quotes.order_by("created_at", "pk")
     ]
+
+
+def personal_data(*, registration: Registration) -> dict[str, object] | None:
+    """The participant's survey invitation and quotes, for the download of their own data.
+    Their answers are not in it: they are kept without a link to the person, so no one,
+    not even they, can find them as theirs."""
+    invitation = SurveyInvitation.objects.filter(registration=registration).first()
+    quotes = list(
+        Quote.objects.filter(registration=registration).select_related("question").order_by("pk")
+    )
+    if invitation is None and not quotes:
+        return None
+    return {
+        "invited_at": when(invitation.invited_at) if invitation is not None else None,
+        "answered_on": (
+            timezone.localtime(invitation.answered_at).date().isoformat()
+            if invitation is not None and invitation.answered_at is not None
+            else None
+        ),
+        "quotes": [
+            {"question": quote.question.text, "text": quote.text, "shown": quote.shown}
+            for quote in quotes
+        ],
+    }

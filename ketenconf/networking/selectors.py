@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from ketenconf.core.personal_data import when
 from ketenconf.events.models import Edition
 from ketenconf.registration.models import Registration, RegistrationStatus
 
@@ -212,3 +214,48 @@ def edition_networking(*, edition: Edition) -> EditionNetworking:
         by_status=by_status,
         metrics=metrics(problem, problem.fixed),
     )
+
+
+def personal_data(*, registration: Registration) -> dict[str, Any] | None:
+    """What networking keeps about the participant, for the download of their own data: the
+    profile, the meetings and the requests (the other's name shows, as on their page)."""
+    profile = profile_for(registration=registration)
+    meetings = meetings_for(registration=registration)
+    made = requests_made(registration=registration)
+    received = requests_received(registration=registration)
+    if profile is None and not (meetings or made or received):
+        return None
+
+    def other(meeting: Meeting) -> Registration:
+        return meeting.second if meeting.first_id == registration.pk else meeting.first
+
+    return {
+        "profile": (
+            {"interests": profile.interests, "wanted_kinds": profile.wanted_kinds}
+            if profile is not None
+            else None
+        ),
+        "meetings": [
+            {
+                "with": other(m).name,
+                "organisation": other(m).organisation.name,
+                "start": when(m.slot.start),
+                "table": m.table.number,
+                "status": m.status,
+                "your_answer": m.first_answer if m.first_id == registration.pk else m.second_answer,
+            }
+            for m in meetings
+        ],
+        "requests_made": [
+            {"to": r.target.name, "organisation": r.target.organisation.name, "status": r.status}
+            for r in made
+        ],
+        "requests_received": [
+            {
+                "from": r.requester.name,
+                "organisation": r.requester.organisation.name,
+                "status": r.status,
+            }
+            for r in received
+        ],
+    }

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from django.db.models import Count, Q
-from django.utils import timezone
 
+from ketenconf.core.personal_data import personal_data_sections
+from ketenconf.core.personal_data import when as _when
 from ketenconf.events.models import Edition
 from ketenconf.mail.models import OutboxMessage
 
@@ -44,17 +44,15 @@ def edition_counts(*, edition: Edition) -> dict[str, Any]:
     }
 
 
-def _when(value: datetime | None) -> str | None:
-    return timezone.localtime(value).isoformat() if value is not None else None
-
-
 def registration_personal_data(*, registration: Registration) -> dict[str, Any]:
     """Everything stored about one registration, ready for ``json.dumps``: the participant's copy.
 
     Details, status and its times, the ranked workshops (titles in the active language),
     the rounds not attended, the personal links (times only, never a secret) and the mails
     the outbox holds for this address in this edition (subject and times, not the text,
-    which holds personal links). Times are ISO 8601 in the site's time zone.
+    which holds personal links), then what the other parts of ketenconf keep about them
+    (``core.personal_data``: seats, networking, check-ins, survey). Times are ISO 8601 in the
+    site's time zone.
     """
     preferences = (
         Preference.objects.filter(registration=registration)
@@ -106,4 +104,5 @@ def registration_personal_data(*, registration: Registration) -> dict[str, Any]:
             }
             for mail in mails
         ],
+        **personal_data_sections(registration=registration),
     }
