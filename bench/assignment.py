@@ -2,7 +2,7 @@
 serial dictatorship, on generated instances and on real preference data.
 
     .venv/bin/python bench/assignment.py                      # 600 and 10,000, real data
-    .venv/bin/python bench/assignment.py --sizes 600,10000,100000 --time-limit 170
+    .venv/bin/python bench/assignment.py --sizes 600,10000,100000 --time-limit 160
 
 Every instance runs in its own subprocess so peak memory (ru_maxrss) is that instance's.
 Times and memory of the engine include building the problem from its JSON form; the
@@ -165,7 +165,7 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--sizes", default="600,10000", help="generated sizes, comma-separated")
-    parser.add_argument("--time-limit", type=float, default=170.0)
+    parser.add_argument("--time-limit", type=float, default=160.0)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-real", action="store_true", help="skip the real preference data")
     parser.add_argument("--one", help=argparse.SUPPRESS)  # run one instance, print JSON

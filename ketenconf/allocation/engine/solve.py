@@ -39,7 +39,8 @@ def solve(
     """Assign participants to sessions as ALLOCATION.md asks.
 
     ``method`` is ``"auto"``, ``"exact"`` (LP and MIP over arcs) or ``"large"`` (column
-    generation over schedules, in blocks above 15,000 participants). ``"auto"`` uses the
+    generation over schedules; above 15,000 participants over groups of participants, from
+    a sample's prices). ``"auto"`` uses the
     exact method below ``SCHEDULES_FROM`` participants and when ``previous`` is given, else
     the large one, retried exactly when not proven optimal and small enough. The same problem, seed and enough
     time give the same result. Raises :class:`InvalidProblem` listing every problem of an
