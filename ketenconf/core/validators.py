@@ -16,6 +16,11 @@ def validate_no_control_characters(value: str) -> None:
         )
 
 
+def validate_multiline_text(value: str) -> None:
+    """Like :func:`validate_no_control_characters`, but line breaks are part of the text."""
+    validate_no_control_characters(value.replace("\r\n", "\n").replace("\n", ""))
+
+
 def validate_no_markup(value: str) -> None:
     """A name is text: refuse angle brackets so no one mistakes it for HTML."""
     if "<" in value or ">" in value:

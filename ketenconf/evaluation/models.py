@@ -18,7 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ketenconf.core.validators import validate_no_control_characters
+from ketenconf.core.validators import validate_multiline_text, validate_no_control_characters
 from ketenconf.events.models import Edition, OrganisationKind
 from ketenconf.programme.models import Session
 from ketenconf.registration.models import Registration
@@ -155,7 +155,7 @@ class Answer(models.Model):
     #: participant saw; ``selectors.choice_options`` pairs these values with the labels of the
     #: active language.
     choice = models.CharField(max_length=200, blank=True)
-    text = models.TextField(blank=True, validators=[validate_no_control_characters])
+    text = models.TextField(blank=True, validators=[validate_multiline_text])
 
     class Meta:
         verbose_name = _("answer")
@@ -187,7 +187,7 @@ class Quote(models.Model):
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="quotes")
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="quotes")
     registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="quotes")
-    text = models.TextField(_("quote"), validators=[validate_no_control_characters])
+    text = models.TextField(_("quote"), validators=[validate_multiline_text])
     shown = models.BooleanField(
         _("shown in the report"),
         default=True,

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from ketenconf.core.validators import validate_no_control_characters
+from ketenconf.core.validators import validate_multiline_text
 from ketenconf.mail.services import mail_enqueue
 from ketenconf.registration.links import access_link_url
 from ketenconf.registration.models import Registration
@@ -159,7 +159,7 @@ def _rating(value: object) -> int:
 def _text(value: object) -> str:
     """A free text: line breaks kept (as \\n), other control characters refused."""
     text = str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
-    validate_no_control_characters(text.replace("\n", ""))
+    validate_multiline_text(text)
     if len(text) > TEXT_MAX_LENGTH:
         raise ValidationError(
             _("Keep your answer to %(max)s characters; it has %(count)s.")
