@@ -663,7 +663,10 @@ def _survey(
         if registration.pk not in respondents:
             continue
         answered = invited_at + timedelta(hours=min(rng.expovariate(1 / 40.0), 20 * 24.0))
-        invitation.answered_at = answered
+        # As the survey service records it: the day, not the moment (see its docstring).
+        invitation.answered_at = datetime.combine(
+            timezone.localtime(answered, AMSTERDAM).date(), time(), tzinfo=AMSTERDAM
+        )
         response = Response(
             id=uuid.UUID(int=rng.getrandbits(128), version=4),
             survey=survey,

@@ -96,6 +96,10 @@ def test_those_who_came_were_asked_and_about_forty_percent_answered_anonymously(
     assert set(invitations.values_list("registration_id", flat=True)) == came
     answered = invitations.filter(answered_at__isnull=False)
     assert 0.35 <= share(answered.count(), len(came)) <= 0.45
+    # Only the day someone answered is kept, as the survey service keeps it.
+    assert {
+        timezone.localtime(a).time() for a in answered.values_list("answered_at", flat=True)
+    } == {time(0, 0)}
 
     questions = list(survey.questions.all())
     assert all(q.text_nl and q.text_en for q in questions)
