@@ -17,7 +17,6 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections import Counter
@@ -448,14 +447,6 @@ def fire(
 
 WRK = shutil.which("wrk")
 
-_WRK_THINK = """
--- Each connection waits a random 0 to 2 x {think_ms} ms before each request, as a person
--- reading the page would.
-function delay()
-  return math.random(0, {twice_ms})
-end
-"""
-
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
 
 
@@ -473,14 +464,15 @@ def wrk(
     *,
     connections: int,
     seconds: float,
-    think: float = 0.0,
     threads: int = 1,
     meter: CpuMeter | None = None,
 ) -> Run:
     """``connections`` clients on keep-alive connections, driven by wrk (Debian's ``wrk``) for
-    ``seconds``: GET ``path`` again as soon as the answer is in, or after a random 0 to
-    2 x ``think`` seconds. One wrk thread by default: it takes a fraction of the CPU that
-    Python client threads would. Percentiles are wrk's (50, 75, 90, 99)."""
+    ``seconds``: GET ``path`` again as soon as the answer is in (a closed loop). One wrk
+    thread by default: it takes a fraction of the CPU that Python client threads would.
+    Percentiles are wrk's (50, 75, 90, 99). No think time: wrk's ``delay()`` would also hold
+    back each connection's first request, and gunicorn's gthread worker holds a thread for
+    a new connection until it sends (up to 5 s), which no browser behind a proxy does."""
     if WRK is None:
         raise SystemExit("wrk is not installed (apt-get install wrk), or use --generator threads")
     command = [
@@ -492,20 +484,11 @@ def wrk(
         "--timeout",
         "30s",
     ]
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        if think:
-            ms = round(think * 1000)
-            script.write(_WRK_THINK.format(think_ms=ms, twice_ms=2 * ms))
-    if think:
-        command += ["-s", script.name]
     command.append(f"http://127.0.0.1:{port}{path}")
     children = sum(os.times()[2:4])  # CPU seconds of child processes that have ended
     if meter is not None:
         meter.start()
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, check=True)
-    finally:
-        os.unlink(script.name)
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
     run = Run(label)
     if meter is not None:
         run.cpu = meter.stop()

@@ -21,10 +21,10 @@ What a client is: a keep-alive connection that sends its next request as soon as
 answer is in ("back to back": a closed loop without think time, which measures the most
 the server gives; with 100 of them the latency is mostly the wait in the queue, 100 /
 throughput), or after a random 0 to 2 x ``--think`` seconds ("reading": people). The
-mixed load uses Python threads (``--clients``); the programme runs use ``--generator``:
-``wrk`` (Debian's wrk, one C thread, for ``--seconds`` each; the default when installed)
-or ``threads`` (Python threads sending ``--requests``, which take a good share of the same
-two cores). Every run prints the CPU milliseconds per request of the app server,
+mixed load and the people reading use Python threads; the programme back to back uses
+``--generator``: ``wrk`` (Debian's wrk, one C thread, for ``--seconds``; the default when
+installed) or ``threads`` (Python threads sending ``--requests``, which take a good share
+of the same two cores). Every run prints the CPU milliseconds per request of the app server,
 PostgreSQL and the clients (from /proc), which hold however loaded the machine is.
 
     .venv/bin/python bench/load.py
@@ -284,15 +284,6 @@ def main() -> int:
                         seconds=args.seconds,
                         meter=meter,
                     )
-                    browsing = wrk(
-                        port,
-                        page.path,
-                        f"programme, {args.crowd} reading (wrk)",
-                        connections=args.crowd,
-                        seconds=args.seconds,
-                        think=args.think,
-                        meter=meter,
-                    )
                 else:
                     crowd, _ = fire(
                         port,
@@ -301,15 +292,18 @@ def main() -> int:
                         f"programme, {args.crowd} back to back",
                         meter=meter,
                     )
-                    people = max(args.crowd * 4, int(args.crowd * 8 / max(args.think, 0.1)))
-                    browsing, _ = fire(
-                        port,
-                        args.crowd,
-                        [page] * people,
-                        f"programme, {args.crowd} reading",
-                        think=args.think,
-                        meter=meter,
-                    )
+                # People reading: Python threads either way (at ~100 requests/s they cost
+                # little), since wrk would also wait before a connection's first request and
+                # so hold gunicorn threads on connections that send nothing yet.
+                people = max(args.crowd * 4, int(args.crowd * 8 / max(args.think, 0.1)))
+                browsing, _ = fire(
+                    port,
+                    args.crowd,
+                    [page] * people,
+                    f"programme, {args.crowd} reading",
+                    think=args.think,
+                    meter=meter,
+                )
                 runs = [baseline, whole, *kinds.values(), crowd, browsing]
                 print(table(runs, baseline), flush=True)
                 for run in runs:
