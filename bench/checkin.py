@@ -11,7 +11,10 @@ server's CPU milliseconds per request of both (the figure that holds on a shared
 latencies move with the load). Then it checks the outcome: one entry check-in per badge, every repeat answered "already", every
 retry answered as the same scan.
 
-Last, it times making all badges as one PDF (A6, front and back) the way the worker does.
+Then it scans 100 badges five times in one process through Django's test client, without
+the HTTP server and the client threads, and prints the least CPU per scan: the steadiest
+figure to compare two versions of the code by. Last, it times making all badges as one PDF
+(A6, front and back) the way the worker does.
 
     .venv/bin/python bench/checkin.py                      # 600 participants, 4 doors
     .venv/bin/python bench/checkin.py --participants 200 --doors 8 --keep
@@ -129,6 +132,34 @@ badge_batch_execute(batch_id=batch.pk)
 batch.refresh_from_db()
 print(json.dumps({{"status": batch.status, "done": batch.done, "seconds": time.perf_counter() - wall,
                   "cpu": time.process_time() - cpu, "bytes": __import__("os").path.getsize(batch.file)}}))
+"""
+
+
+IN_PROCESS = """
+import json, time
+from django.test import Client
+from ketenconf.accounts.models import User
+from ketenconf.checkin.models import CheckIn
+from ketenconf.checkin.tokens import badge_token
+from ketenconf.events.models import Edition
+from ketenconf.registration.models import Registration
+edition = Edition.objects.get(slug={slug!r})
+people = Registration.objects.filter(edition=edition).order_by("pk")[:100]
+tokens = [badge_token(registration=p) for p in people]
+client = Client(HTTP_ACCEPT_LANGUAGE="en")
+client.force_login(User.objects.get(username="deur"))
+url = "/checkin/{slug}/doors/1/"
+client.get(url)
+per_scan = []
+for rep in range(5):
+    CheckIn.objects.filter(edition=edition).delete()
+    cpu = time.process_time()
+    for n, token in enumerate(tokens):
+        answer = client.post(url, {{"token": token, "nonce": f"cpu-{{rep}}-{{n:06d}}"}},
+                             HTTP_HX_REQUEST="true")
+        assert answer.status_code == 200 and b'data-outcome="welcome"' in answer.content
+    per_scan.append((time.process_time() - cpu) / len(tokens) * 1000)
+print(json.dumps(per_scan))
 """
 
 
@@ -268,6 +299,19 @@ def main() -> int:
             failures.append(f"answers {dict(answers)}, expected {dict(expected)}")
     finally:
         server.stop()
+
+    # The same scan without HTTP server or client threads: the Django test client in one
+    # process, 5 x 100 scans on fresh check-ins; the least CPU per scan is the steadiest figure.
+    per_scan = json.loads(
+        python(
+            {**env, "KETENCONF_ALLOWED_HOSTS": "testserver"}, IN_PROCESS.format(slug=SLUG)
+        ).splitlines()[-1]
+    )
+    print(
+        f"in process (Django test client): CPU per scan {min(per_scan):.2f} ms at the least "
+        f"({', '.join(f'{ms:.2f}' for ms in per_scan)})",
+        flush=True,
+    )
 
     if not args.no_badges:
         print(
