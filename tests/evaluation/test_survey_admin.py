@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.contrib.messages import get_messages
 from django.test import Client
+from django.utils import translation
 
 from ketenconf.evaluation import services
 from ketenconf.evaluation.models import Question, Quote, Survey, SurveyInvitation
@@ -70,6 +71,19 @@ def change_data(world: SurveyWorld, **per_question: dict[str, str]) -> dict[str,
     data.update({f"questions-{len(questions)}-{name}": value for name, value in extra.items()})
     data[f"questions-{len(questions)}-survey"] = str(world.survey.pk)
     return data
+
+
+def nl(message: str, **params: Any) -> str:
+    """A message as the back office shows it: in the site's language, Dutch."""
+    with translation.override("nl"):
+        text = translation.gettext(message)
+    return text % params if params else text
+
+
+def nl_count(singular: str, plural: str, count: int, key: str = "count", **params: Any) -> str:
+    with translation.override("nl"):
+        text = translation.ngettext(singular, plural, count)
+    return text % {key: count, **params}
 
 
 def errors_of(response: Any) -> list[str]:
@@ -156,11 +170,11 @@ def test_question_rules_with_clear_messages(world: SurveyWorld) -> None:
     )
     assert response.status_code == 200
     assert errors_of(response) == [
-        "Only a choice question has choices: empty this field or make it a choice question.",
-        "Only a free-text question can be quoted.",
-        "A choice question needs at least two choices, one per line.",
-        "Only a choice question has choices: empty this field or make it a choice question.",
-        "Each choice may appear only once.",
+        nl("Only a choice question has choices: empty this field or make it a choice question."),
+        nl("Only a free-text question can be quoted."),
+        nl("A choice question needs at least two choices, one per line."),
+        nl("Only a choice question has choices: empty this field or make it a choice question."),
+        nl("Each choice may appear only once."),
     ]
     assert world.survey.questions.count() == 5
 
@@ -186,16 +200,31 @@ def test_questions_with_answers_keep_their_kind_choices_and_existence(world: Sur
     )
     assert response.status_code == 200
     assert errors_of(response) == [
-        "This question has 1 answer; its kind cannot change. Add a new question instead.",
-        "This question has answers: keep its choices as they are (you may add choices at the "
-        "end), or the answers given would no longer match.",
+        nl_count(
+            "This question has %(count)s answer; its kind cannot change. Add a new question "
+            "instead.",
+            "This question has %(count)s answers; its kind cannot change. Add a new question "
+            "instead.",
+            1,
+        ),
+        nl(
+            "This question has answers: keep its choices as they are (you may add choices at "
+            "the end), or the answers given would no longer match."
+        ),
     ]
     data = change_data(world)
     index = next(n for n in range(10) if data.get(f"questions-{n}-id") == str(q["day"].pk))
     data[f"questions-{index}-DELETE"] = "on"
     response = client.post(url, data)
     assert response.status_code == 200
-    assert errors_of(response) == ["“Hoe was de dag?” has 1 answer and cannot be deleted."]
+    assert errors_of(response) == [
+        nl_count(
+            "“%(question)s” has %(count)s answer and cannot be deleted.",
+            "“%(question)s” has %(count)s answers and cannot be deleted.",
+            1,
+            question="Hoe was de dag?",
+        )
+    ]
     assert Question.objects.filter(pk=q["day"].pk, kind="rating").exists()
     # Adding a choice at the end, fixing a typo, deleting an unanswered question: fine.
     data = change_data(
@@ -215,17 +244,24 @@ def test_questions_with_answers_keep_their_kind_choices_and_existence(world: Sur
 def test_send_invitations_after_the_edition_with_counts(world: SurveyWorld) -> None:
     client = login(world.users["partner"])
     page = client.get(f"{SURVEYS}{world.survey.pk}/invitations/").content.decode()
-    assert (
-        '<p id="invitees">2 participants who attended will get a mail with a personal link '
-        "to the survey, in their own language.</p>"
-    ) in page
+    invitees = nl_count(
+        "%(counter)s participant who attended will get a mail with a personal link to the "
+        "survey, in their own language.",
+        "%(counter)s participants who attended will get a mail with a personal link to the "
+        "survey, in their own language.",
+        2,
+        key="counter",
+    )
+    assert f'<p id="invitees">{invitees}</p>' in page
     response = client.post(f"{SURVEYS}{world.survey.pk}/invitations/")
     assert response["Location"] == f"{SURVEYS}{world.survey.pk}/change/"
-    assert [str(m) for m in get_messages(response.wsgi_request)] == ["2 participants invited."]
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        nl_count("%(count)s participant invited.", "%(count)s participants invited.", 2)
+    ]
     assert OutboxMessage.objects.count() == 2
     # Pressing again mails nobody twice.
     page = client.get(f"{SURVEYS}{world.survey.pk}/invitations/").content.decode()
-    assert "nobody is left to invite" in page
+    assert nl("Everyone who attended has been invited; nobody is left to invite.") in page
     client.post(f"{SURVEYS}{world.survey.pk}/invitations/")
     assert OutboxMessage.objects.count() == 2
     q = world.questions
@@ -236,7 +272,15 @@ def test_send_invitations_after_the_edition_with_counts(world: SurveyWorld) -> N
         quote_consent=False,
     )
     change = client.get(f"{SURVEYS}{world.survey.pk}/change/").content.decode()
-    assert "2 invited, 1 answered (50% of those invited)" in change
+    assert (
+        nl(
+            "%(invited)s invited, %(answered)s answered (%(rate)s of those invited)",
+            invited=2,
+            answered=1,
+            rate="50%",
+        )
+        in change
+    )
     listing = client.get(SURVEYS).content.decode()
     rows = re.findall(r'<td class="field-(invited|answered|response_rate)">([^<]*)</td>', listing)
     assert rows == [("invited", "2"), ("answered", "1"), ("response_rate", "50%")]
@@ -247,10 +291,13 @@ def test_no_invitations_before_the_last_day_is_over() -> None:
     client = login(world.users["lead"])
     page = client.get(f"{SURVEYS}{world.survey.pk}/invitations/").content.decode()
     assert 'id="invitations-not-yet"' in page
-    assert 'value="Send invitations"' not in page
+    assert f'value="{nl("Send invitations")}"' not in page
     response = client.post(f"{SURVEYS}{world.survey.pk}/invitations/")
     [message] = [str(m) for m in get_messages(response.wsgi_request)]
-    assert message.startswith("Invitations can go out after the last day of the edition, from ")
+    before_date = nl(
+        "Invitations can go out after the last day of the edition, from %(date)s.", date="|"
+    ).split("|")[0]
+    assert message.startswith(before_date)
     assert OutboxMessage.objects.count() == 0
 
 
