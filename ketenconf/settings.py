@@ -295,6 +295,9 @@ if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     RATELIMIT_IP_META_KEY = "ketenconf.ops.client.client_address"
 
+# Processes that lay out a large batch of badges side by side (WeasyPrint uses one core each).
+BADGE_PROCESSES = max(1, int(env("BADGE_PROCESSES", str(min(os.cpu_count() or 1, 4)))))
+
 # Every record carries the request id; KETENCONF_LOG_FORMAT=json writes JSON lines.
 LOGGING = logging_config(
     level=env("LOG_LEVEL", "INFO").upper(), json_lines=env("LOG_FORMAT").strip().lower() == "json"

@@ -3,9 +3,9 @@ the personal programme (assigned workshops with their rooms).
 
 Two formats: A6 cards (front and back, for a duplex printer and a badge holder) and A4
 sheets of eight labels (105 x 74 mm). WeasyPrint lays out HTML from a template and
-``badge.css``; segno draws the QR code as SVG. Large batches are laid out in chunks, so
-progress can be reported and no single layout holds hundreds of pages at once; the pages
-are joined into one PDF at the end.
+``badge.css``; segno draws the QR code. Large batches are laid out in chunks, so progress
+can be reported and no single layout holds hundreds of pages at once; the chunks are laid
+out by several processes side by side (``pdf_layout``) and joined into one PDF at the end.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import segno
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.translation import override
 
@@ -24,6 +25,7 @@ from ketenconf.allocation.selectors import ProgrammeItem, personal_programme, pr
 from ketenconf.events.models import Edition
 from ketenconf.registration.models import Registration, RegistrationStatus
 
+from . import pdf_layout
 from .models import BadgeFormat
 from .tokens import badge_token
 
@@ -102,29 +104,36 @@ def _html(*, edition: Edition, badges: Sequence[BadgeData], format: str) -> str:
     )
 
 
-def _layout(html: str) -> object:
-    from weasyprint import CSS, HTML
-
-    return HTML(string=html, base_url=str(CSS_FILE.parent)).render(
-        stylesheets=[CSS(filename=str(CSS_FILE))]
-    )
-
-
 def badges_pdf(
     *,
     edition: Edition,
     badges: Sequence[BadgeData],
     format: str = BadgeFormat.A6,
     progress: Callable[[int], None] | None = None,
+    processes: int | None = None,
 ) -> bytes:
-    """One PDF with every badge; ``progress(done)`` is called after each chunk."""
+    """One PDF with every badge; ``progress(done)`` is called after each chunk.
+
+    More than one chunk is laid out by ``processes`` processes side by side (default
+    ``settings.BADGE_PROCESSES``); one chunk, or one process, stays in this process.
+    """
     chunk = CHUNK - CHUNK % LABELS_PER_SHEET if format == BadgeFormat.LABELS else CHUNK
-    documents = []
-    for start in range(0, max(len(badges), 1), chunk):
-        part = badges[start : start + chunk]
-        documents.append(_layout(_html(edition=edition, badges=part, format=format)))
+    starts = range(0, max(len(badges), 1), chunk)
+    chunks = [_html(edition=edition, badges=badges[s : s + chunk], format=format) for s in starts]
+
+    def done(chunks_done: int) -> None:
         if progress is not None:
-            progress(min(start + chunk, len(badges)))
+            progress(min(chunks_done * chunk, len(badges)))
+
+    processes = min(processes or settings.BADGE_PROCESSES, len(chunks))
+    if processes > 1:
+        return pdf_layout.pdf_in_parallel(
+            chunks, css_file=CSS_FILE, processes=processes, progress=done
+        )
+    documents = []
+    for index, html in enumerate(chunks, start=1):
+        documents.append(pdf_layout.layout(html, css_file=CSS_FILE))
+        done(index)
     pages = [page for document in documents for page in document.pages]  # type: ignore[attr-defined]
     return bytes(documents[0].copy(pages).write_pdf())  # type: ignore[attr-defined]
 

@@ -139,3 +139,25 @@ def test_the_printed_qr_code_is_the_badge_token_with_sharp_modules(checkin_day):
         [printed.getpixel((x, y)) < 128 for x in range(printed.width)]
         for y in range(printed.height)
     ] == expected
+
+
+def test_several_processes_lay_out_a_batch_into_the_same_pages_in_order(
+    in_english, monkeypatch: pytest.MonkeyPatch
+):
+    """A large batch is split into chunks laid out by child processes side by side: the joined
+    PDF has every badge, in order, with the text one process gives, and progress counts up."""
+    from ketenconf.checkin import badges as badge_module
+
+    monkeypatch.setattr(badge_module, "CHUNK", 3)  # 12 badges: four chunks
+    checkin_day = in_english
+    data = edition_badges(edition=checkin_day.edition) * 3
+    seen: list[int] = []
+    with translation.override("en"):
+        alone = badges_pdf(edition=checkin_day.edition, badges=data, processes=1)
+        together = badges_pdf(
+            edition=checkin_day.edition, badges=data, processes=2, progress=seen.append
+        )
+    assert pages(together) == pages(alone)
+    assert len(pages(together)) == 24
+    assert [page[2] for page in pages(together)[0::2]] == [b.registration.name for b in data]
+    assert seen == [3, 6, 9, 12]
