@@ -49,7 +49,7 @@ from .selectors import choice_options
 #: A mean or distribution of fewer answers than this is not shown.
 MIN_ANSWERS = 3
 #: Organisation pairs listed as those that met most often.
-TOP_PAIRS = 10
+TOP_PAIRS = 30  # the table of the pairs that met most often, and their picture
 #: The key of the row of organisations that named no link of the chain.
 NO_LINK = "none"
 

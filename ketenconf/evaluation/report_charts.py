@@ -128,11 +128,15 @@ class NetworkChart:
     description: str
     nodes: list[Node]
     edges: list[Edge]
+    chart_id: str = "network-chart"
     width: int = 800
     height: int = 560
     node_radius: int = 18
     node_fill: str = PALETTE[0]
     edge_stroke: str = PALETTE[1]
+    #: Write the number inside a node and on every line (kinds); off for organisations,
+    #: where the table beside the picture holds the numbers.
+    numbers: bool = True
 
 
 CENTRE_X, CENTRE_Y, RADIUS = 400, 280, 190
@@ -207,6 +211,74 @@ def network_chart(encounters: Encounters) -> NetworkChart:
     )
 
 
+ORGANISATION_RADIUS = 220
+
+
+def organisation_network_chart(encounters: Encounters) -> NetworkChart:
+    """The pairs of organisations that met most often (the report's table of them): every
+    organisation of those pairs a point on a circle, grouped by kind, and a line between two
+    as wide as the number of times they met."""
+    pairs = encounters.top
+    members = {o.pk: o for row in pairs for o in (row.first, row.second)}
+    kind_order = {key: i for i, (key, _label) in enumerate(encounters.kinds)}
+    ordered = sorted(
+        members.values(), key=lambda o: (kind_order.get(o.kind, 99), str(o).casefold())
+    )
+    count = len(ordered)
+    nodes: dict[int, Node] = {}
+    for i, organisation in enumerate(ordered):
+        angle = -math.pi / 2 + 2 * math.pi * i / max(count, 1)
+        cos, sin = math.cos(angle), math.sin(angle)
+        anchor = "middle" if abs(cos) < 0.3 else ("start" if cos > 0 else "end")
+        nodes[organisation.pk] = Node(
+            label=str(organisation),
+            x=round(CENTRE_X + ORGANISATION_RADIUS * cos, 1),
+            y=round(CENTRE_Y + ORGANISATION_RADIUS * sin, 1),
+            within=0,
+            label_x=round(CENTRE_X + (ORGANISATION_RADIUS + 14) * cos, 1),
+            label_y=round(CENTRE_Y + (ORGANISATION_RADIUS + 14) * sin + 5, 1),
+            anchor=anchor,
+        )
+    largest = max((row.times for row in pairs), default=0) or 1
+    edges = []
+    for row in pairs:
+        a, b = nodes[row.first.pk], nodes[row.second.pk]
+        edges.append(
+            Edge(
+                x1=a.x,
+                y1=a.y,
+                x2=b.x,
+                y2=b.y,
+                width=round(1 + (MAX_EDGE / 2 - 1) * row.times / largest, 1),
+                count=row.times,
+                label_x=round((a.x + b.x) / 2, 1),
+                label_y=round((a.y + b.y) / 2, 1),
+            )
+        )
+    description = _(
+        "The %(count)s pairs of organisations that met most often, of %(pairs)s pairs that "
+        "met: %(list)s."
+    ) % {
+        "count": len(pairs),
+        "pairs": encounters.pairs,
+        "list": "; ".join(
+            _("%(first)s and %(second)s: %(count)s")
+            % {"first": row.first, "second": row.second, "count": row.times}
+            for row in pairs
+        )
+        or _("none"),
+    }
+    return NetworkChart(
+        title=_("Who met whom: the organisations that met most often"),
+        description=description,
+        nodes=list(nodes.values()),
+        edges=edges,
+        chart_id="organisation-network-chart",
+        node_radius=6,
+        numbers=False,
+    )
+
+
 @dataclass(frozen=True)
 class ReportCharts:
     by_kind: BarChart
@@ -217,6 +289,7 @@ class ReportCharts:
     #: question pk → its chart (questions with enough answers only)
     questions: dict[int, BarChart]
     network: NetworkChart
+    organisation_network: NetworkChart
     comparison: BarChart
 
 
@@ -295,5 +368,6 @@ def report_charts(report: EditionReport) -> ReportCharts:
         session_ratings=session_ratings,
         questions=questions,
         network=network_chart(report.encounters),
+        organisation_network=organisation_network_chart(report.encounters),
         comparison=comparison,
     )

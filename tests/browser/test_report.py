@@ -39,7 +39,7 @@ def test_organiser_reads_the_report(live_server: Any, page: Any) -> None:
     network = page.locator("#network-chart")
     assert network.is_visible()
     assert network.get_attribute("role") == "img"
-    assert page.locator("svg.kc-chart[role=img]").count() == 9
+    assert page.locator("svg.kc-chart[role=img]").count() == 10
     assert_accessible(page)
     assert csp_errors == []
 

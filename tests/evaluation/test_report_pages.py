@@ -104,12 +104,22 @@ def test_the_page_shows_the_figures_and_no_free_text(organiser: Client, built: B
         "question-chart-1",
         "question-chart-2",
         "network-chart",
+        "organisation-network-chart",
         "comparison-chart",
     ]
     for chart in charts:
         assert re.search(f'<title id="{chart}-title">[^<]+</title>', html), chart
         assert re.search(f'<desc id="{chart}-desc">[^<]+</desc>', html), chart
-    assert html.count("<circle ") == 4  # four kinds of organisation
+    # Four kinds of organisation, and the organisations of the pairs that met most often.
+    organisation_chart = html.split('id="organisation-network-chart"')[1].split("</svg>")[0]
+    pairs = re.findall(
+        r'<tr class="utrecht-table__row"><th[^>]*>([^<]+)</th><td[^>]*>([^<]+)</td>',
+        html.split('id="top-pairs"')[1].split("</table>")[0],
+    )
+    assert pairs
+    assert html.count("<circle ") == 4 + organisation_chart.count("<circle ")
+    assert organisation_chart.count("<line ") == len(pairs)
+    assert organisation_chart.count("<circle ") == len({name for pair in pairs for name in pair})
     # The session rated twice shows its count, not its mean nor its distribution.
     row = re.search(
         r'scope="row">10:30 Huisvesting \(Zaal B\)</th>(.*?)</tr>',
