@@ -144,7 +144,15 @@ class MeetingRequestAdmin(ReadOnlyAdmin):
 class MatchRunAdmin(ReadOnlyAdmin):
     """Runs are read-only; the editions page (link at the top of the list) starts them."""
 
-    list_display = ("created_at", "edition", "status", "proposed", "weight", "upper_bound", "seconds")
+    list_display = (
+        "created_at",
+        "edition",
+        "status",
+        "proposed",
+        "weight",
+        "upper_bound",
+        "seconds",
+    )
     list_filter = (("edition", admin.RelatedOnlyFieldListFilter),)
     list_select_related = ("edition",)
     readonly_fields = [f.name for f in MatchRun._meta.fields]
