@@ -113,7 +113,8 @@ def test_a_badge_held_up_to_the_camera_checks_its_holder_in_once(
     page.locator("#camera-video").wait_for(state="visible")
 
     answer = page.locator('#scan-result .kc-scan[data-outcome="welcome"]')
-    answer.wait_for()
+    # The decoder reads frames as fast as a busy machine lets it: give it time, not a fixed pace.
+    answer.wait_for(timeout=60_000)
     assert "kc-scan--ok" in (answer.get_attribute("class") or "")
     assert "Anna de Vries" in answer.inner_text()
     check_in = CheckIn.objects.get()
