@@ -61,8 +61,27 @@ def edition_attendance(*, edition: Edition) -> Attendance:
 
 
 def sessions_attended(*, edition: Edition, registration_id: int) -> frozenset[int]:
-    """The sessions one participant attended, by the same rules as the whole edition."""
-    return edition_attendance(edition=edition).by_registration.get(registration_id, frozenset())
+    """The sessions one participant attended, by the same rules as the whole edition, reading
+    only this participant's rows (the survey page and every submit ask this)."""
+    rooms = CheckIn.objects.filter(edition=edition, kind=CheckInKind.ROOM)
+    mine = frozenset(
+        rooms.filter(registration_id=registration_id, session__isnull=False).values_list(
+            "session_id", flat=True
+        )
+    )
+    if mine or rooms.exists():
+        return mine
+    run = published_run(edition=edition)
+    if run is None:
+        return frozenset()
+    entries = CheckIn.objects.filter(edition=edition, kind=CheckInKind.ENTRY)
+    if entries.exists() and not entries.filter(registration_id=registration_id).exists():
+        return frozenset()
+    return frozenset(
+        Assignment.objects.filter(
+            run=run, registration_id=registration_id, registration__status="registered"
+        ).values_list("session_id", flat=True)
+    )
 
 
 def meeting_pairs(*, edition: Edition) -> list[tuple[int, int]]:
