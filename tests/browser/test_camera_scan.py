@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 import segno
 from PIL import Image
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from ketenconf.checkin.models import CheckIn
 from ketenconf.checkin.tokens import badge_token
@@ -101,20 +102,34 @@ def test_a_badge_held_up_to_the_camera_checks_its_holder_in_once(
     live_server: Any, camera_browser: Any, day: Day
 ) -> None:
     page = open_door(live_server, camera_browser, day)
-    csp_errors: list[str] = []
-    page.on(
-        "console",
-        lambda m: csp_errors.append(m.text) if "Content Security Policy" in m.text else None,
-    )
+    console: list[str] = []
+    page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
     scans: list[str] = []
     page.on("request", lambda r: scans.append(r.url) if r.method == "POST" else None)
+    answers: list[str] = []
+    page.on(
+        "response",
+        lambda r: answers.append(f"{r.status} {r.url}") if r.request.method == "POST" else None,
+    )
     start = page.get_by_role("button", name="Scan with the camera")
     start.click()  # as the door staff start it: the button, then the browser's permission
     page.locator("#camera-video").wait_for(state="visible")
 
     answer = page.locator('#scan-result .kc-scan[data-outcome="welcome"]')
     # The decoder reads frames as fast as a busy machine lets it: give it time, not a fixed pace.
-    answer.wait_for(timeout=60_000)
+    try:
+        answer.wait_for(timeout=60_000)
+    except PlaywrightTimeoutError:
+        # Say what the page did instead (it failed this way twice in CI, never when run alone).
+        video = page.locator("#camera-video").evaluate(
+            "v => ({ready: v.readyState, width: v.videoWidth, paused: v.paused})"
+        )
+        pytest.fail(
+            f"no welcome within 60 s; scans sent {scans}, answered {answers}; "
+            f"result {page.locator('#scan-result').inner_html()!r}; video {video}; "
+            f"camera problem shown {page.locator('#camera-problem').is_visible()}; "
+            f"console {console}"
+        )
     assert "kc-scan--ok" in (answer.get_attribute("class") or "")
     assert "Anna de Vries" in answer.inner_text()
     check_in = CheckIn.objects.get()
@@ -138,7 +153,8 @@ def test_a_badge_held_up_to_the_camera_checks_its_holder_in_once(
     stop.click()
     assert page.locator("#camera-video").is_hidden()
     assert start.is_visible()
-    assert csp_errors == []  # the scanner runs under the site's Content Security Policy
+    # The scanner runs under the site's Content Security Policy.
+    assert [m for m in console if "Content Security Policy" in m] == []
     page.context.close()
 
 
