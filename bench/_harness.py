@@ -1,5 +1,5 @@
 """What the benchmarks and the production tests share: a throwaway PostgreSQL database, the app
-under gunicorn with its production configuration on loopback, and clients that fire requests
+served by ``ketenconf serve`` with its production configuration on loopback, and clients that fire requests
 and time them.
 
 No dependencies beyond the project's: ``http.client`` in threads, each client on its own
@@ -17,11 +17,12 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -99,11 +100,11 @@ def production_env(database_url: str, **extra: str) -> dict[str, str]:
 # --- The app server ------------------------------------------------------------------------------
 
 
-class Gunicorn:
-    """``gunicorn --config python:ketenconf.gunicorn_conf ketenconf.wsgi`` on a loopback port.
+class AppServer:
+    """``ketenconf serve`` (granian with the production configuration) on a loopback port.
 
-    The server is the leader of its own process group, so ``kill_hard()`` takes the master and
-    its workers down at once with SIGKILL, as a power cut or the OOM killer would.
+    The server is the leader of its own process group, so ``kill_hard()`` takes it and its
+    workers down at once with SIGKILL, as a power cut or the OOM killer would.
     """
 
     def __init__(
@@ -111,7 +112,7 @@ class Gunicorn:
         env: dict[str, str],
         *,
         workers: int,
-        threads: int = 4,
+        threads: int = 2,
         port: int | None = None,
         log: Path | None = None,
         extra: Sequence[str] = (),
@@ -129,14 +130,8 @@ class Gunicorn:
         self.extra = list(extra)
         self.process: subprocess.Popen[bytes] | None = None
 
-    def start(self, *, wait: float = 30) -> Gunicorn:
-        command = [
-            str(BIN / "gunicorn"),
-            "--config",
-            "python:ketenconf.gunicorn_conf",
-            *self.extra,
-            "ketenconf.wsgi",
-        ]
+    def start(self, *, wait: float = 30) -> AppServer:
+        command = [str(BIN / "ketenconf"), "serve", *(["--", *self.extra] if self.extra else [])]
         with self.log.open("ab") if self.log else open(os.devnull, "wb") as output:
             self.process = subprocess.Popen(
                 command,
@@ -154,11 +149,12 @@ class Gunicorn:
         return self
 
     def wait_until_up(self, seconds: float) -> None:
+        """Until /ready answers 200 (a worker has the app loaded and reaches the database)."""
         deadline = time.monotonic() + seconds
         last = "no answer"
         while time.monotonic() < deadline:
             if self.process is not None and self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {self.process.returncode}")
+                raise RuntimeError(f"the app server exited with {self.process.returncode}")
             conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
             try:
                 conn.request("GET", "/ready")
@@ -172,11 +168,11 @@ class Gunicorn:
                 conn.close()
             time.sleep(0.1)
         raise RuntimeError(
-            f"gunicorn was not ready on port {self.port} within {seconds} s; /ready: {last}"
+            f"the app server was not ready on port {self.port} within {seconds} s; /ready: {last}"
         )
 
     def stop(self, timeout: float = 30) -> None:
-        """SIGTERM: gunicorn finishes the requests in hand, then exits."""
+        """SIGTERM: the server finishes the requests in hand, then exits."""
         if self.process is None or self.process.poll() is not None:
             return
         self.process.send_signal(signal.SIGTERM)
@@ -186,28 +182,18 @@ class Gunicorn:
             self.kill_hard()
 
     def kill_hard(self) -> None:
-        """SIGKILL to the master and every worker at once: nothing gets to clean up."""
+        """SIGKILL to the server and every worker at once: nothing gets to clean up."""
         if self.process is None:
             return
         with suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=10)
 
-    def __enter__(self) -> Gunicorn:
+    def __enter__(self) -> AppServer:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
-
-
-@contextmanager
-def gunicorn(env: dict[str, str], **kwargs: object) -> Iterator[Gunicorn]:
-    server = Gunicorn(env, **kwargs)  # type: ignore[arg-type]
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 # --- CPU time ------------------------------------------------------------------------------------
@@ -236,7 +222,7 @@ def _group_pids(group: int) -> list[int]:
 
 
 class CpuMeter:
-    """CPU time used by the app server (gunicorn's master and workers), by the PostgreSQL
+    """CPU time used by the app server (granian's main process and workers), by the PostgreSQL
     server processes connected to the database, and by this process (the clients), between
     ``start()`` and ``stop()``. On a shared machine this is the steady figure: CPU seconds per
     request do not depend on how many other processes wait for the same cores.
@@ -244,7 +230,7 @@ class CpuMeter:
     Needs Linux and PostgreSQL on this machine; otherwise the parts it cannot see read 0.
     """
 
-    def __init__(self, server: Gunicorn, database_url: str) -> None:
+    def __init__(self, server: AppServer, database_url: str) -> None:
         self.server = server
         self.database_url = database_url
         self.before: dict[str, dict[int, float]] = {}
@@ -457,6 +443,31 @@ def _milliseconds(text: str) -> float:
     return float(match[1]) * _UNITS[match[2]]
 
 
+# Counts the answers by status in every wrk thread and prints them at the end, for ``wrk()``.
+_WRK_STATUSES = """
+local wrk_threads = {}
+function setup(thread)
+  thread:set("id", #wrk_threads)
+  table.insert(wrk_threads, thread)
+end
+statuses = {}
+function response(status, headers, body)
+  statuses[status] = (statuses[status] or 0) + 1
+end
+function done(summary, latency, requests)
+  local total = {}
+  for _, thread in ipairs(wrk_threads) do
+    for status, count in pairs(thread:get("statuses")) do
+      total[status] = (total[status] or 0) + count
+    end
+  end
+  for status, count in pairs(total) do
+    io.write(string.format("status %d: %d\\n", status, count))
+  end
+end
+"""
+
+
 def wrk(
     port: int,
     path: str,
@@ -466,15 +477,21 @@ def wrk(
     seconds: float,
     threads: int = 1,
     meter: CpuMeter | None = None,
+    script: str = "",
 ) -> Run:
     """``connections`` clients on keep-alive connections, driven by wrk (Debian's ``wrk``) for
     ``seconds``: GET ``path`` again as soon as the answer is in (a closed loop). One wrk
     thread by default: it takes a fraction of the CPU that Python client threads would.
     Percentiles are wrk's (50, 75, 90, 99). No think time: wrk's ``delay()`` would also hold
-    back each connection's first request, and gunicorn's gthread worker holds a thread for
-    a new connection until it sends (up to 5 s), which no browser behind a proxy does."""
+    back each connection's first request.
+
+    ``script``: Lua defining ``request()`` (it may read ``id``, the wrk thread's number, to
+    make each request its own), for requests other than GET ``path``. The answers are counted
+    by status either way."""
     if WRK is None:
         raise SystemExit("wrk is not installed (apt-get install wrk), or use --generator threads")
+    lua = Path(tempfile.mkstemp(prefix="wrk-", suffix=".lua")[1])
+    lua.write_text(_WRK_STATUSES + script)
     command = [
         WRK,
         f"-t{threads}",
@@ -483,12 +500,17 @@ def wrk(
         "--latency",
         "--timeout",
         "30s",
+        "--script",
+        str(lua),
     ]
     command.append(f"http://127.0.0.1:{port}{path}")
     children = sum(os.times()[2:4])  # CPU seconds of child processes that have ended
     if meter is not None:
         meter.start()
-    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, check=True)
+    finally:
+        lua.unlink()
     run = Run(label)
     if meter is not None:
         run.cpu = meter.stop()
@@ -502,10 +524,12 @@ def wrk(
     run.seconds = _milliseconds(total[2] + total[3]) / 1000
     for percent, value in re.findall(r"^\s+(50|75|90|99)%\s+(\S+)\s*$", out, flags=re.MULTILINE):
         run.percentiles[float(percent)] = _milliseconds(value)
-    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    run.statuses = Counter({200: run.answered - int(bad[1]) if bad else run.answered})
-    if bad:
-        run.statuses[500] = int(bad[1])  # wrk does not say which: counted as failures
+    run.statuses = Counter(
+        {
+            int(status): int(count)
+            for status, count in re.findall(r"^status (\d+): (\d+)$", out, re.M)
+        }
+    )
     sockets = re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
     )

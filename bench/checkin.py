@@ -1,6 +1,6 @@
-"""The doors open: several doors scan badges at once, against gunicorn on PostgreSQL.
+"""The doors open: several doors scan badges at once, against the app server on PostgreSQL.
 
-Serves the app with gunicorn on loopback against a throwaway PostgreSQL database with an
+Serves the app with ``ketenconf serve`` (granian) on loopback against a throwaway PostgreSQL database with an
 edition of ``--participants`` registrations (a plenary and two workshop rounds with a
 published assignment), and has ``--doors`` door devices (threads, each on its own keep-alive
 connection and logged in as door staff) scan every badge once, as htmx sends it from the
@@ -40,8 +40,8 @@ from urllib.parse import urlencode
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._harness import (
+    AppServer,
     CpuMeter,
-    Gunicorn,
     Outcome,
     Request,
     drop_database,
@@ -213,8 +213,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--participants", type=int, default=600)
     parser.add_argument("--doors", type=int, default=4, help="door devices scanning at once")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=4, help="threads per gthread worker")
+    parser.add_argument("--workers", type=int, default=2, help="app-server worker processes")
+    parser.add_argument("--threads", type=int, default=2, help="threads per worker")
     parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--database", default="ketenconf_bench_checkin")
     parser.add_argument("--no-badges", action="store_true", help="leave out the badge PDF")
@@ -231,20 +231,19 @@ def main() -> int:
     session, tokens = setup["session"], setup["tokens"]
     csrf = secrets.token_hex(16)
 
-    log = tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log", delete=False)  # noqa: SIM115
-    server = Gunicorn(
+    log = tempfile.NamedTemporaryFile(prefix="server-", suffix=".log", delete=False)  # noqa: SIM115
+    server = AppServer(
         env,
         workers=args.workers,
         threads=args.threads,
         log=Path(log.name),
-        extra=["--worker-class", "gthread", "--keep-alive", "30"],
     )
     failures: list[str] = []
     try:
         server.start()
         port = server.port
         print(
-            f"gunicorn gthread: {args.workers} workers x {args.threads} threads, "
+            f"ketenconf serve (granian): {args.workers} workers x {args.threads} threads, "
             f"{os.cpu_count()} CPUs; {args.doors} doors; {args.participants} participants; "
             f"load average before {os.getloadavg()[0]:.1f} (other processes share these CPUs: "
             "compare the ratios, not the absolute times)",

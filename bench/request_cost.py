@@ -1,6 +1,6 @@
 """What one request costs the app server: CPU time and queries, without any network or load.
 
-Calls the WSGI application in this process, as gunicorn's worker does, against a throwaway
+Calls the WSGI application in this process, as an app-server worker does, against a throwaway
 PostgreSQL database with the demo loaded, and measures the CPU time (``process_time``: this
 process only, so other work on the machine moves it less than the wall clock; the fastest
 run of 25 requests is reported, beside the mean), the CPU time of the PostgreSQL server

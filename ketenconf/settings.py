@@ -150,6 +150,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "NAME": env("TEST_SQLITE_NAME", str(VAR_DIR / f"test-{os.getpid()}.sqlite3"))
     }
 else:
+    if env("DATABASE_SERVER_SIDE_BINDING", "") == "true":
+        DATABASES["default"]["OPTIONS"] = {"server_side_binding": True}
     # One test database per test run, so runs side by side (a developer and CI) do not collide.
     DATABASES["default"]["TEST"] = {
         "NAME": env("TEST_DATABASE_NAME", f"test_{DATABASES['default']['NAME']}_{os.getpid()}")
@@ -299,6 +301,9 @@ if BEHIND_PROXY:
 BADGE_PROCESSES = max(1, int(env("BADGE_PROCESSES", str(min(os.cpu_count() or 1, 4)))))
 
 # Every record carries the request id; KETENCONF_LOG_FORMAT=json writes JSON lines.
+# KETENCONF_ACCESS_LOG (``ketenconf serve`` sets "-"): a line per request, to stderr or a file.
 LOGGING = logging_config(
-    level=env("LOG_LEVEL", "INFO").upper(), json_lines=env("LOG_FORMAT").strip().lower() == "json"
+    level=env("LOG_LEVEL", "INFO").upper(),
+    json_lines=env("LOG_FORMAT").strip().lower() == "json",
+    access_log=env("ACCESS_LOG", "off").strip() or "off",
 )

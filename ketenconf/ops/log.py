@@ -17,6 +17,9 @@ from .context import request_id_get
 
 _installed = False
 
+#: The logger of the access log: one line per request (``RequestIdMiddleware``).
+ACCESS_LOGGER = "ketenconf.access"
+
 
 def install_record_factory() -> None:
     """Give every log record a ``request_id`` attribute, whatever logger or handler it meets."""
@@ -36,7 +39,7 @@ def install_record_factory() -> None:
 
 
 class RequestIdFilter(logging.Filter):
-    """For handlers set up before Django (gunicorn's): adds ``request_id`` when missing."""
+    """For records made before the factory is installed: adds ``request_id`` when missing."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not hasattr(record, "request_id"):
@@ -57,6 +60,9 @@ class JsonFormatter(logging.Formatter):
             "process": record.process,
             "thread": record.threadName,
         }
+        access = getattr(record, "access", None)
+        if isinstance(access, dict):  # a line of the access log: its fields, each on its own
+            entry.update(access)
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         if record.stack_info:
@@ -64,25 +70,40 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
-def logging_config(*, level: str, json_lines: bool) -> dict[str, Any]:
-    """The LOGGING setting: to stderr, plain or JSON lines, each record with its request id."""
+def logging_config(*, level: str, json_lines: bool, access_log: str = "off") -> dict[str, Any]:
+    """The LOGGING setting: to stderr, plain or JSON lines, each record with its request id.
+
+    ``access_log``: where the ``ketenconf.access`` lines go: ``-`` (stderr), a file, or
+    ``off``; written whatever ``level`` is.
+    """
     formatter: dict[str, Any] = (
         {"()": "ketenconf.ops.log.JsonFormatter"}
         if json_lines
         else {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}
     )
+    handlers: dict[str, Any] = {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "default",
+            "filters": ["request_id"],
+        }
+    }
+    loggers: dict[str, Any] = {"django.server": {"level": "WARNING"}}
+    if access_log.lower() == "off":
+        loggers[ACCESS_LOGGER] = {"level": "CRITICAL", "propagate": False}
+    else:
+        handlers["access"] = (
+            handlers["console"]
+            if access_log == "-"
+            else {**handlers["console"], "class": "logging.FileHandler", "filename": access_log}
+        )
+        loggers[ACCESS_LOGGER] = {"handlers": ["access"], "level": "INFO", "propagate": False}
     return {
         "version": 1,
         "disable_existing_loggers": False,
         "filters": {"request_id": {"()": "ketenconf.ops.log.RequestIdFilter"}},
         "formatters": {"default": formatter},
-        "handlers": {
-            "console": {
-                "class": "logging.StreamHandler",
-                "formatter": "default",
-                "filters": ["request_id"],
-            }
-        },
+        "handlers": handlers,
         "root": {"handlers": ["console"], "level": level},
-        "loggers": {"django.server": {"level": "WARNING"}},
+        "loggers": loggers,
     }

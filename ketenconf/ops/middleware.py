@@ -2,7 +2,8 @@
 
 ``RequestIdMiddleware`` comes first: it takes the request id from an ``X-Request-ID`` header
 when that is sane (a proxy's or a client's), else makes one, keeps it for the logs of the
-request and echoes it in the response's ``X-Request-ID``.
+request and echoes it in the response's ``X-Request-ID``. With an access log configured
+(``KETENCONF_ACCESS_LOG``) it writes one line per request there, with the request id.
 
 ``ProbeMiddleware`` comes next, before the security middleware: ``/health`` and ``/ready``
 answer whatever the ``Host`` header (probes often ask by IP address) and over plain HTTP
@@ -12,6 +13,8 @@ redirect or cookie.
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -19,8 +22,11 @@ from django.http import HttpRequest, HttpResponse
 
 from . import views
 from .context import request_id_from_header, request_id_get, request_id_reset, request_id_set
+from .log import ACCESS_LOGGER
 
 HEADER = "X-Request-ID"
+
+access_log = logging.getLogger(ACCESS_LOGGER)
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -37,6 +43,7 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        began = time.perf_counter()
         request_id = request_id_get()
         token = None
         if not request_id:  # called without the request_started signal
@@ -45,11 +52,44 @@ class RequestIdMiddleware:
         request.request_id = request_id  # type: ignore[attr-defined]
         try:
             response = self.get_response(request)
+            response[HEADER] = request_id
+            if access_log.isEnabledFor(logging.INFO):
+                _access(request, response, milliseconds=(time.perf_counter() - began) * 1000)
         finally:
             if token is not None:
                 request_id_reset(token)
-        response[HEADER] = request_id
         return response
+
+
+def _access(request: HttpRequest, response: HttpResponse, *, milliseconds: float) -> None:
+    """One line of the access log. The query string is left out and a token in the path (a
+    personal link, a calendar feed) is replaced by ``[token]``: the log holds no keys."""
+    path = request.path
+    match = getattr(request, "resolver_match", None)
+    token = match.kwargs.get("token") if match is not None else None
+    if token:
+        path = path.replace(str(token), "[token]")
+    size = "-" if response.streaming else str(len(response.content))
+    access_log.info(
+        '%s "%s %s" %s %s %.0fms',
+        request.META.get("REMOTE_ADDR", "-"),
+        request.method,
+        path,
+        response.status_code,
+        size,
+        milliseconds,
+        extra={
+            "access": {
+                "remote": request.META.get("REMOTE_ADDR", ""),
+                "method": request.method,
+                "path": path,
+                "status": response.status_code,
+                "bytes": None if response.streaming else len(response.content),
+                "ms": round(milliseconds, 1),
+                "user_agent": request.headers.get("User-Agent", ""),
+            }
+        },
+    )
 
 
 def request_started(sender: object, environ: dict[str, Any] | None = None, **kwargs: Any) -> None:

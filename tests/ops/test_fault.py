@@ -1,6 +1,7 @@
 """The app server killed with SIGKILL in the middle of a registration rush, then restarted.
 
-gunicorn (master and workers, production configuration) on this test's PostgreSQL database
+The app server (granian's main process and workers, production configuration) on this test's
+PostgreSQL database
 is killed at once while registrations pour in through the API. Clients whose request got no
 answer send it again once the server is back, as a browser's user or an API client would.
 Then a worker sends the outbox to a real SMTP server. What must hold:
@@ -23,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from bench._harness import Gunicorn, Outcome, Request, fire
+from bench._harness import AppServer, Outcome, Request, fire
 from ketenconf.events.models import Edition, EditionStatus
 from ketenconf.mail.models import OutboxMessage, OutboxStatus
 from ketenconf.registration.models import Registration, RegistrationStatus
@@ -71,7 +72,7 @@ def test_a_killed_app_server_loses_no_registration_and_no_mail_goes_twice(
         "DJANGO_SETTINGS_MODULE": "ketenconf.settings",
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    server = Gunicorn(env, workers=2, threads=4, log=tmp_path / "server.log").start()
+    server = AppServer(env, workers=2, threads=4, log=tmp_path / "server.log").start()
     outcomes: list[Outcome] = []
     rush = threading.Thread(
         target=fire,
@@ -95,7 +96,7 @@ def test_a_killed_app_server_loses_no_registration_and_no_mail_goes_twice(
     unanswered = [o.request for o in outcomes if o.status is None]
     assert unanswered, "the kill came after the rush was over"
     again: list[Outcome] = []
-    with Gunicorn(env, workers=2, threads=4, log=tmp_path / "server.log") as restarted:
+    with AppServer(env, workers=2, threads=4, log=tmp_path / "server.log") as restarted:
         fire(restarted.port, 16, unanswered, "again", keep=again)
     answered = [o for o in outcomes if o.status is not None] + again
     assert sorted(o.request.kind for o in answered) == sorted(

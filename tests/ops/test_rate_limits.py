@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bench._harness import Gunicorn, Outcome, Request, fire
+from bench._harness import AppServer, Outcome, Request, fire
 from tests.factories import EditionFactory, OrganisationFactory
 
 from .conftest import REDIS_URL, database_url
@@ -17,7 +17,7 @@ from .conftest import REDIS_URL, database_url
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_api_limit_counts_requests_to_all_gunicorn_workers_together(
+def test_the_api_limit_counts_requests_to_all_app_server_workers_together(
     redis: str, tmp_path: Path
 ) -> None:
     OrganisationFactory(name="IND")
@@ -44,7 +44,7 @@ def test_the_api_limit_counts_requests_to_all_gunicorn_workers_together(
         for n in range(16)
     ]
     outcomes: list[Outcome] = []
-    with Gunicorn(env, workers=3, threads=1, log=tmp_path / "server.log") as server:
+    with AppServer(env, workers=3, threads=1, log=tmp_path / "server.log") as server:
         # Eight connections at once, so that every worker process gets some of them.
         fire(server.port, 8, requests, "limited", keep=outcomes)
     assert Counter(o.status for o in outcomes) == {201: 5, 429: 11}

@@ -1,6 +1,6 @@
 """Secure by default: the headers on real responses, and production settings from the environment.
 
-The last test serves the site with gunicorn and the production configuration behind a
+The last test serves the site with `ketenconf serve` and the production configuration behind a
 (simulated) TLS proxy, and reads what a browser would get.
 """
 
@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from bench._harness import Gunicorn
+from bench._harness import AppServer
 
 from .conftest import database_url
 
@@ -158,7 +158,7 @@ def test_check_deploy_names_what_is_missing_without_https() -> None:
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_gunicorn_in_production_behind_a_tls_proxy(tmp_path: Path) -> None:
+def test_the_app_server_in_production_behind_a_tls_proxy(tmp_path: Path) -> None:
     access_log = tmp_path / "access.log"
     environment = env(
         **PRODUCTION,
@@ -166,7 +166,7 @@ def test_gunicorn_in_production_behind_a_tls_proxy(tmp_path: Path) -> None:
         KETENCONF_LOG_FORMAT="json",
         KETENCONF_ACCESS_LOG=str(access_log),
     )
-    with Gunicorn(environment, workers=1, threads=2, log=tmp_path / "server.log") as server:
+    with AppServer(environment, workers=1, threads=2, log=tmp_path / "server.log") as server:
         conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
 
         def get(path: str, **headers: str) -> http.client.HTTPResponse:

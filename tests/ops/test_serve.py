@@ -1,9 +1,8 @@
-"""`ketenconf serve`: gunicorn with the production configuration, stopped cleanly by SIGTERM."""
+"""`ketenconf serve`: granian with the production configuration, stopped cleanly by SIGTERM."""
 
 from __future__ import annotations
 
 import http.client
-import importlib
 import os
 import re
 import signal
@@ -13,6 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
+
+from ketenconf.ops.app_server import ServerConfigError, bind_options, server_command
 
 from .conftest import free_port
 
@@ -56,23 +57,46 @@ def test_serve_answers_and_stops_on_sigterm(tmp_path: Path) -> None:
         returncode = server.wait(timeout=30)
     assert returncode == 0
     serve_log = (tmp_path / "serve.log").read_text()
-    # The command became gunicorn itself (exec), with two workers.
-    assert serve_log.count("Booting worker with pid") == 2
-    assert f"Listening at: http://127.0.0.1:{port} ({server.pid})" in serve_log
-    # One line per request (a probe that timed out while the workers booted is answered too).
-    for line in (tmp_path / "access.log").read_text().splitlines():
+    # The command became granian itself (exec), with two workers.
+    assert f"Listening at: http://127.0.0.1:{port}" in serve_log, serve_log
+    assert serve_log.count("Spawning worker-") == 2, serve_log
+    # One line per request, with the request id (a probe that came while the workers started
+    # is answered too).
+    lines = (tmp_path / "access.log").read_text().splitlines()
+    assert lines
+    for line in lines:
         assert re.fullmatch(
-            r'127\.0\.0\.1 \[[^]]+\] "GET /health HTTP/1\.1" 200 2 \d+ms "[^"]*" request_id=serve-1',
+            r"\S+ \S+ INFO ketenconf\.access \[serve-1\] "
+            r'127\.0\.0\.1 "GET /health" 200 2 \d+ms',
             line,
         ), line
 
 
-def test_workers_default_to_twice_the_cpus_plus_one(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("KETENCONF_WEB_WORKERS", raising=False)
-    import ketenconf.gunicorn_conf as conf
+def test_the_server_is_set_by_ketenconf_variables() -> None:
+    command = server_command(
+        {"KETENCONF_BIND": "[::1]:9000", "KETENCONF_WEB_WORKERS": "3"}, "--log-level", "warning"
+    )
+    assert command[0].endswith("granian")
+    options = dict(zip(command[1:-1:2], command[2:-1:2], strict=False))
+    assert options["--host"] == "::1"
+    assert options["--port"] == "9000"
+    assert options["--workers"] == "3"
+    assert options["--blocking-threads"] == "2"
+    assert command[-3:] == ["--log-level", "warning", "ketenconf.wsgi:application"]
+    assert server_command({})[server_command({}).index("--workers") + 1] == str(os.cpu_count())
+    assert bind_options("unix:/run/ketenconf/web.sock") == ["--uds", "/run/ketenconf/web.sock"]
 
-    conf = importlib.reload(conf)
-    assert conf.workers == 2 * (os.cpu_count() or 1) + 1
-    assert (conf.worker_class, conf.threads, conf.control_socket_disable) == ("gthread", 4, True)
-    monkeypatch.setenv("KETENCONF_WEB_WORKERS", "3")
-    assert importlib.reload(conf).workers == 3
+
+@pytest.mark.parametrize(
+    ("variables", "message"),
+    [
+        ({"KETENCONF_BIND": "8000"}, "KETENCONF_BIND='8000': give host:port"),
+        ({"KETENCONF_WEB_WORKERS": "two"}, "KETENCONF_WEB_WORKERS='two': give a whole number"),
+        ({"KETENCONF_WEB_THREADS": "0"}, "KETENCONF_WEB_THREADS='0': give a whole number"),
+    ],
+)
+def test_a_bad_variable_says_which_and_what_to_give(
+    variables: dict[str, str], message: str
+) -> None:
+    with pytest.raises(ServerConfigError, match=re.escape(message)):
+        server_command(variables)

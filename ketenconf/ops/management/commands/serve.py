@@ -1,45 +1,40 @@
-"""``ketenconf serve``: the production app server, gunicorn with ketenconf/gunicorn_conf.py.
+"""``ketenconf serve``: the production app server, granian (see ``ketenconf.ops.app_server``).
 
-The process becomes gunicorn (exec), so systemd or a container runtime signals it directly:
-SIGTERM stops it gracefully, SIGHUP reloads the workers. Options after ``--`` go to
-gunicorn, e.g. ``ketenconf serve -- --workers 3``; the environment variables read by
-gunicorn_conf.py (KETENCONF_BIND, KETENCONF_WEB_WORKERS, ...) set the rest. Run
-``ketenconf worker`` beside it: the app server sends no mail itself.
+The process becomes granian (exec), so systemd or a container runtime signals it directly:
+SIGTERM stops it gracefully (requests in hand are finished), SIGHUP replaces the workers with
+fresh ones that load the code anew. Options after ``--`` go to granian, e.g. ``ketenconf
+serve -- --log-level warning``; KETENCONF_BIND, KETENCONF_WEB_WORKERS and the other variables
+of ``ketenconf.ops.app_server`` set the rest. Run ``ketenconf worker`` beside it: the app
+server sends no mail itself.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 from argparse import REMAINDER, ArgumentParser
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-
-def gunicorn_command(*extra: str) -> list[str]:
-    executable = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or shutil.which(
-        "gunicorn"
-    )
-    if executable is None:
-        raise CommandError("gunicorn is not installed: pip install -r requirements/base.txt")
-    return [executable, "--config", "python:ketenconf.gunicorn_conf", *extra, "ketenconf.wsgi"]
+from ketenconf.ops.app_server import ServerConfigError, server_command
 
 
 class Command(BaseCommand):
-    help = "Serve the site with gunicorn (production); configured by KETENCONF_* variables."
+    help = "Serve the site with granian (production); configured by KETENCONF_* variables."
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument(
-            "gunicorn_args", nargs=REMAINDER, help="Extra gunicorn options, after --."
-        )
+        parser.add_argument("server_args", nargs=REMAINDER, help="Extra granian options, after --.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        extra = [a for a in options["gunicorn_args"] if a != "--"]
-        command = gunicorn_command(*extra)
+        extra = [a for a in options["server_args"] if a != "--"]
+        try:
+            command = server_command(os.environ, *extra)
+        except ServerConfigError as error:
+            raise CommandError(str(error)) from error
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ketenconf.settings")
+        # A production server logs its requests unless told otherwise.
+        os.environ.setdefault("KETENCONF_ACCESS_LOG", "-")
         sys.stdout.flush()
-        os.execv(command[0], command)  # noqa: S606 - the whole point: become gunicorn
+        os.execv(command[0], command)  # noqa: S606 - the whole point: become granian
