@@ -1,16 +1,16 @@
-"""A mixed load on the production set-up: gunicorn with 1, 2 and 4 worker processes on PostgreSQL.
+"""A mixed load on the production set-up: ``ketenconf serve`` with 1, 2 and 4 workers on PostgreSQL.
 
 Creates a throwaway PostgreSQL database, migrates it, loads the demo editions, collects the
 static files (manifest storage, as in production), and uses the edition that takes
 registrations. It opens ``--participants`` personal pages the way people do (the link from
 their mail, then the button on it) to get one browser session each. Then, for each number
-of gunicorn workers in ``--workers`` (default 1,2,4), with the cache in Redis as in
+of app-server workers in ``--workers`` (default 1,2,4), with the cache in Redis as in
 production, it measures in the same run:
 
 - baseline: ``GET /health`` (no database, no template): what the server and the load
   generator cost by themselves;
-- mixed: programme pages, personal pages and registrations through the API (and check-ins,
-  once there is an endpoint for them: see ``checkin_requests``) from ``--clients``
+- mixed: programme pages, personal pages, registrations through the API and check-ins at
+  the doors (door staff scanning the badges of the participants above) from ``--clients``
   clients firing back to back: throughput, p50 and p99 per kind;
 - programme at ``--crowd`` (100) clients: the programme page alone, first back to back
   (the most the server gives), then as ``--crowd`` people who read each page for
@@ -42,6 +42,7 @@ import json
 import os
 import random
 import re
+import secrets
 import sys
 import tempfile
 import time
@@ -53,8 +54,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._harness import (
     WRK,
+    AppServer,
     CpuMeter,
-    Gunicorn,
     Request,
     Run,
     drop_database,
@@ -68,20 +69,34 @@ from bench._harness import (
 
 SLUG = "ketenconferentie-2027"
 
-# Personal links for participants registered here; printed as JSON for the load generator.
+# Personal links for participants registered here, their badges' codes, and a logged-in
+# session of door staff; printed as JSON for the load generator.
 PARTICIPANTS = """
 import json
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from ketenconf.accounts.models import User
+from ketenconf.checkin.models import DoorStaff
+from ketenconf.checkin.tokens import badge_token
 from ketenconf.events.models import Edition
 from ketenconf.registration import links, services
 edition = Edition.objects.get(slug={slug!r})
-urls = []
+urls, badges = [], []
 for n in range({count}):
     outcome = services.registration_create(
         edition=edition, name=f"Bezoeker {{n}}", email=f"bezoeker{{n}}@load.example",
         organisation_name="IND", even_if_closed=True,
     )
     urls.append(links.access_link_url(registration=outcome.registration))
-print(json.dumps(urls))
+    badges.append(badge_token(registration=outcome.registration))
+staff = User.objects.create_user(username="deur-load", password=None, is_staff=True)
+DoorStaff.objects.create(edition=edition, user=staff)
+door = SessionStore()
+door[SESSION_KEY] = str(staff.pk)
+door[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+door[HASH_SESSION_KEY] = staff.get_session_auth_hash()
+door.create()
+print(json.dumps({{"links": urls, "badges": badges, "door_session": door.session_key}}))
 """
 
 
@@ -155,34 +170,53 @@ class Registrations:
         )
 
 
-def checkin_requests(count: int) -> list[Request]:
-    """Door check-ins. HOOK: there is no check-in endpoint yet (no ketenconf.checkin URLs).
+class CheckIns:
+    """Scans at the doors, as the door page sends them (htmx POST with the badge's code and a
+    scan number): each badge in turn, at one of four doors; once every badge is in, the next
+    scans of a badge are answered "already checked in", which is also what a door sees."""
 
-    When there is one, return ``count`` requests here (kind "check-in"), e.g. POSTs of
-    badge codes of the participants registered above with a client nonce each; ``mixed``
-    takes them into the mix at once.
-    """
-    return []
+    def __init__(self, badges: list[str], door_session: str) -> None:
+        self.badges = badges
+        self.next = 0
+        csrf = secrets.token_hex(16)
+        self.headers = {
+            "Cookie": f"sessionid={door_session}; csrftoken={csrf}",
+            "X-CSRFToken": csrf,
+            "HX-Request": "true",
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Accept-Language": "nl",
+        }
+
+    def request(self) -> Request:
+        n = self.next
+        self.next += 1
+        body = urlencode({"token": self.badges[n % len(self.badges)], "nonce": f"load-{n:08d}"})
+        return Request(
+            "POST", f"/checkin/{SLUG}/doors/{n % 4 + 1}/", body.encode(), self.headers, "check-in"
+        )
 
 
 def mixed(
-    count: int, sessions: list[str], registrations: Registrations, seed: int
+    count: int,
+    sessions: list[str],
+    registrations: Registrations,
+    checkins: CheckIns,
+    seed: int,
 ) -> list[Request]:
-    """The day before the conference: mostly the programme, people checking their own page,
-    some registering; check-ins would come on the day itself."""
+    """Mostly the programme, people checking their own page, some registering, and the doors
+    scanning badges (the day before and the day itself at once: the worst of both)."""
     pick = random.Random(seed)
     requests: list[Request] = []
     for _ in range(count):
         roll = pick.random()
-        if roll < 0.60:
+        if roll < 0.55:
             requests.append(programme_request(pick.choice(["nl", "nl", "nl", "en"])))
-        elif roll < 0.90:
+        elif roll < 0.80:
             requests.append(personal_request(pick.choice(sessions)))
-        else:
+        elif roll < 0.90:
             requests.append(registrations.request())
-    checkins = checkin_requests(count // 10)
-    for request in checkins:
-        requests.insert(pick.randrange(len(requests) + 1), request)
+        else:
+            requests.append(checkins.request())
     return requests
 
 
@@ -199,8 +233,8 @@ def table(runs: list[Run], baseline: Run) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--workers", default="1,2,4", help="gunicorn worker counts to measure")
-    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    parser.add_argument("--workers", default="1,2,4", help="app-server worker counts to measure")
+    parser.add_argument("--threads", type=int, default=2, help="threads per app-server worker")
     parser.add_argument("--clients", type=int, default=32, help="clients in the mixed load")
     parser.add_argument("--requests", type=int, default=3000, help="requests per mixed run")
     parser.add_argument("--crowd", type=int, default=100, help="clients on the programme page")
@@ -238,9 +272,13 @@ def main() -> int:
     ketenconf(env, "migrate", "--noinput")
     ketenconf(env, "demo")
     ketenconf(env, "collectstatic", "--noinput")
-    links = json.loads(python(env, PARTICIPANTS.format(slug=SLUG, count=args.participants)))
+    people = json.loads(
+        python(env, PARTICIPANTS.format(slug=SLUG, count=args.participants)).splitlines()[-1]
+    )
+    links = people["links"]
+    checkins = CheckIns(people["badges"], people["door_session"])
 
-    log = Path(tempfile.mkstemp(prefix="gunicorn-", suffix=".log")[1])
+    log = Path(tempfile.mkstemp(prefix="server-", suffix=".log")[1])
     registrations = Registrations()
     failures: list[str] = []
     summary: list[str] = []
@@ -253,7 +291,7 @@ def main() -> int:
     )
     try:
         for workers in worker_counts:
-            with Gunicorn(env, workers=workers, threads=args.threads, log=log) as server:
+            with AppServer(env, workers=workers, threads=args.threads, log=log) as server:
                 port = server.port
                 if not sessions:
                     sessions = [open_personal_page(port, link) for link in links]
@@ -261,7 +299,9 @@ def main() -> int:
                 warm += [personal_request(s) for s in sessions]
                 fire(port, args.clients, warm, "warm-up")
 
-                print(f"\n== gunicorn: {workers} workers x {args.threads} threads", flush=True)
+                print(
+                    f"\n== ketenconf serve: {workers} workers x {args.threads} threads", flush=True
+                )
                 meter = CpuMeter(server, f"{args.server}/{args.database}")
                 baseline, _ = fire(
                     port,
@@ -270,7 +310,7 @@ def main() -> int:
                     "baseline: GET /health",
                     meter=meter,
                 )
-                requests = mixed(args.requests, sessions, registrations, seed=workers)
+                requests = mixed(args.requests, sessions, registrations, checkins, seed=workers)
                 whole, kinds = fire(
                     port, args.clients, requests, f"mixed, {args.clients} clients", meter=meter
                 )
@@ -293,8 +333,7 @@ def main() -> int:
                         meter=meter,
                     )
                 # People reading: Python threads either way (at ~100 requests/s they cost
-                # little), since wrk would also wait before a connection's first request and
-                # so hold gunicorn threads on connections that send nothing yet.
+                # little), since wrk's delay() would also hold back a connection's first request.
                 people = max(args.crowd * 4, int(args.crowd * 8 / max(args.think, 0.1)))
                 browsing, _ = fire(
                     port,
@@ -314,7 +353,12 @@ def main() -> int:
                     f"| {workers} | {baseline.rate:.0f} | {whole.rate:.0f} | "
                     + " | ".join(
                         f"{kinds[k].rate:.0f} ({kinds[k].percentile(50):.0f}/{kinds[k].percentile(99):.0f})"
-                        for k in ("programme page", "personal page", "registration (API)")
+                        for k in (
+                            "programme page",
+                            "personal page",
+                            "registration (API)",
+                            "check-in",
+                        )
                         if k in kinds
                     )
                     + f" | {crowd.rate:.0f} ({crowd.percentile(50):.0f}/{crowd.percentile(99):.0f})"
@@ -326,13 +370,11 @@ def main() -> int:
             drop_database(args.server, args.database)
     print(
         "\n| workers | baseline/s | mixed/s | programme/s (p50/p99 ms) | personal/s (p50/p99) "
-        "| registration/s (p50/p99) | programme, crowd back to back/s (p50/p99) "
-        "| programme, crowd reading/s (p50/p99) |"
+        "| registration/s (p50/p99) | check-in/s (p50/p99) "
+        "| programme, crowd back to back/s (p50/p99) | programme, crowd reading/s (p50/p99) |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|")
     print("\n".join(summary))
-    if not checkin_requests(1):
-        print("\ncheck-ins: not measured, there is no check-in endpoint yet (see checkin_requests)")
     if "Traceback" in log.read_text(errors="replace"):
         failures.append(f"the server logged errors, see {log}")
     if failures:

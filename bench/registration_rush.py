@@ -1,6 +1,6 @@
 """The registration rush: many people register through the API the moment registration opens.
 
-Serves the app with gunicorn on loopback against a throwaway PostgreSQL database, opens an
+Serves the app with ``ketenconf serve`` (granian) on loopback against a throwaway PostgreSQL database, opens an
 edition with fewer seats than people, and fires ``--requests`` registrations from
 ``--clients`` concurrent clients (threads, each with its own keep-alive connection). It
 prints registrations per second and latency percentiles, next to a baseline measured in the
@@ -12,8 +12,16 @@ closed loop without think time). Then it checks the outcome: every request got 2
 registered and the rest on the waiting list (``ketenconf stats --json``), and one mail in
 the outbox per registration.
 
-    .venv/bin/python bench/registration_rush.py                       # 2,000 people, 64 clients
+    .venv/bin/python bench/registration_rush.py                       # wrk, 64 clients, 10 s
+    .venv/bin/python bench/registration_rush.py --generator threads   # 2,000 from Python threads
     .venv/bin/python bench/registration_rush.py --requests 500 --workers 2 --keep
+
+The clients are driven by ``--generator``: ``wrk`` (Debian's wrk, one C thread, each request
+a new person made by a Lua script; the default when installed) for ``--seconds``, or
+``threads`` (Python threads sending ``--requests``), which take a good share of the same two
+cores as the server. With wrk the run ends at a time rather than after a count, so the few
+registrations in flight at the end are in the database without an answer counted: the check
+then allows up to ``--clients`` more registrations than answers, never fewer.
 
 Needs PostgreSQL at --server (default postgres://postgres@127.0.0.1:5432); the database
 --database (default ketenconf_bench) is dropped and created afresh, and dropped at the end
@@ -27,21 +35,23 @@ import json
 import os
 import sys
 import tempfile
-from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._harness import (
+    WRK,
+    AppServer,
     CpuMeter,
-    Gunicorn,
     Request,
+    Run,
     drop_database,
     fire,
     ketenconf,
     production_env,
     python,
     recreate_database,
+    wrk,
 )
 
 SLUG = "rush-2027"
@@ -71,34 +81,70 @@ print(OutboxMessage.objects.filter(edition__slug={slug!r}).count())
 """
 
 
+HEADERS = {"Content-Type": "application/json", "Accept-Language": "nl"}
+PATH = f"/api/v1/editions/{SLUG}/registrations"
+ORGANISATIONS = KNOWN * 3 + NEW
+
+
+def person(n: int) -> dict[str, object]:
+    return {
+        "name": f"Deelnemer {n}",
+        "email": f"deelnemer{n}@example.org",
+        "organisation": ORGANISATIONS[n % len(ORGANISATIONS)],
+        "job_title": "Beleidsmedewerker",
+        "networking_consent": n % 3 == 0,
+    }
+
+
 def registrations(count: int, offset: int = 0) -> list[Request]:
-    headers = {"Content-Type": "application/json", "Accept-Language": "nl"}
-    organisations = KNOWN * 3 + NEW
-    out = []
-    for n in range(offset, offset + count):
-        body = {
-            "name": f"Deelnemer {n}",
-            "email": f"deelnemer{n}@example.org",
-            "organisation": organisations[n % len(organisations)],
-            "job_title": "Beleidsmedewerker",
-            "networking_consent": n % 3 == 0,
-        }
-        out.append(
-            Request(
-                "POST", f"/api/v1/editions/{SLUG}/registrations", json.dumps(body).encode(), headers
-            )
-        )
-    return out
+    return [
+        Request("POST", PATH, json.dumps(person(n)).encode(), HEADERS)
+        for n in range(offset, offset + count)
+    ]
+
+
+def registrations_lua(offset: int) -> str:
+    """wrk's ``request()``: the same people as ``registrations()``, numbered from ``offset``
+    (plus a million per wrk thread), each body made as the request goes out."""
+    # The bodies differ only in the number: split a model body around it.
+    model = json.dumps(person(0)).replace('"deelnemer0@', '"deelnemer%d@')
+    model = model.replace('"Deelnemer 0"', '"Deelnemer %d"')
+    organisation = json.dumps(ORGANISATIONS[0])
+    model = model.replace(f'"organisation": {organisation}', '"organisation": %s')
+    model = model.replace('"networking_consent": true', '"networking_consent": %s')
+    names = ", ".join("[[" + json.dumps(name) + "]]" for name in ORGANISATIONS)
+    headers = "\n".join(f"wrk.headers[ [[{k}]] ] = [[{v}]]" for k, v in HEADERS.items())
+    return f"""
+wrk.method = "POST"
+{headers}
+local organisations = {{{names}}}
+local counter = 0
+function request()
+  local n = {offset} + id * 1000000 + counter
+  counter = counter + 1
+  local consent = (n % 3 == 0) and "true" or "false"
+  local body = string.format([[{model}]], n, n, organisations[n % #organisations + 1], consent)
+  return wrk.format(nil, nil, nil, body)
+end
+"""
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--requests", type=int, default=2000, help="registrations to send")
+    parser.add_argument(
+        "--generator",
+        choices=["wrk", "threads"],
+        default="wrk" if WRK else "threads",
+        help="what drives the clients (default: wrk when installed)",
+    )
+    parser.add_argument("--seconds", type=float, default=10, help="length of a run under wrk")
+    parser.add_argument(
+        "--requests", type=int, default=2000, help="registrations to send (threads)"
+    )
     parser.add_argument("--clients", type=int, default=64, help="concurrent clients")
     parser.add_argument("--capacity", type=int, default=600, help="seats in the edition")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=4, help="threads per gthread worker")
-    parser.add_argument("--worker-class", default="gthread", choices=["sync", "gthread"])
+    parser.add_argument("--workers", type=int, default=2, help="app-server worker processes")
+    parser.add_argument("--threads", type=int, default=2, help="threads per worker")
     parser.add_argument(
         "--conn-max-age", type=int, default=60, help="KETENCONF_DATABASE_CONN_MAX_AGE"
     )
@@ -106,7 +152,7 @@ def main() -> int:
     parser.add_argument("--database", default="ketenconf_bench")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
-    if args.requests <= args.capacity:
+    if args.generator == "threads" and args.requests <= args.capacity:
         parser.error("--requests must exceed --capacity, or there is no rush for the last seats")
 
     env = production_env(
@@ -119,21 +165,19 @@ def main() -> int:
     ketenconf(env, "migrate", "--noinput")
     python(env, SETUP.format(known=KNOWN, slug=SLUG, capacity=args.capacity))
 
-    log = tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log", delete=False)  # noqa: SIM115
-    server = Gunicorn(
+    log = tempfile.NamedTemporaryFile(prefix="server-", suffix=".log", delete=False)  # noqa: SIM115
+    server = AppServer(
         env,
         workers=args.workers,
         threads=args.threads,
         log=Path(log.name),
-        extra=["--worker-class", args.worker_class, "--keep-alive", "30"],
     )
     failures: list[str] = []
     try:
         server.start()
         port = server.port
         print(
-            f"gunicorn {args.worker_class}: {args.workers} workers"
-            + (f" x {args.threads} threads" if args.worker_class == "gthread" else "")
+            f"ketenconf serve (granian): {args.workers} workers x {args.threads} threads"
             + f", {os.cpu_count()} CPUs; {args.clients} clients; capacity {args.capacity};"
             f" {args.requests} registrations; load average before {os.getloadavg()[0]:.1f}"
             " (other processes share these CPUs: compare the ratios, not the absolute rates)",
@@ -143,22 +187,43 @@ def main() -> int:
         page = Request("GET", f"/{SLUG}/programme/", None, {"Accept-Language": "nl"})
         # Warm up every worker (imports, templates, connections) outside the measurement.
         fire(port, args.clients, [page] * (args.clients * 4), "warm-up")
-        baseline, _ = fire(
-            port, args.clients, [page] * args.requests, "baseline: GET programme", meter=meter
-        )
-        print(baseline.line(), flush=True)
-        rush, _ = fire(
-            port,
-            args.clients,
-            registrations(args.requests),
-            "rush: POST registration",
-            meter=meter,
-        )
+        rush: Run
+        if args.generator == "wrk":
+            baseline = wrk(
+                port,
+                page.path,
+                "baseline: GET programme",
+                connections=args.clients,
+                seconds=args.seconds,
+                meter=meter,
+            )
+            print(baseline.line(), flush=True)
+            rush = wrk(
+                port,
+                PATH,
+                "rush: POST registration",
+                connections=args.clients,
+                seconds=args.seconds,
+                meter=meter,
+                script=registrations_lua(offset=10 * 1000 * 1000),
+            )
+        else:
+            baseline, _ = fire(
+                port, args.clients, [page] * args.requests, "baseline: GET programme", meter=meter
+            )
+            print(baseline.line(), flush=True)
+            rush, _ = fire(
+                port,
+                args.clients,
+                registrations(args.requests),
+                "rush: POST registration",
+                meter=meter,
+            )
         print(rush.line(), flush=True)
         single, _ = fire(
             port,
             1,
-            registrations(200, offset=args.requests),
+            registrations(200, offset=5 * 1000 * 1000),
             "one client, one at a time",
             meter=meter,
         )
@@ -168,12 +233,12 @@ def main() -> int:
             f"({rush.rate / baseline.rate:.2f} x the programme page's {baseline.rate:.1f}/s; "
             f"{rush.rate / single.rate:.1f} x one client's {single.rate:.1f}/s)"
         )
-        server_cpu = (rush.cpu["app"] + rush.cpu["PostgreSQL"]) / len(rush.latencies)
+        server_cpu = (rush.cpu["app"] + rush.cpu["PostgreSQL"]) / rush.count
         cores = os.cpu_count() or 1
         print(
-            f"CPU per registration in the rush: app {rush.cpu['app'] / args.requests * 1000:.2f}"
-            f" ms + PostgreSQL {rush.cpu['PostgreSQL'] / args.requests * 1000:.2f} ms"
-            f" (+ the clients {rush.cpu['clients'] / args.requests * 1000:.2f} ms): {cores}"
+            f"CPU per registration in the rush: app {rush.cpu['app'] / rush.count * 1000:.2f}"
+            f" ms + PostgreSQL {rush.cpu['PostgreSQL'] / rush.count * 1000:.2f} ms"
+            f" (+ the clients {rush.cpu['clients'] / rush.count * 1000:.2f} ms): {cores}"
             f" cores give at most {cores / server_cpu:.0f} registrations/s with the clients"
             " elsewhere and nothing else running"
         )
@@ -181,19 +246,23 @@ def main() -> int:
         print(f"load average after {os.getloadavg()[0]:.1f}")
         stats = json.loads(ketenconf(env, "stats", SLUG, "--json"))
         mails = int(python(env, OUTBOX.format(slug=SLUG)).strip())
-        total = args.requests + len(single.latencies)
+        answered = rush.count + single.count
+        # wrk stops at a time: registrations it sent last may be in without an answer counted.
+        in_flight = args.clients if args.generator == "wrk" else 0
+        counts = stats["counts"]
+        total = counts["registered"] + counts["waitlisted"]
         print(f"stats: {json.dumps(stats)}")
-        print(f"outbox: {mails} mails for {total} registrations")
-        if rush.statuses != Counter({201: args.requests}) or rush.errors:
+        print(f"outbox: {mails} mails for {total} registrations ({answered} answered)")
+        if set(rush.statuses) != {201} or rush.errors:
             failures.append(
                 f"not every registration got 201: {dict(rush.statuses)} {dict(rush.errors)}"
             )
-        if stats["counts"]["registered"] != args.capacity or stats["seats_taken"] != args.capacity:
-            failures.append(f"{stats['counts']['registered']} registered for {args.capacity} seats")
-        if stats["counts"]["waitlisted"] != total - args.capacity:
-            failures.append(
-                f"{stats['counts']['waitlisted']} waitlisted, expected {total - args.capacity}"
-            )
+        if set(single.statuses) != {201}:
+            failures.append(f"not every registration got 201: {dict(single.statuses)}")
+        if counts["registered"] != args.capacity or stats["seats_taken"] != args.capacity:
+            failures.append(f"{counts['registered']} registered for {args.capacity} seats")
+        if not answered <= total <= answered + in_flight:
+            failures.append(f"{total} registrations in the database for {answered} answered")
         if mails != total:
             failures.append(f"{mails} mails in the outbox for {total} registrations")
     finally:
