@@ -84,3 +84,26 @@ def test_a_query_string_goes_to_the_view(
     with django_assert_num_queries(2):  # the edition, twice; the blocks from the cache
         response = client.get(PAGE + "?from=mail")
     assert response.status_code == 200
+
+
+def test_a_change_made_by_another_process_shows_within_a_second(
+    client: Client, programme_edition: Edition, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another app-server process changes the programme: it bumps the shared version, but this
+    process's own copy is not cleared; this process serves its copy until it asks again."""
+    from django.core.cache import cache as shared
+
+    from ketenconf.programme import cache as programme_cache
+
+    client.get(PAGE)  # rendered and stored in the shared cache
+    assert "Ketenconferentie 2027" in client.get(PAGE).text  # from it, and kept here
+    # What the other process does: the row changes and the version in the shared cache moves.
+    Edition.objects.filter(pk=programme_edition.pk).update(title_nl="Ketendag 2027")
+    shared.set(f"programme:version:{programme_edition.pk}", "changed-elsewhere", timeout=None)
+    clock = programme_cache.time.monotonic()
+    monkeypatch.setattr(programme_cache.time, "monotonic", lambda: clock + 0.5)
+    assert "Ketendag 2027" not in client.get(PAGE).text  # the copy, within the second
+    monkeypatch.setattr(
+        programme_cache.time, "monotonic", lambda: clock + programme_cache.LOCAL_SECONDS + 0.1
+    )
+    assert "<title>Programma · Ketendag 2027</title>" in client.get(PAGE).text
