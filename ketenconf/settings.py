@@ -150,8 +150,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "NAME": env("TEST_SQLITE_NAME", str(VAR_DIR / f"test-{os.getpid()}.sqlite3"))
     }
 else:
-    if env("DATABASE_SERVER_SIDE_BINDING", "") == "true":
-        DATABASES["default"]["OPTIONS"] = {"server_side_binding": True}
     # One test database per test run, so runs side by side (a developer and CI) do not collide.
     DATABASES["default"]["TEST"] = {
         "NAME": env("TEST_DATABASE_NAME", f"test_{DATABASES['default']['NAME']}_{os.getpid()}")
