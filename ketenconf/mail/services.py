@@ -2,8 +2,9 @@
 
 How a mail travels::
 
-    mail_enqueue()  -- in the caller's transaction: render, write a pending row, and
-                       on commit enqueue a ``deliver_message`` task (django-tasks, DB backend)
+    mail_enqueue()  -- in the caller's transaction: render, write a pending row and its
+                       ``deliver_message`` task (django-tasks, DB backend): both are there
+                       when the change commits, and neither when it rolls back
     mail_deliver()  -- in the worker: claim the row (pending -> sending, attempts + 1) with one
                        conditional UPDATE, send it over SMTP, mark it sent
     mail_sweep()    -- in the worker, every minute: rows left in "sending" by a killed worker
@@ -94,9 +95,9 @@ def mail_enqueue(
 
     ``template`` names three templates: ``<template>.subject.txt``, ``<template>.txt`` and
     ``<template>.html`` (extend ``mail/base.txt`` and ``mail/base.html``). Call this inside
-    the transaction of the change that causes the mail: the row is written in it, and the
-    delivery task is enqueued only when it commits, so the mail exists if and only if the
-    change does. ``topic`` (default: the template name) says what the mail is about.
+    the transaction of the change that causes the mail: the row and its delivery task are
+    written in it, so the mail exists if and only if the change does, and one commit does for
+    all three. ``topic`` (default: the template name) says what the mail is about.
     """
     if language not in dict(settings.LANGUAGES):
         raise ValueError(
@@ -121,7 +122,7 @@ def mail_enqueue(
             edition=edition,
             message_id=f"<{uuid.uuid4().hex}@{_message_id_domain()}>",
         )
-        transaction.on_commit(partial(_enqueue_delivery, message.pk), robust=True)
+        _enqueue_delivery(message.pk)
     return message
 
 
@@ -241,8 +242,7 @@ def mail_sweep(*, stuck_after: timedelta = STUCK_AFTER) -> SweepResult:
     A row "sending" for longer than ``stuck_after`` belonged to a worker that died: it goes back
     to pending (or to failed once it has used ``MAX_ATTEMPTS``). It may already have gone out:
     see the module docstring for that window. Then every pending row that has no queued
-    delivery task (the enqueue after commit was lost, or its task died with the worker) gets a
-    new one. A task too many is harmless: the claim lets only one of them send.
+    delivery task (its task died with the worker, or was deleted) gets a new one. A task too many is harmless: the claim lets only one of them send.
     ``stuck_after=timedelta(0)`` releases every send in flight: only for a start-up when no
     other worker runs.
     """
