@@ -48,11 +48,11 @@ demo: install assets pdf
 serve: install assets
 	$(BIN)/ketenconf runserver 127.0.0.1:$(PORT)
 
-# The production set-up on this machine: collected static files, gunicorn, the worker beside it.
+# The production set-up on this machine: collected static files, granian, the worker beside it.
 serve-prod: install assets
 	$(BIN)/ketenconf migrate --noinput
 	KETENCONF_STATIC_MANIFEST=true $(BIN)/ketenconf collectstatic --noinput -v0
-	@echo "Serving http://127.0.0.1:$(PORT)/ with gunicorn and the worker; Ctrl-C stops both."
+	@echo "Serving http://127.0.0.1:$(PORT)/ with granian and the worker; Ctrl-C stops both."
 	@$(BIN)/ketenconf worker & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  KETENCONF_STATIC_MANIFEST=true KETENCONF_BIND=127.0.0.1:$(PORT) $(BIN)/ketenconf serve
