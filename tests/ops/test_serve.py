@@ -52,6 +52,11 @@ def test_serve_answers_and_stops_on_sigterm(tmp_path: Path) -> None:
             finally:
                 conn.close()
         assert answer == (200, b"ok")
+        # Stop it once both workers run: granian kills a worker that is still starting when
+        # the stop comes only after its kill timeout (30 s), which is not what this tests.
+        while (tmp_path / "serve.log").read_text().count("Started worker-") < 2:
+            assert time.monotonic() < deadline, (tmp_path / "serve.log").read_text()
+            time.sleep(0.1)
     finally:
         server.send_signal(signal.SIGTERM)
         returncode = server.wait(timeout=30)
