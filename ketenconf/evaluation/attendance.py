@@ -40,48 +40,39 @@ def _invert(pairs: list[tuple[int, int]]) -> tuple[dict[int, frozenset[int]], ..
     )
 
 
-def edition_attendance(*, edition: Edition) -> Attendance:
-    room_pairs = list(
-        CheckIn.objects.filter(edition=edition, kind=CheckInKind.ROOM).values_list(
-            "registration_id", "session_id"
-        )
-    )
-    if room_pairs:
-        by_session, by_registration = _invert([(r, s) for r, s in room_pairs if s is not None])
-        return Attendance("rooms", by_session, by_registration)
+def _attended(
+    *, edition: Edition, registration_id: int | None
+) -> tuple[str, list[tuple[int, int]]]:
+    """(source, [(registration id, session id)]) by the rules above: everyone's, or one
+    participant's read from their own rows only."""
+    rooms = CheckIn.objects.filter(edition=edition, kind=CheckInKind.ROOM)
+    mine = rooms if registration_id is None else rooms.filter(registration_id=registration_id)
+    room_pairs = list(mine.values_list("registration_id", "session_id"))
+    if room_pairs or (registration_id is not None and rooms.exists()):
+        return "rooms", [(r, s) for r, s in room_pairs if s is not None]
     run = published_run(edition=edition)
     if run is None:
-        return Attendance("none", {}, {})
+        return "none", []
     seats = Assignment.objects.filter(run=run, registration__status="registered")
+    if registration_id is not None:
+        seats = seats.filter(registration_id=registration_id)
     entries = CheckIn.objects.filter(edition=edition, kind=CheckInKind.ENTRY)
     if entries.exists():
         seats = seats.filter(registration__in=entries.values("registration_id"))
-    by_session, by_registration = _invert(list(seats.values_list("registration_id", "session_id")))
-    return Attendance("assignment", by_session, by_registration)
+    return "assignment", list(seats.values_list("registration_id", "session_id"))
+
+
+def edition_attendance(*, edition: Edition) -> Attendance:
+    source, pairs = _attended(edition=edition, registration_id=None)
+    by_session, by_registration = _invert(pairs)
+    return Attendance(source, by_session, by_registration)
 
 
 def sessions_attended(*, edition: Edition, registration_id: int) -> frozenset[int]:
     """The sessions one participant attended, by the same rules as the whole edition, reading
     only this participant's rows (the survey page and every submit ask this)."""
-    rooms = CheckIn.objects.filter(edition=edition, kind=CheckInKind.ROOM)
-    mine = frozenset(
-        rooms.filter(registration_id=registration_id, session__isnull=False).values_list(
-            "session_id", flat=True
-        )
-    )
-    if mine or rooms.exists():
-        return mine
-    run = published_run(edition=edition)
-    if run is None:
-        return frozenset()
-    entries = CheckIn.objects.filter(edition=edition, kind=CheckInKind.ENTRY)
-    if entries.exists() and not entries.filter(registration_id=registration_id).exists():
-        return frozenset()
-    return frozenset(
-        Assignment.objects.filter(
-            run=run, registration_id=registration_id, registration__status="registered"
-        ).values_list("session_id", flat=True)
-    )
+    _source, pairs = _attended(edition=edition, registration_id=registration_id)
+    return frozenset(session_id for _, session_id in pairs)
 
 
 def meeting_pairs(*, edition: Edition) -> list[tuple[int, int]]:
