@@ -18,9 +18,11 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from . import views
+from .client import client_address
 from .context import request_id_from_header, request_id_get, request_id_reset, request_id_set
 from .log import ACCESS_LOGGER
 
@@ -63,28 +65,34 @@ class RequestIdMiddleware:
 
 def _access(request: HttpRequest, response: HttpResponse, *, milliseconds: float) -> None:
     """One line of the access log. The query string is left out and a token in the path (a
-    personal link, a calendar feed) is replaced by ``[token]``: the log holds no keys."""
+    personal link, a calendar feed) is replaced by ``[token]``: the log holds no keys. The
+    address is the client's as the rate limits see it (behind the proxy: its X-Real-IP)."""
     path = request.path
     match = getattr(request, "resolver_match", None)
     token = match.kwargs.get("token") if match is not None else None
     if token:
         path = path.replace(str(token), "[token]")
-    size = "-" if response.streaming else str(len(response.content))
+    remote = (
+        client_address(request)
+        if settings.BEHIND_PROXY
+        else str(request.META.get("REMOTE_ADDR", "-"))
+    )
+    size = None if response.streaming else len(response.content)
     access_log.info(
         '%s "%s %s" %s %s %.0fms',
-        request.META.get("REMOTE_ADDR", "-"),
+        remote,
         request.method,
         path,
         response.status_code,
-        size,
+        "-" if size is None else size,
         milliseconds,
         extra={
             "access": {
-                "remote": request.META.get("REMOTE_ADDR", ""),
+                "remote": remote,
                 "method": request.method,
                 "path": path,
                 "status": response.status_code,
-                "bytes": None if response.streaming else len(response.content),
+                "bytes": size,
                 "ms": round(milliseconds, 1),
                 "user_agent": request.headers.get("User-Agent", ""),
             }

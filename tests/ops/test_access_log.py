@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -41,3 +42,13 @@ def test_the_access_log_is_off_unless_asked_for() -> None:
     to_file = logging_config(level="WARNING", json_lines=True, access_log="/var/log/k.log")
     assert to_file["loggers"][ACCESS_LOGGER]["level"] == "INFO"
     assert to_file["handlers"]["access"]["filename"] == "/var/log/k.log"
+
+
+def test_behind_the_proxy_the_line_names_the_client_not_the_proxy(
+    client: Client, caplog: pytest.LogCaptureFixture, settings: Any
+) -> None:
+    settings.BEHIND_PROXY = True
+    caplog.set_level(logging.INFO, logger=ACCESS_LOGGER)
+    client.get("/health", HTTP_X_REAL_IP="203.0.113.9")
+    [record] = [r for r in caplog.records if r.name == ACCESS_LOGGER]
+    assert record.getMessage().startswith('203.0.113.9 "GET /health" 200 ')
