@@ -1,6 +1,6 @@
 """What the benchmarks and the production tests share: a throwaway PostgreSQL database, the app
-served by ``ketenconf serve`` with its production configuration on loopback, and clients that fire requests
-and time them.
+served by ``ketenconf serve`` with its production configuration on loopback, and clients that
+fire requests and time them.
 
 No dependencies beyond the project's: ``http.client`` in threads, each client on its own
 keep-alive connection.
@@ -70,6 +70,21 @@ def _run(command: list[str], env: dict[str, str]) -> str:
 def ketenconf(env: dict[str, str], *args: str) -> str:
     """Run a ``ketenconf`` command; its standard output. Exits with its errors if it fails."""
     return _run([str(BIN / "ketenconf"), *args], env)
+
+
+#: Python source for ``python()``: ``login_session(user)`` is the key of a new session in which
+#: ``user`` is logged in, as the login form leaves it, for clients that send it as a cookie.
+LOGIN_SESSION = """
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+def login_session(user):
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return session.session_key
+"""
 
 
 def python(env: dict[str, str], code: str) -> str:

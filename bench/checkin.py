@@ -1,7 +1,7 @@
 """The doors open: several doors scan badges at once, against the app server on PostgreSQL.
 
-Serves the app with ``ketenconf serve`` (granian) on loopback against a throwaway PostgreSQL database with an
-edition of ``--participants`` registrations (a plenary and two workshop rounds with a
+Serves the app with ``ketenconf serve`` (granian) on loopback against a throwaway PostgreSQL
+database with an edition of ``--participants`` registrations (a plenary and two workshop rounds with a
 published assignment), and has ``--doors`` door devices (threads, each on its own keep-alive
 connection and logged in as door staff) scan every badge once, as htmx sends it from the
 door page; a tenth of the badges is scanned again at another door, and a twentieth of the
@@ -40,6 +40,7 @@ from urllib.parse import urlencode
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._harness import (
+    LOGIN_SESSION,
     AppServer,
     CpuMeter,
     Outcome,
@@ -57,8 +58,6 @@ SLUG = "doors-2027"
 SETUP = """
 import datetime as dt, json
 from zoneinfo import ZoneInfo
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 from django.utils import timezone
 from ketenconf.accounts.models import User
 from ketenconf.allocation.models import Assignment, AssignmentRun
@@ -106,13 +105,8 @@ for r, hour in enumerate([10, 13]):
     )
 staff = User.objects.create_user(username="deur", password="correct horse battery staple", is_staff=True)
 DoorStaff.objects.create(edition=edition, user=staff)
-session = SessionStore()
-session[SESSION_KEY] = str(staff.pk)
-session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-session[HASH_SESSION_KEY] = staff.get_session_auth_hash()
-session.create()
 tokens = [badge_token(registration=p) for p in Registration.objects.filter(edition=edition).order_by("pk")]
-print(json.dumps({{"session": session.session_key, "tokens": tokens}}))
+print(json.dumps({{"session": login_session(staff), "tokens": tokens}}))
 """
 
 COUNTS = """
@@ -226,7 +220,9 @@ def main() -> int:
     recreate_database(args.server, args.database)
     ketenconf(env, "migrate", "--noinput")
     setup = json.loads(
-        python(env, SETUP.format(slug=SLUG, participants=args.participants)).splitlines()[-1]
+        python(
+            env, LOGIN_SESSION + SETUP.format(slug=SLUG, participants=args.participants)
+        ).splitlines()[-1]
     )
     session, tokens = setup["session"], setup["tokens"]
     csrf = secrets.token_hex(16)

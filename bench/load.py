@@ -1,4 +1,4 @@
-"""A mixed load on the production set-up: ``ketenconf serve`` with 1, 2 and 4 workers on PostgreSQL.
+"""A mixed load on the production set-up: ``ketenconf serve``, 1, 2 and 4 workers, PostgreSQL.
 
 Creates a throwaway PostgreSQL database, migrates it, loads the demo editions, collects the
 static files (manifest storage, as in production), and uses the edition that takes
@@ -53,6 +53,7 @@ from urllib.parse import urlencode, urlsplit
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._harness import (
+    LOGIN_SESSION,
     WRK,
     AppServer,
     CpuMeter,
@@ -73,8 +74,6 @@ SLUG = "ketenconferentie-2027"
 # session of door staff; printed as JSON for the load generator.
 PARTICIPANTS = """
 import json
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 from ketenconf.accounts.models import User
 from ketenconf.checkin.models import DoorStaff
 from ketenconf.checkin.tokens import badge_token
@@ -91,12 +90,7 @@ for n in range({count}):
     badges.append(badge_token(registration=outcome.registration))
 staff = User.objects.create_user(username="deur-load", password=None, is_staff=True)
 DoorStaff.objects.create(edition=edition, user=staff)
-door = SessionStore()
-door[SESSION_KEY] = str(staff.pk)
-door[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-door[HASH_SESSION_KEY] = staff.get_session_auth_hash()
-door.create()
-print(json.dumps({{"links": urls, "badges": badges, "door_session": door.session_key}}))
+print(json.dumps({{"links": urls, "badges": badges, "door_session": login_session(staff)}}))
 """
 
 
@@ -273,7 +267,9 @@ def main() -> int:
     ketenconf(env, "demo")
     ketenconf(env, "collectstatic", "--noinput")
     people = json.loads(
-        python(env, PARTICIPANTS.format(slug=SLUG, count=args.participants)).splitlines()[-1]
+        python(
+            env, LOGIN_SESSION + PARTICIPANTS.format(slug=SLUG, count=args.participants)
+        ).splitlines()[-1]
     )
     links = people["links"]
     checkins = CheckIns(people["badges"], people["door_session"])

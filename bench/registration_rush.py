@@ -1,8 +1,8 @@
 """The registration rush: many people register through the API the moment registration opens.
 
-Serves the app with ``ketenconf serve`` (granian) on loopback against a throwaway PostgreSQL database, opens an
-edition with fewer seats than people, and fires ``--requests`` registrations from
-``--clients`` concurrent clients (threads, each with its own keep-alive connection). It
+Serves the app with ``ketenconf serve`` (granian) on loopback against a throwaway PostgreSQL
+database, opens an edition with fewer seats than people, and has ``--clients`` concurrent
+clients (each with its own keep-alive connection) register back to back. It
 prints registrations per second and latency percentiles, next to a baseline measured in the
 same run with the same clients: GET of the edition's programme page, a read-only page of
 the same app. With each run it prints the CPU milliseconds per request used by the app
@@ -178,8 +178,13 @@ def main() -> int:
         port = server.port
         print(
             f"ketenconf serve (granian): {args.workers} workers x {args.threads} threads"
-            + f", {os.cpu_count()} CPUs; {args.clients} clients; capacity {args.capacity};"
-            f" {args.requests} registrations; load average before {os.getloadavg()[0]:.1f}"
+            + f", {os.cpu_count()} CPUs; {args.clients} clients; capacity {args.capacity}; "
+            + (
+                f"wrk for {args.seconds:g} s"
+                if args.generator == "wrk"
+                else f"{args.requests} registrations from threads"
+            )
+            + f"; load average before {os.getloadavg()[0]:.1f}"
             " (other processes share these CPUs: compare the ratios, not the absolute rates)",
             flush=True,
         )

@@ -242,7 +242,8 @@ def mail_sweep(*, stuck_after: timedelta = STUCK_AFTER) -> SweepResult:
     A row "sending" for longer than ``stuck_after`` belonged to a worker that died: it goes back
     to pending (or to failed once it has used ``MAX_ATTEMPTS``). It may already have gone out:
     see the module docstring for that window. Then every pending row that has no queued
-    delivery task (its task died with the worker, or was deleted) gets a new one. A task too many is harmless: the claim lets only one of them send.
+    delivery task (its task died with the worker, or was deleted) gets a new one. A task too
+    many is harmless: the claim lets only one of them send.
     ``stuck_after=timedelta(0)`` releases every send in flight: only for a start-up when no
     other worker runs.
     """

@@ -1,9 +1,9 @@
 """The app server killed with SIGKILL in the middle of a registration rush, then restarted.
 
 The app server (granian's main process and workers, production configuration) on this test's
-PostgreSQL database
-is killed at once while registrations pour in through the API. Clients whose request got no
-answer send it again once the server is back, as a browser's user or an API client would.
+PostgreSQL database is killed at once while registrations pour in through the API. Clients
+whose request got no answer send it again once the server is back, as a browser's user or an
+API client would.
 Then a worker sends the outbox to a real SMTP server. What must hold:
 
 - every registration answered 201 is in the database, as answered;
