@@ -22,6 +22,7 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as RequestInvalid
 from ninja.responses import Status
 
+from ketenconf.core import statements
 from ketenconf.events.models import PUBLIC_STATUSES, Edition
 from ketenconf.registration import services
 from ketenconf.registration.forms import RegistrationForm
@@ -103,11 +104,13 @@ def _registration_out(outcome: services.RegistrationOutcome) -> dict[str, Any]:
 
 def _edition(slug: str) -> Edition | None:
     """The public edition at ``slug``, alone: its series, venue and lead organisation, which
-    the pages show with it, are not needed to register (nor are they in the mails)."""
-    try:  # get(), not first(): the slug is unique, and an ORDER BY costs more to build
-        return Edition.objects.get(slug=slug, status__in=PUBLIC_STATUSES)
-    except Edition.DoesNotExist:
-        return None
+    the pages show with it, are not needed to register (nor are they in the mails). A fixed
+    statement, as it is read on every registration (see ketenconf.core.statements)."""
+    statuses = ", ".join(["%s"] * len(PUBLIC_STATUSES))
+    found = statements.select(
+        Edition, f"slug = %s AND status IN ({statuses})", [slug, *PUBLIC_STATUSES]
+    )
+    return found[0] if found else None
 
 
 @api.post(

@@ -43,6 +43,8 @@ from django.db.models import F
 from django.template import Context, Engine
 from django.utils import timezone, translation
 
+from ketenconf.core import statements
+
 from . import selectors
 from .models import OutboxMessage, OutboxStatus
 
@@ -110,7 +112,7 @@ def mail_enqueue(
         body_html = _render(f"{template}.html", context, autoescape=True)
     # No savepoint: the caller's transaction is the unit, and a savepoint costs two round trips.
     with transaction.atomic(savepoint=False):
-        message = OutboxMessage.objects.create(
+        message = OutboxMessage(
             to=to,
             from_email=settings.DEFAULT_FROM_EMAIL,
             # One line: a newline in a subject would be a header injection.
@@ -122,6 +124,7 @@ def mail_enqueue(
             edition=edition,
             message_id=f"<{uuid.uuid4().hex}@{_message_id_domain()}>",
         )
+        statements.insert(message)  # one per mail: see ketenconf.core.statements
         _enqueue_delivery(message.pk)
     return message
 

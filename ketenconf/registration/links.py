@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from ketenconf.core import statements
+
 from .models import AccessToken, Registration
 
 SALT = "ketenconf.registration.link"
@@ -36,9 +38,10 @@ def _hash(secret: str) -> str:
 
 def access_token_create(*, registration: Registration, lifetime: timedelta = LINK_LIFETIME) -> str:
     secret = secrets.token_urlsafe(24)
-    token = AccessToken.objects.create(
+    token = AccessToken(
         registration=registration, secret_hash=_hash(secret), expires_at=timezone.now() + lifetime
     )
+    statements.insert(token)  # one per mail with a link: see ketenconf.core.statements
     return signing.dumps([token.pk, secret], salt=SALT, compress=True)
 
 

@@ -15,11 +15,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import CharField, F, Q, Value
+from django.db.models import CharField, F, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ketenconf.core import statements
 from ketenconf.core.validators import normalise_email
 from ketenconf.events.models import Edition, Organisation, OrganisationKind
 from ketenconf.mail.services import mail_enqueue, mail_forget_recipient, mail_purge_edition
@@ -50,16 +51,23 @@ class _SeatTurned(Exception):
         self.seated = seated
 
 
+# The two counters run on every registration and cancellation: fixed statements, not the ORM
+# (see ketenconf.core.statements for why).
 def _take_seat(*, edition_id: int) -> bool:
-    taken = Edition.objects.filter(pk=edition_id, seats_taken__lt=F("capacity")).update(
-        seats_taken=F("seats_taken") + 1
+    return (
+        statements.update(
+            Edition,
+            "seats_taken = seats_taken + 1",
+            "id = %s AND seats_taken < capacity",
+            [edition_id],
+        )
+        == 1
     )
-    return taken == 1
 
 
 def _free_seat(*, edition_id: int) -> None:
-    Edition.objects.filter(pk=edition_id, seats_taken__gt=0).update(
-        seats_taken=F("seats_taken") - 1
+    statements.update(
+        Edition, "seats_taken = seats_taken - 1", "id = %s AND seats_taken > 0", [edition_id]
     )
 
 
@@ -97,8 +105,11 @@ def organisation_for_registration(
     name = " ".join(organisation_name.split())
     if not name:
         raise ValidationError({"organisation": [_("Choose your organisation or type its name.")]})
-    matches = list(
-        Organisation.objects.filter(Q(name__iexact=name) | Q(short_name__iexact=name))[:5]
+    # A fixed statement (one per registration): LOWER(name) is the unique index's expression.
+    matches = statements.select(
+        Organisation,
+        "LOWER(name) = LOWER(%s) OR LOWER(short_name) = LOWER(%s) LIMIT 5",
+        [name, name],
     )
     for match in sorted(matches, key=lambda o: o.name.lower() != name.lower()):
         return match
@@ -218,7 +229,7 @@ def _registration_insert(
             RegistrationStatus.REGISTERED if seated else RegistrationStatus.WAITLISTED
         )
         registration.waitlisted_at = None if seated else timezone.now()
-        registration.save(force_insert=True)
+        statements.insert(registration)  # save(force_insert=True), without building the SQL
         position = None if seated else waitlist_position(registration=registration)
         if notify:
             link = links.access_link_url(registration=registration)
