@@ -28,6 +28,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
+@pytest.fixture(autouse=True)
+def _no_rows_kept_from_an_earlier_test() -> None:
+    """A process keeps some rows for a second (ketenconf.core.process_memo); every test's
+    database starts afresh, and so must they."""
+    from ketenconf.core.process_memo import ProcessMemo
+
+    ProcessMemo.clear_all()
+
+
 @pytest.fixture
 def shared_dir() -> Path:
     """The project's shared folder beside the repository; absent in a clone elsewhere."""

@@ -22,9 +22,7 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as RequestInvalid
 from ninja.responses import Status
 
-from ketenconf.core import statements
-from ketenconf.events.models import PUBLIC_STATUSES, Edition
-from ketenconf.registration import services
+from ketenconf.registration import selectors, services
 from ketenconf.registration.forms import RegistrationForm
 
 from .schemas import Errors, Message, RegistrationIn, RegistrationOut
@@ -102,17 +100,6 @@ def _registration_out(outcome: services.RegistrationOutcome) -> dict[str, Any]:
     }
 
 
-def _edition(slug: str) -> Edition | None:
-    """The public edition at ``slug``, alone: its series, venue and lead organisation, which
-    the pages show with it, are not needed to register (nor are they in the mails). A fixed
-    statement, as it is read on every registration (see ketenconf.core.statements)."""
-    statuses = ", ".join(["%s"] * len(PUBLIC_STATUSES))
-    found = statements.select(
-        Edition, f"slug = %s AND status IN ({statuses})", [slug, *PUBLIC_STATUSES]
-    )
-    return found[0] if found else None
-
-
 @api.post(
     "/editions/{slug}/registrations",
     response={
@@ -150,7 +137,7 @@ def _registration_create(request: HttpRequest, *, slug: str) -> Any:
     limited = _too_many(request)
     if limited is not None:
         return limited
-    edition = _edition(slug)
+    edition = selectors.public_edition(slug=slug)
     if edition is None:
         return Status(404, {"message": _("There is no public edition %(slug)s.") % {"slug": slug}})
     if not edition.registration_is_open:
@@ -188,7 +175,9 @@ def _registration_create(request: HttpRequest, *, slug: str) -> Any:
         try:
             outcome = services.registration_create(**arguments)
         except IntegrityError:
-            # Another request wrote the same new organisation a moment ago; now it exists.
+            # An organisation changed under this request: the same new one written by another
+            # request a moment ago, or one deleted elsewhere while this process still knew it
+            # (ketenconf.core.process_memo). Once more, afresh.
             outcome = services.registration_create(**arguments)
     except services.RegistrationClosed as closed:
         return Status(409, {"message": str(closed)})

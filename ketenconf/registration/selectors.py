@@ -6,12 +6,34 @@ from typing import Any
 
 from django.db.models import Count, Q
 
+from ketenconf.core import statements
 from ketenconf.core.personal_data import personal_data_sections
 from ketenconf.core.personal_data import when as _when
-from ketenconf.events.models import Edition
+from ketenconf.core.process_memo import ProcessMemo
+from ketenconf.events.models import PUBLIC_STATUSES, Edition
 from ketenconf.mail.models import OutboxMessage
 
 from .models import AccessToken, Preference, Registration, RegistrationStatus
+
+#: The editions the API registers for, kept per process for a second: every registration
+#: reads its edition, and a rush of them reads the same one (cleared on every save of an
+#: edition in this process; see ketenconf.core.process_memo).
+public_editions: ProcessMemo[str, Edition] = ProcessMemo(seconds=1.0)
+
+
+def public_edition(*, slug: str) -> Edition | None:
+    """The public edition at ``slug``, alone (its series, venue and lead are not needed to
+    register, nor are they in the mails), as read at most a second ago. Shared by the
+    threads of the process: read it, do not change it."""
+
+    def load() -> Edition | None:
+        statuses = ", ".join(["%s"] * len(PUBLIC_STATUSES))
+        found = statements.select(
+            Edition, f"slug = %s AND status IN ({statuses})", [slug, *PUBLIC_STATUSES]
+        )
+        return found[0] if found else None
+
+    return public_editions.get(slug, load)
 
 
 def waitlist_position(*, registration: Registration) -> int | None:

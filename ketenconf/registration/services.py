@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ketenconf.core import statements
+from ketenconf.core.process_memo import ProcessMemo
 from ketenconf.core.validators import normalise_email
 from ketenconf.events.models import Edition, Organisation, OrganisationKind
 from ketenconf.mail.services import mail_enqueue, mail_forget_recipient, mail_purge_edition
@@ -28,7 +29,7 @@ from ketenconf.programme.models import Block, BlockKind, Topic
 
 from . import links
 from .models import ACTIVE_STATUSES, AccessToken, Preference, Registration, RegistrationStatus
-from .selectors import waitlist_position
+from .selectors import public_editions, waitlist_position
 
 
 class RegistrationClosed(Exception):
@@ -96,6 +97,25 @@ def _mail_with_link(registration: Registration, template: str, **extra: Any) -> 
     _mail(registration, template, link=links.access_link_url(registration=registration), **extra)
 
 
+#: Organisations by the name people type, kept per process for a second: every registration
+#: looks its organisation up, and a rush types the same few (cleared on every save or delete
+#: of an organisation in this process; see ketenconf.core.process_memo).
+organisations_by_name: ProcessMemo[str, Organisation] = ProcessMemo(seconds=1.0)
+
+
+def _organisation_named(name: str) -> Organisation | None:
+    """By name, else by short name, without regard to case: a fixed statement (see
+    ketenconf.core.statements); LOWER(name) is the unique index's expression."""
+    matches = statements.select(
+        Organisation,
+        "LOWER(name) = LOWER(%s) OR LOWER(short_name) = LOWER(%s) LIMIT 5",
+        [name, name],
+    )
+    for match in sorted(matches, key=lambda o: o.name.lower() != name.lower()):
+        return match
+    return None
+
+
 def organisation_for_registration(
     *, organisation: Organisation | None, organisation_name: str
 ) -> Organisation:
@@ -105,14 +125,9 @@ def organisation_for_registration(
     name = " ".join(organisation_name.split())
     if not name:
         raise ValidationError({"organisation": [_("Choose your organisation or type its name.")]})
-    # A fixed statement (one per registration): LOWER(name) is the unique index's expression.
-    matches = statements.select(
-        Organisation,
-        "LOWER(name) = LOWER(%s) OR LOWER(short_name) = LOWER(%s) LIMIT 5",
-        [name, name],
-    )
-    for match in sorted(matches, key=lambda o: o.name.lower() != name.lower()):
-        return match
+    known = organisations_by_name.get(name.lower(), lambda: _organisation_named(name))
+    if known is not None:
+        return known
     created = Organisation(name=name, kind=OrganisationKind.OTHER)
     created.full_clean(validate_unique=False, validate_constraints=False)
     try:
@@ -187,11 +202,15 @@ def registration_create(
             return _registration_insert(registration, notify=notify, seat=seat)
         except _SeatTurned as turned:
             seat = turned.seated if attempt == 0 else None
+            public_editions.clear()  # the seat count this process keeps is behind: read anew
         except IntegrityError:
             # The address is registered already (or someone registered it a moment ago,
             # between our look and our insert): the transaction rolled back, seat included.
             existing = _registration_existing(registration)
             if existing is None:
+                # Not the address: perhaps the organisation, deleted by another process a
+                # moment ago while this one still knew it. The caller may try again afresh.
+                organisations_by_name.clear()
                 raise
             with transaction.atomic():
                 return _registration_again(existing, notify=notify)
