@@ -22,6 +22,7 @@ from django_tasks_db.models import DBTaskResult
 from ketenconf.core.models import PeriodicJobRun
 from ketenconf.events.models import Edition
 from ketenconf.mail.models import OutboxMessage, OutboxStatus
+from ketenconf.ops.models import WorkerHeartbeat
 from ketenconf.registration.models import Registration, RegistrationStatus
 from tests.factories import EditionFactory, RegistrationFactory
 from tests.mail.test_worker import MAILS, enqueue_mails, start_worker, statuses, wait_until
@@ -36,10 +37,20 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 def test_two_workers_drain_the_outbox_together_each_mail_exactly_once(
     smtp_server: SMTPServer, tmp_path: Path
 ) -> None:
-    message_ids = enqueue_mails()
     with (tmp_path / "workers.log").open("wb") as log:
         workers = [start_worker(smtp_server, log, f"--worker-id=worker-{n}") for n in (1, 2)]
         try:
+            # The mails come once both workers are up (each records a heartbeat just before it
+            # starts polling); otherwise the faster starter could send all two hundred alone.
+            for worker in workers:
+                wait_until(
+                    lambda: WorkerHeartbeat.objects.count() == 2,
+                    worker=worker,
+                    log=log,
+                    timeout=60,
+                    what="both workers were up",
+                )
+            message_ids = enqueue_mails()
             for worker in workers:
                 wait_until(
                     lambda: statuses() == {OutboxStatus.SENT: MAILS},
