@@ -14,6 +14,14 @@ process that answers it (from /proc) and the queries of:
 
     .venv/bin/python bench/request_cost.py
     .venv/bin/python bench/request_cost.py --profile registration   # cProfile, top functions
+    .venv/bin/python bench/request_cost.py --instructions --count 50  # under callgrind
+
+``--instructions`` runs the same requests under valgrind's callgrind (Debian's ``valgrind``)
+and prints the machine instructions the app executes per request instead of times: a count
+that does not move with what else the machine does, so two versions can be compared on a
+busy or uneven machine. Only the measured requests are counted (callgrind_control turns the
+counting on and off around them, and the cyclic garbage collector is off meanwhile);
+PostgreSQL's side is not in it, and a request runs about fifty times slower while counted.
 
 The registration path writes one outbox row per request (nothing is sent: no worker runs).
 """
@@ -22,11 +30,15 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import io
 import json
 import os
 import pstats
+import shutil
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -39,6 +51,55 @@ from bench._harness import drop_database, ketenconf, production_env, recreate_da
 SLUG = "ketenconferentie-2027"
 #: Requests per timed run; the fastest run counts (the least disturbed by other processes).
 CHUNK = 25
+#: Set in the process that runs under callgrind: the folder its counts are dumped to.
+CALLGRIND_DIR = "KETENCONF_BENCH_CALLGRIND_DIR"
+
+
+class Instructions:
+    """Counts the instructions of a stretch of this process, when it runs under callgrind."""
+
+    def __init__(self, folder: str) -> None:
+        self.folder = Path(folder)
+        self.pid = str(os.getpid())
+
+    def _control(self, *options: str) -> None:
+        subprocess.run(
+            ["callgrind_control", *options, self.pid], check=True, capture_output=True, timeout=120
+        )
+
+    def start(self) -> None:
+        self._control("--zero")
+        self._control("--instr=on")
+
+    def stop(self, label: str) -> int:
+        """Stop counting; the instructions since ``start``, as callgrind dumped them."""
+        self._control("--instr=off")
+        before = set(self.folder.iterdir())
+        self._control(f"--dump={label}")
+        (dump,) = set(self.folder.iterdir()) - before
+        for line in dump.read_text().splitlines():
+            if line.startswith("totals:"):
+                return int(line.split()[1])
+        raise SystemExit(f"no totals in {dump}")
+
+
+def under_callgrind(argv: list[str]) -> int:
+    """Run this script again under callgrind, counting only the measured requests."""
+    if shutil.which("valgrind") is None or shutil.which("callgrind_control") is None:
+        raise SystemExit("--instructions needs valgrind: apt-get install valgrind")
+    with tempfile.TemporaryDirectory(prefix="request-cost-") as folder:
+        env = {**os.environ, CALLGRIND_DIR: folder, "PYTHONHASHSEED": "0"}
+        command = [
+            "valgrind",
+            "--tool=callgrind",
+            "--instr-atstart=no",
+            f"--callgrind-out-file={folder}/callgrind.%p",
+            "--log-file=/dev/null",
+            sys.executable,
+            __file__,
+            *(arg for arg in argv if arg != "--instructions"),
+        ]
+        return subprocess.run(command, env=env, check=False).returncode
 
 
 def environ(method: str, path: str, body: bytes = b"", **headers: str) -> dict[str, Any]:
@@ -126,6 +187,8 @@ def measure(
         return execute(sql, params, many, context)
 
     call(app, make())  # opens the connection, so its server process can be found
+    if os.environ.get(CALLGRIND_DIR):
+        return count_instructions(app, label, make, count, expect)
     backend = backend_seconds()
     wall = time.perf_counter()
     chunks: list[float] = []  # CPU seconds per request of each run of CHUNK requests
@@ -151,6 +214,33 @@ def measure(
         flush=True,
     )
     return min(chunks)
+
+
+def count_instructions(
+    app: Callable[..., Any],
+    label: str,
+    make: Callable[[], dict[str, Any]],
+    count: int,
+    expect: str,
+) -> float:
+    """The instructions the app executes per request, in millions, counted by callgrind."""
+    counter = Instructions(os.environ[CALLGRIND_DIR])
+    environs = [make() for _ in range(count)]  # made before counting: the client's work
+    # Without the cyclic collector: where its full runs fall would move the count by a whole
+    # collection (a few million instructions per request over 30 requests).
+    gc.collect()
+    gc.disable()
+    counter.start()
+    try:
+        for env in environs:
+            status, body = call(app, env)
+            if not status.startswith(expect):
+                raise SystemExit(f"{label}: {status} {body[:300]!r}")
+    finally:
+        gc.enable()
+    millions = counter.stop("".join(c if c.isalnum() else "-" for c in label)) / count / 1e6
+    print(f"{label:<34} {millions:8.2f} million instructions per request", flush=True)
+    return millions
 
 
 def backend_seconds() -> float:
@@ -179,7 +269,14 @@ def main() -> int:
     parser.add_argument("--database", default="ketenconf_cost")
     parser.add_argument("--redis", default="", help="cache in Redis, as in production")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="count instructions per request under valgrind's callgrind instead of timing",
+    )
     args = parser.parse_args()
+    if args.instructions:
+        return under_callgrind(sys.argv[1:])
 
     extra = {"KETENCONF_RATELIMIT": "off"}
     if args.redis:
