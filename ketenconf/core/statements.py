@@ -10,6 +10,7 @@ conversions, so that a row reads and writes as it does through the ORM:
 - :func:`select` -- instances from ``SELECT <every column> FROM <table> WHERE <where>``,
   each value passed through the converters the ORM would apply (dates and booleans on
   SQLite, JSON on both);
+- :func:`count` -- ``SELECT COUNT(*) FROM <table> WHERE <where>``;
 - :func:`update` -- ``UPDATE <table> SET <assignments> WHERE <where>``, the count of rows;
 - :func:`insert` -- ``INSERT`` of one new instance: each field's ``pre_save()`` runs
   (``auto_now_add``), values are prepared by their fields, the key is set on the instance.
@@ -124,6 +125,17 @@ def select(
                 values[index] = converter(values[index], column, connection)
         found.append(model.from_db(using, read.attnames, values))
     return found
+
+
+def count(
+    model: type[Model], where: str, params: Sequence[Any], *, using: str = DEFAULT_DB_ALIAS
+) -> int:
+    """How many rows of ``model`` match ``where`` (written as for :func:`select`)."""
+    connection = _connection(using)
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {table} WHERE {where}", params)  # noqa: S608
+        return int(cursor.fetchone()[0])
 
 
 def update(

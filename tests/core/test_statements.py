@@ -62,6 +62,14 @@ def test_an_update_changes_only_the_matching_rows_and_counts_them() -> None:
     assert Edition.objects.get(pk=open_.pk).seats_taken == 1
 
 
+def test_a_count_is_the_orms_count() -> None:
+    EditionFactory(capacity=1, seats_taken=1)
+    EditionFactory(capacity=2, seats_taken=0)
+    EditionFactory(capacity=3, seats_taken=1)
+    assert statements.count(Edition, "seats_taken < capacity", []) == 2
+    assert statements.count(Edition, "capacity > %s", [5]) == 0
+
+
 def test_an_inserted_row_reads_back_as_the_orm_would_have_written_it() -> None:
     edition = EditionFactory()
     organisation = OrganisationFactory()

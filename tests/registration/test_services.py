@@ -12,7 +12,12 @@ from ketenconf.mail.services import mail_deliver
 from ketenconf.registration import services
 from ketenconf.registration.models import Registration, RegistrationStatus
 from ketenconf.registration.selectors import edition_counts, waitlist_position
-from tests.factories import EditionFactory, OrganisationFactory, SessionFactory
+from tests.factories import (
+    EditionFactory,
+    OrganisationFactory,
+    RegistrationFactory,
+    SessionFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -68,6 +73,34 @@ def test_seats_then_waiting_list_in_order(edition: Edition) -> None:
         f"U bent aangemeld voor {edition.title}: bevestig uw e-mailadres"
     ]
     assert mails_to("deelnemer3@example.org") == [f"U staat op de wachtlijst voor {edition.title}"]
+
+
+def test_the_waiting_list_orders_by_time_then_key_and_counts_only_its_own(
+    edition: Edition,
+) -> None:
+    at = timezone.now()
+    other = EditionFactory(status=EditionStatus.REGISTRATION_OPEN)
+
+    def waiting(when: dt.datetime, **extra) -> Registration:
+        return RegistrationFactory(
+            status=RegistrationStatus.WAITLISTED,
+            waitlisted_at=when,
+            **{"edition": edition, **extra},
+        )
+
+    later = waiting(at + dt.timedelta(seconds=1))
+    same_a = waiting(at)
+    same_b = waiting(at)  # the same moment, a higher key: after same_a
+    waiting(at - dt.timedelta(days=1), edition=other)  # another edition's list
+    RegistrationFactory(edition=edition, status=RegistrationStatus.CANCELLED)
+    seated = RegistrationFactory(edition=edition, status=RegistrationStatus.REGISTERED)
+    assert same_a.pk < same_b.pk
+    assert [waitlist_position(registration=r) for r in (same_a, same_b, later, seated)] == [
+        1,
+        2,
+        3,
+        None,
+    ]
 
 
 def test_the_same_address_twice_is_one_registration_and_gets_its_link_again(
