@@ -143,6 +143,13 @@ def call(app: Callable[..., Any], env: dict[str, Any]) -> tuple[str, bytes]:
     return status[0], body
 
 
+def call_expecting(app: Callable[..., Any], env: dict[str, Any], label: str, expect: str) -> None:
+    """One request, which must answer ``expect`` (a status prefix); else the bench stops."""
+    status, body = call(app, env)
+    if not status.startswith(expect):
+        raise SystemExit(f"{label}: {status} {body[:300]!r}")
+
+
 def registrations(start: int) -> Iterator[dict[str, Any]]:
     n = start
     while True:
@@ -198,9 +205,7 @@ def measure(
         for first in range(0, count, CHUNK):
             cpu = time.process_time()
             for _ in range(min(CHUNK, count - first)):
-                status, body = call(app, make())
-                if not status.startswith(expect):
-                    raise SystemExit(f"{label}: {status} {body[:300]!r}")
+                call_expecting(app, make(), label, expect)
             chunks.append((time.process_time() - cpu) / min(CHUNK, count - first))
     if profile is not None:
         profile.disable()
@@ -233,9 +238,7 @@ def count_instructions(
     counter.start()
     try:
         for env in environs:
-            status, body = call(app, env)
-            if not status.startswith(expect):
-                raise SystemExit(f"{label}: {status} {body[:300]!r}")
+            call_expecting(app, env, label, expect)
     finally:
         gc.enable()
     millions = counter.stop("".join(c if c.isalnum() else "-" for c in label)) / count / 1e6

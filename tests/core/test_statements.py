@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 from django.db import IntegrityError, transaction
-from django.db.models import Model
+from django.db.models import F, Model
 from django.utils import timezone
 
 from ketenconf.core import statements
@@ -66,8 +66,10 @@ def test_a_count_is_the_orms_count() -> None:
     EditionFactory(capacity=1, seats_taken=1)
     EditionFactory(capacity=2, seats_taken=0)
     EditionFactory(capacity=3, seats_taken=1)
-    assert statements.count(Edition, "seats_taken < capacity", []) == 2
-    assert statements.count(Edition, "capacity > %s", [5]) == 0
+    orm_open = Edition.objects.filter(seats_taken__lt=F("capacity")).count()
+    assert statements.count(Edition, "seats_taken < capacity", []) == orm_open == 2
+    orm_large = Edition.objects.filter(capacity__gt=5).count()
+    assert statements.count(Edition, "capacity > %s", [5]) == orm_large == 0
 
 
 def test_an_inserted_row_reads_back_as_the_orm_would_have_written_it() -> None:
