@@ -1,4 +1,4 @@
-"""Realistic generated instances of the workshop assignment problem (ALLOCATION.md format).
+"""Realistic generated instances of the workshop assignment problem (docs/allocation-contract.md format).
 
 What makes them realistic: topic popularity is skewed (a few workshops everyone wants);
 organisations have very different sizes and each has its own taste in topics; popular topics
@@ -24,7 +24,7 @@ def generate(
     share: float | None = 0.25,
     seed: int = 0,
 ) -> dict[str, Any]:
-    """A problem in the JSON form of ALLOCATION.md."""
+    """A problem in the JSON form of docs/allocation-contract.md."""
     rng = np.random.default_rng(seed)
     topic_count = max(sessions_per_round + 2, math.ceil(1.5 * sessions_per_round))
     popularity = 1.0 / np.arange(1, topic_count + 1) ** 0.8

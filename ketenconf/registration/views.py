@@ -371,7 +371,7 @@ def details(request: HttpRequest, edition: Edition, registration: Registration) 
 @require_http_methods(["GET", "POST"])
 @_personal
 def workshops(request: HttpRequest, edition: Edition, registration: Registration) -> HttpResponse:
-    """Rank the workshops: the input of the assignment engine (see ALLOCATION.md).
+    """Rank the workshops: the input of the assignment engine (see docs/allocation-contract.md).
 
     When every workshop runs in exactly one round, the page shows ordered boxes per round
     (choice 1 to 3). When a workshop runs in several rounds, the ranking is one list across

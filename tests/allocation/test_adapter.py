@@ -1,4 +1,4 @@
-"""The adapter builds the engine's input from an edition exactly as ALLOCATION.md defines it."""
+"""The adapter builds the engine's input from an edition exactly as docs/allocation-contract.md defines it."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Workshop assignment engine: pure Python, no Django.
 
-Solves the problem of ALLOCATION.md (ranked topic preferences, rounds, capacities, fixed
+Solves the problem of docs/allocation-contract.md (ranked topic preferences, rounds, capacities, fixed
 seats, step-free access, an organisation-share rule) for the squared-rank objective, and
 reports a proven lower bound. Use::
 

@@ -1,6 +1,6 @@
 """The workshop assignment problem as frozen dataclasses, read from and written to JSON.
 
-The JSON format is the contract in ALLOCATION.md. ``Problem.from_dict`` checks the
+The JSON format is the contract in docs/allocation-contract.md. ``Problem.from_dict`` checks the
 *shape* of the data (types, required and unknown keys) and raises :class:`InvalidProblem`
 listing every problem by its JSON path; :func:`ketenconf.allocation.engine.validate.validate`
 checks the *meaning* (unknown ids, repeated preferences, fixed seats that cannot be kept).

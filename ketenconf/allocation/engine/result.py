@@ -1,4 +1,4 @@
-"""The solver's answer, in the output format of ALLOCATION.md."""
+"""The solver's answer, in the output format of docs/allocation-contract.md."""
 
 from __future__ import annotations
 

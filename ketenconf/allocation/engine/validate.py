@@ -15,7 +15,7 @@ from .problem import Problem, Session, organisation_limit
 
 
 def validate(problem: Problem) -> list[ProblemError]:
-    """Every reason why ``problem`` cannot be solved as given (see ALLOCATION.md)."""
+    """Every reason why ``problem`` cannot be solved as given (see docs/allocation-contract.md)."""
     errors: list[ProblemError] = []
     fail = errors.append
     round_ids: set[str] = set()
@@ -162,7 +162,7 @@ def validate_assignment(
 ) -> list[ProblemError]:
     """Every way in which ``assignment`` (participant → round → session) breaks the rules.
 
-    Checks what ALLOCATION.md calls a feasible assignment: sessions exist and lie in rounds the
+    Checks what docs/allocation-contract.md calls a feasible assignment: sessions exist and lie in rounds the
     participant attends, one per round, no topic twice, capacities, step-free access, the
     organisation-share rule and fixed seats. Use it on solver output and on manual edits alike.
     """

@@ -1,4 +1,4 @@
-"""Every rule of ALLOCATION.md on invalid input: exact path and message."""
+"""Every rule of docs/allocation-contract.md on invalid input: exact path and message."""
 
 from __future__ import annotations
 
