@@ -18,7 +18,7 @@ from typing import TextIO
 
 from .errors import InvalidProblem, ProblemError
 from .problem import Problem
-from .solve import solve
+from .solve import METHODS, solve
 
 EXIT_INVALID = 2
 
@@ -52,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ketenconf assign",
         description="Assign participants to workshop sessions from their ranked preferences "
-        "(input and output format: ALLOCATION.md).",
+        "(input and output format: docs/allocation-contract.md).",
     )
     parser.add_argument("input", type=Path, help="problem as JSON")
     parser.add_argument(
@@ -64,9 +64,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, default=0, metavar="N", help="random seed (default 0)")
     parser.add_argument(
         "--method",
-        choices=("auto", "exact", "large"),
+        choices=METHODS,
         default="auto",
-        help="exact MIP, column generation for large instances, or chosen by size (default)",
+        help="exact MIP with column generation, column generation over schedules for large "
+        "instances, the plain direct MIP, or chosen by the instance (default)",
     )
     return parser
 

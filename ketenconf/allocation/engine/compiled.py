@@ -1,5 +1,9 @@
 """A validated problem turned into integer-indexed arrays for the solvers.
 
+Every method prices an empty round at ``none_cost`` (the contract's first empty round); the
+convex rest of version 2 (``C e (e − 1)`` per participant with ``e`` empty rounds) is added
+where a method costs whole schedules, so bounds computed without it stay valid (lower).
+
 A *slot* is one participant in one attended round that is not fixed: the unit that gets a
 session or none. An *arc* is a (slot, session) pair the slot may use. Ranked arcs (topics in
 the participant's preferences) are listed up front; arcs to unranked topics all cost
@@ -72,6 +76,7 @@ class Compiled:
     slot_round: IntArray
     slot_previous: IntArray  # published session of the slot, -1 if none
     slot_none_cost: IntArray  # cost of no session for this slot, move cost included
+    participant_slots: IntArray  # per participant: attended rounds that are not fixed
     fixed_topics: list[set[int]]  # per participant
     ranked: Arcs  # every ranked arc (and every arc to a published seat)
     ranked_rank: IntArray  # 1-based rank of each ranked arc, 0 for an unranked published seat
@@ -79,6 +84,18 @@ class Compiled:
     @property
     def slot_count(self) -> int:
         return len(self.slot_participant)
+
+    def convex_extra(self, empty: IntArray) -> IntArray:
+        """Per count of empty rounds, what version 2 adds to ``e × none_cost``: ``C e (e−1)``."""
+        empty = np.asarray(empty, dtype=np.int64)
+        return self.none_cost * empty * np.maximum(empty - 1, 0)
+
+    def empty_per_participant(self, chosen: Arcs) -> IntArray:
+        """Per participant: non-fixed attended rounds without an arc in ``chosen``."""
+        filled = np.bincount(
+            self.slot_participant[chosen.slot], minlength=len(self.participant_slots)
+        )
+        return self.participant_slots - filled
 
     def unranked_arcs_for(self, slots: IntArray) -> Arcs:
         """Every arc from these slots to a session of a topic the participant did not rank."""
@@ -230,6 +247,9 @@ def compile_problem(problem: Problem) -> Compiled:
         slot_participant=np.array(slot_participant, dtype=np.int64),
         slot_round=np.array(slot_round, dtype=np.int64),
         slot_previous=slot_prev_arr,
+        participant_slots=np.bincount(
+            np.array(slot_participant, dtype=np.int64), minlength=len(problem.participants)
+        ).astype(np.int64),
         slot_none_cost=none_cost + np.where(slot_prev_arr >= 0, move_cost, 0).astype(np.int64),
         fixed_topics=fixed_topics,
         ranked=Arcs(

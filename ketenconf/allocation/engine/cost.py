@@ -1,4 +1,4 @@
-"""The objective of ALLOCATION.md: squared preference ranks, with heavy costs for the rest."""
+"""The objective of the contract (version 2): squared ranks, heavy convex costs for empty rounds."""
 
 from __future__ import annotations
 
@@ -13,8 +13,26 @@ def unranked_cost(topic_count: int) -> int:
 
 
 def no_session_cost(topic_count: int) -> int:
-    """Cost of an attended round without a session: ``10 × (T + 1)²``."""
+    """Cost of a participant's first attended round without a session: ``10 × (T + 1)²``."""
     return 10 * (topic_count + 1) ** 2
+
+
+def empty_rounds_cost(topic_count: int, empty: int) -> int:
+    """Cost of one participant left without a session in ``empty`` rounds: ``10 (T+1)² e²``.
+
+    Version 2 of the contract: convex, so that the optimiser spreads a shortage over many
+    people instead of leaving one without any session.
+    """
+    return no_session_cost(topic_count) * empty * empty
+
+
+def extra_empty_cost(none_cost: int, empty: int) -> int:
+    """What version 2 adds to ``empty`` times the first empty round's cost: ``C e (e - 1)``.
+
+    The methods price each empty round at ``C = 10 (T + 1)²`` (version 1, a lower bound of
+    version 2) and add this per participant; the k-th empty round costs ``2 C (k - 1)`` more.
+    """
+    return none_cost * empty * (empty - 1)
 
 
 def rank_cost(rank: int) -> int:
@@ -38,14 +56,16 @@ def objective(problem: Problem, assignment: Mapping[str, Mapping[str, str]]) -> 
     for participant in problem.participants:
         seats = assignment.get(participant.id, {})
         rank = {topic: k for k, topic in enumerate(participant.preferences, start=1)}
+        empty = 0
         for rid in attended_rounds(problem, participant):
             if rid in participant.fixed:
                 continue
             sid = seats.get(rid)
             if sid is None:
-                total += no_session_cost(topics)
+                empty += 1
             elif topic_of[sid] in rank:
                 total += rank_cost(rank[topic_of[sid]])
             else:
                 total += unranked_cost(topics)
+        total += empty_rounds_cost(topics, empty)
     return total

@@ -322,7 +322,7 @@ def solve_grouped(
     groups = max(1, min(GROUPS, n // MIN_GROUP))
     master = GroupMaster(compiled, table, groups, seed)
     nothing = np.full((n, rounds), -1, dtype=np.int64)
-    master.add_call(nothing, table.free.sum(axis=1).astype(np.int64) * compiled.none_cost)
+    master.add_call(nothing, table.free.sum(axis=1).astype(np.int64) ** 2 * compiled.none_cost)
     best_bound = -np.inf
     best_prices = SessionPrices(np.zeros(sessions), {})
     prices = start if start is not None else best_prices

@@ -248,7 +248,8 @@ def _row_costs(compiled: Compiled, table: Table, accepted: IntArray) -> IntArray
     )
     cost = np.where(rank > 0, rank**2, compiled.unranked_cost)
     cost = np.where(accepted >= 0, cost, np.where(table.free, compiled.none_cost, 0))
-    return cost.sum(axis=1).astype(np.int64)
+    empty = (table.free & (accepted < 0)).sum(axis=1)
+    return (cost.sum(axis=1) + compiled.convex_extra(empty)).astype(np.int64)
 
 
 def _poor_rows(compiled: Compiled, table: Table, accepted: IntArray) -> IntArray:
@@ -261,7 +262,9 @@ def _poor_rows(compiled: Compiled, table: Table, accepted: IntArray) -> IntArray
 def _schedule_cost(compiled: Compiled, table: Table, accepted: IntArray) -> int:
     arcs = _arcs(compiled, table, accepted)
     empty = int(table.free.sum()) - len(arcs)
-    return int(arcs.cost.sum()) + empty * compiled.none_cost
+    per_row = (table.free & (accepted < 0)).sum(axis=1)
+    convex = int(compiled.convex_extra(per_row).sum())
+    return int(arcs.cost.sum()) + empty * compiled.none_cost + convex
 
 
 def _reseat_round(compiled: Compiled, table: Table, accepted: IntArray, r: int) -> IntArray:
@@ -345,10 +348,12 @@ def _reseat_round(compiled: Compiled, table: Table, accepted: IntArray, r: int) 
             np.maximum(0, compiled.capacity_left[in_round]).astype(np.int64),
         ]
     )
+    # Version 2: no seat in round r costs the marginal C (2e + 1), e the other empty rounds.
+    empty_elsewhere = np.delete(table.free[rows] & (accepted[rows] < 0), r, axis=1).sum(axis=1)
     costs = np.concatenate(
         [
             a_cost,
-            np.full(m, compiled.none_cost, dtype=np.int64),
+            (compiled.none_cost * (2 * empty_elsewhere + 1)).astype(np.int64),
             np.zeros(len(pairs) + len(in_round), dtype=np.int64),
         ]
     )

@@ -276,7 +276,7 @@ def solve_large(
         Columns(
             members,
             np.full((n, rounds), -1, dtype=np.int64),
-            table.free.sum(axis=1).astype(np.int64) * compiled.none_cost,
+            table.free.sum(axis=1).astype(np.int64) ** 2 * compiled.none_cost,
         )
     )
     master.add_columns(best)
@@ -382,6 +382,7 @@ def _greedy_columns(compiled: Compiled, table: Table) -> Columns:
     q = q_of[compiled.slot_participant[chosen.slot]]
     session[q, compiled.slot_round[chosen.slot]] = chosen.session
     np.add.at(cost, q, _arc_costs(compiled, chosen) - compiled.none_cost)
+    cost += compiled.convex_extra((table.free & (session < 0)).sum(axis=1))
     return Columns(np.arange(len(table.participants), dtype=np.int64), session, cost)
 
 
@@ -427,7 +428,13 @@ def _open_mip(
     capacity_left = compiled.capacity_left - np.bincount(
         settled.session, minlength=len(compiled.session_ids)
     )
-    model = build_model(compiled, arcs, capacity_left, organisation_counts(compiled, settled))
+    model = build_model(
+        compiled,
+        arcs,
+        capacity_left,
+        organisation_counts(compiled, settled),
+        table.participants[open_q],
+    )
     solution = run_highs(model, integer=True, time_limit=deadline - time.perf_counter(), seed=seed)
     if solution is None:
         return Arcs.empty()

@@ -10,6 +10,13 @@ Variables: one per arc, ``x ∈ [0, 1]`` (integer in a MIP). Rows:
 
 Rows that cannot bind are left out. The objective is ``Σ none cost + Σ (arc cost − none cost) x``.
 
+Version 2 of the contract charges a participant's ``e`` empty rounds ``C e²`` rather than
+``C e``. For the participants listed in ``convex`` the model holds that exactly: extra
+columns ``w_k ∈ [0, 1]`` (k = 2 … rounds) costing ``2 C (k − 1)`` and one row
+``− Σ x − Σ w ≤ 1 − rounds``; cheaper ``w`` fill first, so the LP charges ``C e (e − 1)``
+more. For everyone else the model charges ``C e``, at most the contract's cost, so the
+model stays a relaxation and its bounds stay valid.
+
 :class:`Prices` are the duals of the coupling rows (topic, capacity, organisation). For *any*
 prices ≤ 0 :meth:`Prices.bound` is a valid lower bound on the optimum (Lagrangian relaxation
 of the coupling rows; each slot then picks its cheapest arc or none on its own), so the bound
@@ -131,6 +138,20 @@ class Model:
     capacity_rhs: FloatArray
     organisation_keys: IntArray
     organisation_rhs: FloatArray
+    convex_participants: IntArray  # participants with an exact version-2 row, in row order
+
+    convex_slots: IntArray  # their open rounds
+    arc_participant: IntArray  # per arc column
+
+    def full_start(self, x: FloatArray) -> FloatArray:
+        """A start for every column from values of the arc columns (the w follow from x)."""
+        extra: list[float] = []
+        for p, slots in zip(
+            self.convex_participants.tolist(), self.convex_slots.tolist(), strict=True
+        ):
+            empty = slots - round(float(x[self.arc_participant == p].sum()))
+            extra.extend(1.0 if k <= empty else 0.0 for k in range(2, slots + 1))
+        return np.concatenate([x, np.asarray(extra, dtype=np.float64)])
 
 
 def build_model(
@@ -138,8 +159,12 @@ def build_model(
     arcs: Arcs,
     capacity_left: IntArray,
     organisation_used: Mapping[tuple[int, int], int],
+    convex: IntArray | None = None,
 ) -> Model:
-    """Build the model; ``organisation_used`` counts seats already taken per (session, org)."""
+    """Build the model; ``organisation_used`` counts seats already taken per (session, org).
+
+    ``convex`` lists participants whose empty rounds the model charges exactly (version 2).
+    """
     n = len(arcs)
     sessions = len(compiled.session_ids)
     orgs = max(1, len(compiled.organisation_ids))
@@ -202,26 +227,53 @@ def build_model(
         upper.append(organisation_rhs)
         next_row += len(organisation_keys)
 
+    values = [np.ones(len(c)) for c in cols]
+    costs = [(arcs.cost - compiled.slot_none_cost[arcs.slot]).astype(np.float64)]
+    convex_participants = np.zeros(0, dtype=np.int64)
+    total = n
+    if convex is not None and len(convex):
+        convex = np.asarray(convex, dtype=np.int64)
+        convex_participants = convex[compiled.participant_slots[convex] >= 2]
+    if len(convex_participants):
+        counts = compiled.participant_slots[convex_participants]
+        row_of = np.full(len(compiled.participant_slots), -1, dtype=np.int64)
+        row_of[convex_participants] = next_row + np.arange(len(convex_participants))
+        arc_row = row_of[participant]
+        has = arc_row >= 0
+        cols.append(col_index[has])
+        rows.append(arc_row[has])
+        values.append(np.full(int(has.sum()), -1.0))
+        w_row = np.repeat(row_of[convex_participants], counts - 1)
+        k = np.concatenate([np.arange(2, c + 1) for c in counts.tolist()]).astype(np.int64)
+        cols.append(total + np.arange(len(w_row), dtype=np.int64))
+        rows.append(w_row)
+        values.append(np.full(len(w_row), -1.0))
+        costs.append((2 * compiled.none_cost * (k - 1)).astype(np.float64))
+        upper.append((1 - counts).astype(np.float64))
+        next_row += len(convex_participants)
+        total += len(w_row)
+
     all_cols = np.concatenate(cols)
     all_rows = np.concatenate(rows)
+    all_values = np.concatenate(values)
     order = np.argsort(all_cols, kind="stable")
-    starts = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(all_cols, minlength=n), out=starts[1:])
+    starts = np.zeros(total + 1, dtype=np.int64)
+    np.cumsum(np.bincount(all_cols, minlength=total), out=starts[1:])
 
     lp = highspy.HighsLp()
-    lp.num_col_ = n
+    lp.num_col_ = total
     lp.num_row_ = next_row
-    lp.col_cost_ = (arcs.cost - compiled.slot_none_cost[arcs.slot]).astype(np.float64)
-    lp.col_lower_ = np.zeros(n)
-    lp.col_upper_ = np.ones(n)
+    lp.col_cost_ = np.concatenate(costs)
+    lp.col_lower_ = np.zeros(total)
+    lp.col_upper_ = np.ones(total)
     lp.row_lower_ = np.full(next_row, -highspy.kHighsInf)
     lp.row_upper_ = np.concatenate(upper)
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.num_col_ = n
+    lp.a_matrix_.num_col_ = total
     lp.a_matrix_.num_row_ = next_row
     lp.a_matrix_.start_ = starts.astype(np.int32)
     lp.a_matrix_.index_ = all_rows[order].astype(np.int32)
-    lp.a_matrix_.value_ = np.ones(len(all_rows))
+    lp.a_matrix_.value_ = all_values[order]
     offset = float(compiled.slot_none_cost[slots].sum())
     lp.offset_ = offset
     return Model(
@@ -234,6 +286,9 @@ def build_model(
         capacity_rhs=capacity_rhs,
         organisation_keys=organisation_keys,
         organisation_rhs=organisation_rhs,
+        convex_participants=convex_participants,
+        convex_slots=compiled.participant_slots[convex_participants],
+        arc_participant=participant,
     )
 
 
@@ -275,7 +330,7 @@ def run_highs(
     highs.passModel(lp)
     if integer and start is not None:
         solution = highspy.HighsSolution()
-        solution.col_value = list(start)
+        solution.col_value = list(model.full_start(start))
         solution.value_valid = True
         highs.setSolution(solution)
     highs.run()
@@ -284,11 +339,11 @@ def run_highs(
     sol = highs.getSolution()
     if status == highspy.HighsModelStatus.kModelEmpty:
         return Solution(
-            True, np.zeros(lp.num_col_), model.offset, model.offset, np.zeros(lp.num_row_)
+            True, np.zeros(len(model.arcs)), model.offset, model.offset, np.zeros(lp.num_row_)
         )
     if not sol.value_valid:
         return None
-    x = np.asarray(sol.col_value, dtype=np.float64)
+    x = np.asarray(sol.col_value, dtype=np.float64)[: len(model.arcs)]
     row_dual = np.asarray(sol.row_dual, dtype=np.float64) if sol.dual_valid else np.zeros(0)
     optimal = status in (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kModelEmpty)
     objective = float(info.objective_function_value)

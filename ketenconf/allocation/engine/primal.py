@@ -10,10 +10,11 @@ from .compiled import Arcs, Compiled, IntArray
 
 
 def solver_cost(compiled: Compiled, chosen: Arcs) -> int:
-    """Objective the solver minimises (contract objective plus move costs) of a selection."""
-    return int(compiled.slot_none_cost.sum()) + int(
+    """Objective the solver minimises (contract objective, version 2, plus move costs)."""
+    linear = int(compiled.slot_none_cost.sum()) + int(
         (chosen.cost - compiled.slot_none_cost[chosen.slot]).sum()
     )
+    return linear + int(compiled.convex_extra(compiled.empty_per_participant(chosen)).sum())
 
 
 class Occupancy:

@@ -23,6 +23,7 @@ from .compiled import Compiled, IntArray
 FloatArray = npt.NDArray[np.float64]
 MAX_ROUNDS = 10  # 2^rounds DP states per participant
 CHUNK = 20_000
+CELLS = 2_000_000
 
 
 @dataclass
@@ -98,8 +99,11 @@ def best_schedules(
     values = np.zeros(n)
     sessions = np.full((n, len(compiled.round_ids)), -1, dtype=np.int64)
     costs = np.zeros(n, dtype=np.int64)
-    for start in range(0, n, CHUNK):
-        part = slice(start, min(n, start + CHUNK))
+    # The version-2 step holds (participants × 2^rounds × rounds) numbers: keep it small.
+    rounds = len(compiled.round_ids)
+    chunk = max(1, min(CHUNK, CELLS // ((1 << rounds) * (rounds + 1))))
+    for start in range(0, n, chunk):
+        part = slice(start, min(n, start + chunk))
         v, s, c = _chunk(compiled, table, prices, part)
         values[part], sessions[part], costs[part] = v, s, c
     return values, Schedules(table.participants.copy(), sessions, costs)
@@ -173,8 +177,22 @@ def _chunk(
             new[:, dst] = np.where(better, candidate, new[:, dst])
             choice[j][:, dst] = np.where(better, r, choice[j][:, dst])
         dp = new
-    mask = np.argmin(dp, axis=1)
-    value_out = dp[np.arange(n), mask] + base.sum(axis=1)
+    # Version 2: the rounds a mask leaves open take their cheapest unranked seat or stay
+    # empty, e empty rounds costing C e² together: per mask, the j cheapest open rounds
+    # take an unranked seat, for the best j.
+    bits = ((masks[:, None] >> np.arange(rounds)) & 1).astype(np.bool_)  # (states, rounds)
+    open_ = free[:, None, :] & ~bits[None, :, :]  # (n, states, rounds)
+    sorted_prices = np.sort(np.where(open_, unranked_price[:, None, :], np.inf), axis=2)
+    prefix = np.concatenate([np.zeros((n, states, 1)), np.cumsum(sorted_prices, axis=2)], axis=2)
+    empty = open_.sum(axis=2)[:, :, None] - np.arange(rounds + 1)
+    rest = np.where(empty >= 0, prefix + none_cost * np.maximum(empty, 0) ** 2, np.inf)
+    take = np.argmin(rest, axis=2)  # (n, states)
+    best_rest = np.take_along_axis(rest, take[:, :, None], axis=2)[:, :, 0]
+    base_open = np.where(open_, base[:, None, :], 0.0).sum(axis=2)
+    total = dp + base.sum(axis=1)[:, None] - base_open + best_rest
+    mask = np.argmin(total, axis=1)
+    value_out = total[np.arange(n), mask]
+    unranked_seats = take[np.arange(n), mask]
 
     assigned_topic = np.full((n, rounds), -1, dtype=np.int64)
     assigned_rank = np.zeros((n, rounds), dtype=np.int64)
@@ -192,7 +210,12 @@ def _chunk(
     sessions[qi, ri] = arg[variant_of[qi], needs[qi], assigned_topic[qi, ri], ri]
     cost = (assigned_rank**2).sum(axis=1)
     open_round = free & ~ranked
-    use_unranked = open_round & (unranked_price < none_cost)
+    position = np.argsort(
+        np.argsort(np.where(open_round, unranked_price, np.inf), axis=1, kind="stable"),
+        axis=1,
+        kind="stable",
+    )
+    use_unranked = open_round & (position < unranked_seats[:, None])
     cost += (open_round & ~use_unranked).sum(axis=1) * compiled.none_cost
     for q, r in zip(*np.nonzero(use_unranked), strict=True):
         s = _unranked_session(compiled, table, part.start + int(q), int(r), sessions[q], prices)
@@ -201,6 +224,9 @@ def _chunk(
             cost[q] += compiled.unranked_cost
         else:
             cost[q] += compiled.none_cost
+    # Version 2: the schedule's cost is exact; ``value_out`` keeps one none cost per empty
+    # round, a lower value, so the bounds built from it stay valid.
+    cost += compiled.convex_extra((free & (sessions < 0)).sum(axis=1))
     return value_out, sessions, cost
 
 

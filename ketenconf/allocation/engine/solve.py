@@ -9,6 +9,7 @@ from collections.abc import Callable
 from .blocks import block_count, solve_in_blocks
 from .compiled import Compiled, compile_problem
 from .cost import objective
+from .direct import solve_direct
 from .errors import InvalidProblem
 from .exact import solve_exact
 from .large import large_applicable, solve_large
@@ -26,6 +27,7 @@ SCHEDULES_FROM = 300
 EXACT_ARC_LIMIT = 60_000
 
 Progress = Callable[[str], None]
+METHODS = ("auto", "exact", "large", "direct")
 
 
 def solve(
@@ -36,7 +38,7 @@ def solve(
     progress: Progress | None = None,
     method: str = "auto",
 ) -> Result:
-    """Assign participants to sessions as ALLOCATION.md asks.
+    """Assign participants to sessions as docs/allocation-contract.md asks.
 
     ``method`` is ``"auto"``, ``"exact"`` (LP and MIP over arcs) or ``"large"`` (column
     generation over schedules; above 15,000 participants over groups of participants, from
@@ -49,7 +51,7 @@ def solve(
     errors = validate(problem)
     if errors:
         raise InvalidProblem(errors)
-    if method not in ("auto", "exact", "large"):
+    if method not in METHODS:
         raise ValueError(f"unknown method {method!r}")
     started = time.perf_counter()
     deadline = started + time_limit
@@ -93,6 +95,8 @@ def solve(
 def _optimise(
     compiled: Compiled, *, deadline: float, seed: int, progress: Progress, method: str
 ) -> Outcome:
+    if method == "direct":
+        return solve_direct(compiled, deadline=deadline, seed=seed, progress=progress)
     participants = len(compiled.problem.participants)
     large = large_applicable(compiled) and (
         method == "large" or (method == "auto" and participants >= SCHEDULES_FROM)

@@ -37,7 +37,11 @@ def _attended(p: Problem, participant: Any) -> list[str]:
 
 
 def cp_sat_optimum(p: Problem) -> int:
-    """The optimum of ALLOCATION.md's objective, by a CP-SAT model written from the contract."""
+    """The optimum of the contract's objective (version 2), by a CP-SAT model written from it.
+
+    A participant left without a session in ``e`` rounds pays ``10 (T + 1)² e²``: ``e``
+    indicator booleans, the k-th costing ``10 (T + 1)² (2k - 1)``.
+    """
     topics = sorted({s.topic for s in p.sessions})
     big = (len(topics) + 1) ** 2
     model = cp_model.CpModel()
@@ -58,6 +62,8 @@ def cp_sat_optimum(p: Problem) -> int:
         rank = {t: k for k, t in enumerate(participant.preferences, start=1)}
         fixed_topics = {p.sessions[index[sid]].topic for sid in participant.fixed.values()}
         per_topic: dict[str, list[Any]] = {}
+        seated: list[Any] = []
+        open_rounds = 0
         for rid in _attended(p, participant):
             if rid in participant.fixed:
                 continue
@@ -74,10 +80,16 @@ def cp_sat_optimum(p: Problem) -> int:
                 load[si].append(var)
                 org_load.setdefault((si, participant.organisation), []).append(var)
                 cost = rank[s.topic] ** 2 if s.topic in rank else big
-                objective.append((cost - 10 * big) * var)
-            constant += 10 * big
+                objective.append(cost * var)
+            open_rounds += 1
+            seated.extend(chosen)
             if chosen:
                 model.add(sum(chosen) <= 1)
+        empty = [model.new_bool_var(f"e{pi}_{k}") for k in range(1, open_rounds + 1)]
+        if empty:
+            model.add(sum(empty) + sum(seated) == open_rounds)
+            for k, flag in enumerate(empty, start=1):
+                objective.append(10 * big * (2 * k - 1) * flag)
         for vars_ in per_topic.values():
             if len(vars_) > 1:
                 model.add(sum(vars_) <= 1)
@@ -122,9 +134,10 @@ def brute_force_optimum(p: Problem) -> int:
                 org[sid, participant.organisation] = org.get((sid, participant.organisation), 0) + 1
                 topics_of[participant.id].add(sessions[sid].topic)
         cost = 0
+        empty: dict[str, int] = {}
         for (participant, _rid), session in zip(slots, combo, strict=True):
             if session is None:
-                cost += 10 * big
+                empty[participant.id] = empty.get(participant.id, 0) + 1
                 continue
             if participant.needs_accessible and not session.accessible:
                 ok = False
@@ -140,6 +153,7 @@ def brute_force_optimum(p: Problem) -> int:
             cost += (prefs.index(session.topic) + 1) ** 2 if session.topic in prefs else big
         if not ok:
             continue
+        cost += sum(10 * big * e * e for e in empty.values())
         if any(n > sessions[sid].capacity for sid, n in load.items()):
             continue
         limit_ok = all(
