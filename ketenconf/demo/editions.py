@@ -1119,8 +1119,8 @@ KETENCONFERENTIE_2027 = replace(
     theme_nl="Van instroom tot toekomst: samen wendbaar in de keten",
     theme_en="From arrival to a future: an agile chain, together",
     description_nl=(
-        "De volgende Ketenconferentie, voor iedereen die in de migratieketen werkt. Kies bij je "
-        "aanmelding welke workshops je het liefst volgt: ketenconf verdeelt de plaatsen zo dat "
+        "De volgende Ketenconferentie, voor iedereen die in de migratieketen werkt. Kies bij uw "
+        "aanmelding welke workshops u het liefst volgt: ketenconf verdeelt de plaatsen zo dat "
         "iedereen zo goed mogelijk uitkomt, niet wie het eerst komt.\n\n"
         "Organisatie: de Kleine Keten (IND, COA en DT&V) en het ministerie van Justitie en "
         "Veiligheid; dit keer heeft het ministerie de leiding."
