@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser
+from typing import TypeAlias
+
+from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -21,3 +23,17 @@ class User(AbstractUser):
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")  # type: ignore[assignment]
         verbose_name_plural = _("users")  # type: ignore[assignment]
+
+
+#: Who asks, in a permission check or a read that depends on the person: the user of a request.
+Viewer: TypeAlias = "User | AnonymousUser"
+
+#: Who acts through a service: an organiser's account, the anonymous user of a request (the
+#: service refuses what they may not do), or None for the operator at the command line, the
+#: worker and the demo loader.
+Actor: TypeAlias = "User | AnonymousUser | None"
+
+
+def actor_user(by: Actor) -> User | None:
+    """The account to record as the one who acted: none for the anonymous and the operator."""
+    return by if isinstance(by, User) else None

@@ -35,6 +35,16 @@ def published_run(*, edition: Edition) -> AssignmentRun | None:
     )
 
 
+def published_run_id(*, edition_id: int) -> int | None:
+    """The primary key of :func:`published_run`, in one query that loads no run."""
+    return (
+        AssignmentRun.objects.filter(edition_id=edition_id, published_at__isnull=False)
+        .order_by("-published_at", "-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
 def runs_for_edition(*, edition: Edition) -> QuerySet[AssignmentRun]:
     return (
         AssignmentRun.objects.filter(edition=edition)
@@ -232,7 +242,7 @@ def _where(path: str, *, problem: Problem, names: Names) -> str:
     return path or _("the input")
 
 
-def explain(error: ProblemError, *, names: Names, problem: Problem) -> str:
+def problem_error_explain(error: ProblemError, *, names: Names, problem: Problem) -> str:
     """One engine problem in words: where (the path, named) and what."""
     where = _where(error.path, problem=problem, names=names)
     for pattern, say in _TRANSLATED:
@@ -250,7 +260,10 @@ def run_problems(*, run: AssignmentRun) -> list[dict[str, str]]:
     problem = Problem.from_dict(run.problem)
     names = problem_names(problem=problem)
     return [
-        {"path": item["path"], "text": explain(ProblemError(**item), names=names, problem=problem)}
+        {
+            "path": item["path"],
+            "text": problem_error_explain(ProblemError(**item), names=names, problem=problem),
+        }
         for item in run.problems
     ]
 

@@ -14,13 +14,13 @@ import logging
 from collections.abc import Mapping
 from datetime import timedelta
 from functools import partial
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ketenconf.accounts.models import Actor, actor_user
 from ketenconf.events.models import Edition
 from ketenconf.mail.services import mail_enqueue
 from ketenconf.programme.models import Block
@@ -54,7 +54,7 @@ def _run_under_way(*, edition: Edition) -> AssignmentRun | None:
 def assignment_run_start(
     *,
     edition: Edition,
-    by: Any,
+    by: Actor,
     time_limit: int = 60,
     seed: int = 0,
     max_organisation_share: float | None = None,
@@ -82,7 +82,7 @@ def assignment_run_start(
     with transaction.atomic():
         run = AssignmentRun.objects.create(
             edition=edition,
-            created_by=by,
+            created_by=actor_user(by),
             time_limit=time_limit,
             seed=seed,
             max_organisation_share=max_organisation_share,
@@ -177,7 +177,7 @@ def assignment_move(
     registration: Registration,
     seats: Mapping[int, int | None],
     lock: bool,
-    by: Any,
+    by: Actor,
 ) -> None:
     """Give a participant other sessions in a finished, unpublished run.
 
@@ -225,7 +225,10 @@ def assignment_move(
         if errors:
             names = selectors.problem_names(problem=problem)
             raise ValidationError(
-                [selectors.explain(error, names=names, problem=problem) for error in errors]
+                [
+                    selectors.problem_error_explain(error, names=names, problem=problem)
+                    for error in errors
+                ]
             )
         changed = sum(1 for rid in round_ids if before.get(rid) != assignment[pid].get(rid))
         Assignment.objects.filter(run=run, registration=registration).delete()
@@ -245,18 +248,18 @@ def assignment_move(
 
 
 def _lock(
-    edition: Edition, registration: Registration, block_pk: int, session_pk: int, by: Any
+    edition: Edition, registration: Registration, block_pk: int, session_pk: int, by: Actor
 ) -> AssignmentLock:
     lock, _created = AssignmentLock.objects.update_or_create(
         registration=registration,
         block_id=block_pk,
-        defaults={"edition": edition, "session_id": session_pk, "created_by": by},
+        defaults={"edition": edition, "session_id": session_pk, "created_by": actor_user(by)},
     )
     return lock
 
 
 def assignment_lock(
-    *, edition: Edition, registration: Registration, session: SessionRow, by: Any
+    *, edition: Edition, registration: Registration, session: SessionRow, by: Actor
 ) -> AssignmentLock:
     """Lock a participant in a session of a round: every later run keeps this seat."""
     if registration.edition_id != edition.pk or session.edition_id != edition.pk:
@@ -272,7 +275,7 @@ def assignment_unlock(*, lock: AssignmentLock) -> None:
     lock.delete()
 
 
-def assignment_run_publish(*, run: AssignmentRun, by: Any) -> int:
+def assignment_run_publish(*, run: AssignmentRun, by: Actor) -> int:
     """Publish a finished run: participants see these seats, and are mailed their programme.
 
     Mailed are the participants with a seat in the edition whose programme is new or differs
@@ -289,7 +292,7 @@ def assignment_run_publish(*, run: AssignmentRun, by: Any) -> int:
         before = adapter.seats_of_run(run=current) if current is not None else {}
         after = adapter.seats_of_run(run=run)
         run.published_at = timezone.now()
-        run.published_by = by
+        run.published_by = actor_user(by)
         run.save(update_fields=["published_at", "published_by"])
         programmes = selectors.programmes_of_run(run=run)
         registrations = Registration.objects.filter(

@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from ketenconf.accounts.models import User
 from ketenconf.events.admin_access import OrganiserAdmin
 
 from . import services
@@ -56,6 +57,7 @@ class ApiTokenAdmin(OrganiserAdmin):
             obj.save(update_fields=["name"])
             return
         user = obj.user if request.user.is_superuser and obj.user_id else request.user
+        assert isinstance(user, User)  # the admin lets in no one without an account
         token, text = services.api_token_create(user=user, name=obj.name)
         obj.pk = token.pk
         obj.prefix = token.prefix

@@ -23,7 +23,7 @@ from ninja.errors import ValidationError as RequestInvalid
 from ninja.responses import Status
 
 from ketenconf.registration import selectors, services
-from ketenconf.registration.forms import RegistrationForm
+from ketenconf.registration.forms import RegistrationForm, registration_create_arguments
 
 from .schemas import Errors, Message, RegistrationIn, RegistrationOut
 
@@ -158,19 +158,7 @@ def _registration_create(request: HttpRequest, *, slug: str) -> Any:
         return _errors(
             {field: [str(m) for m in messages] for field, messages in form.errors.items()}
         )
-    clean = form.cleaned_data
-    arguments = {
-        "edition": edition,
-        "name": clean["name"],
-        "email": clean["email"],
-        "organisation_name": clean["organisation"],
-        "job_title": clean["job_title"],
-        "dietary_needs": clean["dietary_needs"],
-        "accessibility_needs": clean["accessibility_needs"],
-        "needs_step_free": clean["needs_step_free"],
-        "networking_consent": clean["networking_consent"],
-        "language": clean["language"],
-    }
+    arguments = {"edition": edition, **registration_create_arguments(form.cleaned_data)}
     try:
         try:
             outcome = services.registration_create(**arguments)

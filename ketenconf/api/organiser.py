@@ -316,7 +316,7 @@ def registrations(
     operation_id="organiser_registration_create",
 )
 def registration_create(request: HttpRequest, slug: str) -> Any:
-    from ketenconf.registration.forms import RegistrationForm
+    from ketenconf.registration.forms import RegistrationForm, registration_create_arguments
 
     from .api import NON_FIELD, _form_data
 
@@ -341,20 +341,11 @@ def registration_create(request: HttpRequest, slug: str) -> Any:
     form = RegistrationForm(data)
     if not form.is_valid():
         return Status(422, {"errors": {f: [str(m) for m in ms] for f, ms in form.errors.items()}})
-    clean = form.cleaned_data
     arguments = {
         "edition": edition,
-        "name": clean["name"],
-        "email": clean["email"],
-        "organisation_name": clean["organisation"],
-        "job_title": clean["job_title"],
-        "dietary_needs": clean["dietary_needs"],
-        "accessibility_needs": clean["accessibility_needs"],
-        "needs_step_free": clean["needs_step_free"],
-        "networking_consent": clean["networking_consent"],
-        "language": clean["language"],
         "even_if_closed": True,
         **flags,
+        **registration_create_arguments(form.cleaned_data),
     }
     try:
         try:

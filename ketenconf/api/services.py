@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import Any
 
 from django.utils import timezone
+
+from ketenconf.accounts.models import User
 
 from .models import ApiToken
 
@@ -17,7 +18,7 @@ def secret_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def api_token_create(*, user: Any, name: str) -> tuple[ApiToken, str]:
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     """A new token for ``user``; returns it and the full token text, which is not kept."""
     prefix = secrets.token_hex(6)
     secret = secrets.token_urlsafe(32)

@@ -10,7 +10,9 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from ketenconf.accounts.models import User, Viewer
 from ketenconf.allocation.models import Assignment
+from ketenconf.allocation.selectors import published_run_id
 from ketenconf.core.personal_data import when
 from ketenconf.events.models import Edition, OrganisationKind
 from ketenconf.events.permissions import edition_is_editable_by, editions_editable_by
@@ -18,20 +20,19 @@ from ketenconf.programme.models import Session
 from ketenconf.registration.models import Registration, RegistrationStatus
 
 from .models import BadgeBatch, CheckIn, CheckInKind, DoorStaff
-from .services import published_run_id
 
 SEARCH_LIMIT = 20
 #: Arrivals are counted per this many minutes in the chart.
 BUCKET_MINUTES = 15
 
 
-def _staff(user: Any) -> bool:
+def _staff(user: Viewer) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_staff)
 
 
-def editions_for_door_staff(*, user: Any) -> QuerySet[Edition]:
+def editions_for_door_staff(*, user: Viewer) -> QuerySet[Edition]:
     """Editions this user may check people in for: organisers' editions and door duties."""
-    if not _staff(user):
+    if not isinstance(user, User) or not _staff(user):
         return Edition.objects.none()
     duties = DoorStaff.objects.filter(user=user).values("edition_id")
     organised = editions_editable_by(user=user).values("pk")
@@ -40,11 +41,11 @@ def editions_for_door_staff(*, user: Any) -> QuerySet[Edition]:
     )
 
 
-def may_check_in(*, user: Any, edition: Edition) -> bool:
+def may_check_in(*, user: Viewer, edition: Edition) -> bool:
     return editions_for_door_staff(user=user).filter(pk=edition.pk).exists()
 
 
-def may_organise(*, user: Any, edition: Edition) -> bool:
+def may_organise(*, user: Viewer, edition: Edition) -> bool:
     return _staff(user) and edition_is_editable_by(user=user, edition=edition)
 
 
@@ -93,7 +94,7 @@ class Occupancy:
         return max(0, self.capacity - self.in_room)
 
 
-def occupancy(*, edition: Edition) -> list[Occupancy]:
+def edition_occupancy(*, edition: Edition) -> list[Occupancy]:
     """Every session: its capacity, the seats assigned in the published run, who is in. Two
     queries."""
     run_id = published_run_id(edition_id=edition.pk)
@@ -166,7 +167,7 @@ def _bucket_start(at: datetime) -> datetime:
     )
 
 
-def arrivals(*, edition: Edition) -> list[Bucket]:
+def checkin_arrivals(*, edition: Edition) -> list[Bucket]:
     """Entry check-ins per quarter of an hour, from the first to the last, gaps as zero."""
     times = list(
         CheckIn.objects.filter(edition=edition, kind=CheckInKind.ENTRY)
@@ -189,7 +190,7 @@ def arrivals(*, edition: Edition) -> list[Bucket]:
     return buckets
 
 
-def dashboard(*, edition: Edition) -> Dashboard:
+def checkin_dashboard(*, edition: Edition) -> Dashboard:
     """The live counts of the day. A fixed number of queries, whatever the size."""
     seated = Registration.objects.filter(edition=edition, status=RegistrationStatus.REGISTERED)
     entry = CheckIn.objects.filter(
@@ -230,9 +231,9 @@ def dashboard(*, edition: Edition) -> Dashboard:
         checked_in=checked_in,
         walk_ins=walk_ins,
         by_kind=by_kind,
-        buckets=arrivals(edition=edition),
+        buckets=checkin_arrivals(edition=edition),
         no_shows=no_shows,
-        rooms=occupancy(edition=edition),
+        rooms=edition_occupancy(edition=edition),
         at=timezone.now(),
     )
 

@@ -17,7 +17,6 @@ from datetime import datetime
 from enum import StrEnum
 from functools import partial
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -26,7 +25,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ketenconf.allocation.models import Assignment, AssignmentRun
+from ketenconf.accounts.models import Actor, actor_user
+from ketenconf.allocation.models import Assignment
+from ketenconf.allocation.selectors import published_run_id
 from ketenconf.events.models import Edition
 from ketenconf.programme.models import BlockKind, Session
 from ketenconf.registration.models import Registration, RegistrationStatus
@@ -112,7 +113,7 @@ def checkin_scan(
     token: str,
     door: str,
     nonce: str,
-    by: Any,
+    by: Actor,
     session: Session | None = None,
 ) -> ScanResult:
     """Check in the holder of a badge at the door (``session`` None) or at a session's room.
@@ -153,7 +154,7 @@ def checkin_registration(
     registration: Registration,
     door: str,
     nonce: str,
-    by: Any,
+    by: Actor,
     session: Session | None = None,
 ) -> ScanResult:
     """Check in a registration found by name at the desk: the same rules as a scanned badge."""
@@ -176,7 +177,7 @@ def _check_in(
     versions: tuple[int, int] | None,
     door: str,
     nonce: str,
-    by: Any,
+    by: Actor,
     session: Session | None,
 ) -> ScanResult:
     for attempt in range(2):
@@ -206,7 +207,7 @@ def _check_in_locked(
     versions: tuple[int, int] | None,
     door: str,
     nonce: str,
-    by: Any,
+    by: Actor,
     session: Session | None,
 ) -> ScanResult:
     registration = (
@@ -316,7 +317,7 @@ def _entry(
     earlier: CheckIn | None,
     door: str,
     nonce: str,
-    by: Any,
+    by: Actor,
 ) -> ScanResult:
     who = _who(registration)
     if earlier is not None:
@@ -335,19 +336,10 @@ def _entry(
         door=door,
         at=timezone.now(),
         nonce=nonce,
-        by=by if getattr(by, "pk", None) else None,
+        by=actor_user(by),
     )
     return ScanResult(
         Outcome.WELCOME, True, _("Welcome, %(name)s — %(organisation)s") % who, registration, row
-    )
-
-
-def published_run_id(*, edition_id: int) -> int | None:
-    return (
-        AssignmentRun.objects.filter(edition_id=edition_id, published_at__isnull=False)
-        .order_by("-published_at", "-pk")
-        .values_list("pk", flat=True)
-        .first()
     )
 
 
@@ -358,7 +350,7 @@ def _room(
     earlier: CheckIn | None,
     session: Session,
     nonce: str,
-    by: Any,
+    by: Actor,
 ) -> ScanResult:
     who = _who(registration)
     if earlier is not None:
@@ -433,7 +425,7 @@ def _room(
         door=session.room.name,
         at=timezone.now(),
         nonce=nonce,
-        by=by if getattr(by, "pk", None) else None,
+        by=actor_user(by),
     )
     return ScanResult(
         Outcome.WELCOME,
@@ -478,7 +470,7 @@ def walk_in_register(
     organisation_name: str,
     door: str,
     nonce: str,
-    by: Any,
+    by: Actor,
 ) -> WalkInResult:
     """Register someone at the desk while seats are left, and check them in at once.
 
@@ -534,7 +526,7 @@ def badge_replace(*, registration: Registration) -> int:
     return badge.version
 
 
-def badge_batch_start(*, edition: Edition, format: str, by: Any) -> BadgeBatch:
+def badge_batch_start(*, edition: Edition, format: str, by: Actor) -> BadgeBatch:
     """Queue all badges of the edition as one PDF; the worker makes it (see ``tasks``)."""
     from . import tasks
 
@@ -543,7 +535,7 @@ def badge_batch_start(*, edition: Edition, format: str, by: Any) -> BadgeBatch:
             edition=edition,
             format=format,
             total=len(badges.badge_registrations(edition=edition)),
-            created_by=by if getattr(by, "pk", None) else None,
+            created_by=actor_user(by),
         )
         transaction.on_commit(partial(tasks.make_badges.enqueue, batch.pk), robust=True)
     return batch

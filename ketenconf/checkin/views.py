@@ -273,7 +273,7 @@ def room(request: HttpRequest, edition: Edition, session_id: int) -> HttpRespons
 @_organiser
 def dashboard(request: HttpRequest, edition: Edition) -> HttpResponse:
     """Live counts; htmx asks for the figures again every few seconds."""
-    figures = selectors.dashboard(edition=edition)
+    figures = selectors.checkin_dashboard(edition=edition)
     context = {
         "edition": edition,
         "figures": figures,

@@ -24,6 +24,7 @@ from django.db.models import Model, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from ketenconf.accounts.models import Actor, actor_user
 from ketenconf.core.validators import normalise_email
 from ketenconf.events.models import ChainLink, Edition, Organisation, OrganisationKind, Room
 from ketenconf.events.permissions import topics_editable_by
@@ -56,7 +57,7 @@ class ImportError_(Exception):
 
 
 def import_job_create(
-    *, edition: Edition, kind: str, filename: str, content: bytes, by: Any
+    *, edition: Edition, kind: str, filename: str, content: bytes, by: Actor
 ) -> ImportJob:
     """Keep an uploaded file with its columns and a guessed mapping. Raises ``ValidationError``
     when the file cannot be read, and keeps nothing then."""
@@ -74,7 +75,7 @@ def import_job_create(
     return ImportJob.objects.create(
         edition=edition,
         kind=kind,
-        created_by=by if getattr(by, "pk", None) else None,
+        created_by=actor_user(by),
         filename=filename[:255],
         content=content,
         headers=sheet.headers,
@@ -171,7 +172,7 @@ class Outcome:
 class Context:
     job: ImportJob
     edition: Edition
-    by: Any  # the organiser who uploaded; None for the operator at the command line
+    by: Actor  # the organiser who uploaded; None for the operator at the command line
     values_of: Callable[[list[str]], dict[str, str]]
     seen: dict[str, int] = field(default_factory=dict)  # a key in the file → its first row
     cache: dict[str, Any] = field(default_factory=dict)

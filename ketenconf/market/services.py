@@ -299,7 +299,7 @@ def stand_move(*, stand: Stand, position: FloorPosition | None) -> Stand:
     return stand
 
 
-def stand_save(*, registration: Registration, stand: Stand) -> SavedStand:
+def stand_bookmark(*, registration: Registration, stand: Stand) -> SavedStand:
     """Put a stand on the participant's personal programme (once)."""
     if stand.edition_id != registration.edition_id or stand.status != StandStatus.ACCEPTED:
         raise ValidationError(_("This stand is not on the market of your edition."))
@@ -310,7 +310,7 @@ def stand_save(*, registration: Registration, stand: Stand) -> SavedStand:
         return SavedStand.objects.get(registration=registration, stand=stand)
 
 
-def stand_unsave(*, registration: Registration, stand: Stand) -> None:
+def stand_unbookmark(*, registration: Registration, stand: Stand) -> None:
     SavedStand.objects.filter(registration=registration, stand=stand).delete()
 
 

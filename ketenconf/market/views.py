@@ -74,12 +74,12 @@ def save(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if registration is None:
         return redirect(reverse("registration:request_link", kwargs={"slug": slug}))
     if request.POST.get("action") == "unsave":
-        services.stand_unsave(registration=registration, stand=found)
+        services.stand_unbookmark(registration=registration, stand=found)
         messages.success(
             request, _("%(stand)s is taken off your programme.") % {"stand": found.name}
         )
     else:
-        services.stand_save(registration=registration, stand=found)
+        services.stand_bookmark(registration=registration, stand=found)
         messages.success(
             request, _("%(stand)s is saved to your personal programme.") % {"stand": found.name}
         )

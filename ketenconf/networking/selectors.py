@@ -38,7 +38,7 @@ def networking_participants(*, edition: Edition) -> QuerySet[Registration]:
     )
 
 
-def takes_part(*, registration: Registration) -> bool:
+def registration_in_networking(*, registration: Registration) -> bool:
     return (
         registration.status == RegistrationStatus.REGISTERED
         and registration.networking_consent

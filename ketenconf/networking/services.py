@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ketenconf.accounts.models import Actor, actor_user
 from ketenconf.events.models import Edition, OrganisationKind
 from ketenconf.mail.services import mail_enqueue
 from ketenconf.registration.models import Registration
@@ -63,7 +64,7 @@ def _mail(registration: Registration, template: str, **context: Any) -> None:
 
 
 def _require_taking_part(registration: Registration) -> None:
-    if not selectors.takes_part(registration=registration):
+    if not selectors.registration_in_networking(registration=registration):
         raise ValidationError(
             _(
                 "Networking is for participants with a seat who agreed to be visible for "
@@ -106,7 +107,9 @@ def meeting_request_create(*, requester: Registration, target: Registration) -> 
     When ``target`` had already asked ``requester``, that request is accepted instead.
     """
     _require_taking_part(requester)
-    if target.edition_id != requester.edition_id or not selectors.takes_part(registration=target):
+    if target.edition_id != requester.edition_id or not selectors.registration_in_networking(
+        registration=target
+    ):
         raise ValidationError(_("This participant cannot be asked for a meeting."))
     if target.pk == requester.pk:
         raise ValidationError(_("You cannot ask yourself for a meeting."))
@@ -198,7 +201,7 @@ def networking_tables_create(
 def meetings_propose(
     *,
     edition: Edition,
-    by: Any = None,
+    by: Actor = None,
     max_meetings: int = 3,
     time_limit: float = TIME_LIMIT,
     seed: int = 0,
@@ -230,7 +233,7 @@ def meetings_propose(
         raise ValidationError([str(error) for error in invalid.errors]) from None
     run = run or MatchRun(
         edition=edition,
-        created_by=by if getattr(by, "is_authenticated", False) else None,
+        created_by=actor_user(by),
         max_meetings=max_meetings,
         seed=seed,
         time_limit=time_limit,
@@ -261,7 +264,7 @@ def _run_under_way(*, edition: Edition) -> MatchRun | None:
 def meetings_propose_start(
     *,
     edition: Edition,
-    by: Any = None,
+    by: Actor = None,
     max_meetings: int = 3,
     time_limit: float = TIME_LIMIT,
     seed: int = 0,
@@ -289,7 +292,7 @@ def meetings_propose_start(
     with transaction.atomic():
         run = MatchRun.objects.create(
             edition=edition,
-            created_by=by if getattr(by, "is_authenticated", False) else None,
+            created_by=actor_user(by),
             max_meetings=max_meetings,
             seed=seed,
             time_limit=time_limit,

@@ -71,7 +71,7 @@ def overview(request: HttpRequest, edition: Edition, registration: Registration)
         {
             "edition": edition,
             "registration": registration,
-            "takes_part": selectors.takes_part(registration=registration),
+            "takes_part": selectors.registration_in_networking(registration=registration),
             "interests": [interest_label(key) for key in profile.interests] if profile else [],
             "wanted_kinds": profile.wanted_kinds if profile else [],
             "rows": rows,
@@ -123,7 +123,7 @@ def people(request: HttpRequest, edition: Edition, registration: Registration) -
         {
             "edition": edition,
             "registration": registration,
-            "takes_part": selectors.takes_part(registration=registration),
+            "takes_part": selectors.registration_in_networking(registration=registration),
             "form": form,
             "found": found,
             "limit": selectors.SEARCH_LIMIT,

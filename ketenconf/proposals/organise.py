@@ -92,7 +92,7 @@ def overview(request: HttpRequest, edition: Edition) -> HttpResponse:
         messages.success(request, _("The call is saved."))
         return redirect(_url("overview", edition))
     rows = selectors.proposals_for_review(call=current, user=request.user) if current else []
-    themes, organisations = selectors.spread(rows)
+    themes, organisations = selectors.proposals_spread(rows)
     return render(
         request,
         "proposals/organise/overview.html",

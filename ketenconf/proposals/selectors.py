@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
 
+from ketenconf.accounts.models import User, Viewer
 from ketenconf.events.models import ChainLink, Edition
 from ketenconf.programme.models import Block, BlockKind, Topic
 
@@ -55,7 +55,7 @@ class ReviewRow:
     my_score: int | None
 
 
-def proposals_for_review(*, call: Call, user: Any) -> list[ReviewRow]:
+def proposals_for_review(*, call: Call, user: Viewer) -> list[ReviewRow]:
     """Every proposal not withdrawn, best mean score first (unreviewed last), then oldest."""
     proposals = (
         Proposal.objects.filter(call=call)
@@ -66,10 +66,14 @@ def proposals_for_review(*, call: Call, user: Any) -> list[ReviewRow]:
         )
         .prefetch_related("hosts__organisation")
     )
-    mine = dict(
-        Review.objects.filter(proposal__call=call, reviewer=user).values_list(
-            "proposal_id", "score"
+    mine = (
+        dict(
+            Review.objects.filter(proposal__call=call, reviewer=user).values_list(
+                "proposal_id", "score"
+            )
         )
+        if isinstance(user, User)
+        else {}
     )
     rows = []
     for proposal in proposals:
@@ -101,7 +105,7 @@ class Spread:
     accepted: int
 
 
-def spread(rows: list[ReviewRow]) -> tuple[list[Spread], list[Spread]]:
+def proposals_spread(rows: list[ReviewRow]) -> tuple[list[Spread], list[Spread]]:
     """How the proposals spread over themes (links of the chain) and over organisations."""
     themes: Counter[str] = Counter()
     themes_accepted: Counter[str] = Counter()
@@ -146,7 +150,7 @@ class VisibleReview:
     is_mine: bool
 
 
-def private_note_visible(*, review: Review, user: Any) -> bool:
+def private_note_visible(*, review: Review, user: Viewer) -> bool:
     """A private note is for the reviewer and colleagues of their organisation, unless shared."""
     if review.shared or review.reviewer_id == user.pk:
         return True
@@ -154,7 +158,7 @@ def private_note_visible(*, review: Review, user: Any) -> bool:
     return viewer_organisation is not None and review.organisation_id == viewer_organisation
 
 
-def reviews_visible_to(*, proposal: Proposal, user: Any) -> list[VisibleReview]:
+def reviews_visible_to(*, proposal: Proposal, user: Viewer) -> list[VisibleReview]:
     reviews = Review.objects.filter(proposal=proposal).select_related("reviewer", "organisation")
     return [
         VisibleReview(

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from ketenconf.accounts.models import Actor, actor_user
 from ketenconf.core.validators import normalise_email
 from ketenconf.events.models import ChainLink, Edition, Room
 from ketenconf.events.permissions import edition_is_editable_by
@@ -36,7 +37,7 @@ from .models import (
 
 
 def call_save(
-    *, edition: Edition, deadline: Any, open: bool, introduction: str = "", by: Any
+    *, edition: Edition, deadline: Any, open: bool, introduction: str = "", by: Actor
 ) -> Call:
     """Open or change the call of an edition (organisers of the edition only)."""
     if not edition_is_editable_by(user=by, edition=edition):
@@ -216,7 +217,7 @@ def host_send_links(*, call: Call, email: str) -> int:
 # --- Review and decision, by the organising team ----------------------------------------------
 
 
-def _check_reviewer(proposal: Proposal, user: Any) -> None:
+def _check_reviewer(proposal: Proposal, user: Actor) -> None:
     if not edition_is_editable_by(user=user, edition=proposal.call.edition):
         raise PermissionDenied
 
@@ -270,7 +271,7 @@ def _topic_from(proposal: Proposal) -> Topic:
 
 
 @transaction.atomic
-def proposal_decide(*, proposal: Proposal, by: Any, accept: bool, message: str = "") -> Proposal:
+def proposal_decide(*, proposal: Proposal, by: Actor, accept: bool, message: str = "") -> Proposal:
     """Accept (it becomes a topic with hosts) or reject a proposal; every host gets a mail."""
     _check_reviewer(proposal, by)
     proposal = (
@@ -282,7 +283,7 @@ def proposal_decide(*, proposal: Proposal, by: Any, accept: bool, message: str =
         )
     proposal.status = ProposalStatus.ACCEPTED if accept else ProposalStatus.REJECTED
     proposal.decided_at = timezone.now()
-    proposal.decided_by = by
+    proposal.decided_by = actor_user(by)
     if accept:
         proposal.topic = _topic_from(proposal)
     proposal.save(update_fields=["status", "decided_at", "decided_by", "topic", "updated_at"])
@@ -293,7 +294,7 @@ def proposal_decide(*, proposal: Proposal, by: Any, accept: bool, message: str =
 
 
 @transaction.atomic
-def proposal_set_demand(*, proposal: Proposal, by: Any, demand: int | None) -> Proposal:
+def proposal_set_demand(*, proposal: Proposal, by: Actor, demand: int | None) -> Proposal:
     _check_reviewer(proposal, by)
     proposal.demand_estimate = demand
     proposal.save(update_fields=["demand_estimate", "updated_at"])
@@ -331,14 +332,14 @@ def interest_votes_set(*, registration: Registration, topic_ids: Iterable[int]) 
 # --- Scheduling, by the organising team -------------------------------------------------------
 
 
-def _check_edition(edition: Edition, user: Any) -> None:
+def _check_edition(edition: Edition, user: Actor) -> None:
     if not edition_is_editable_by(user=user, edition=edition):
         raise PermissionDenied
 
 
 @transaction.atomic
 def schedule_pin_add(
-    *, edition: Edition, by: Any, topic: Topic, block: Block, room: Room
+    *, edition: Edition, by: Actor, topic: Topic, block: Block, room: Room
 ) -> SchedulePin:
     """Pin a topic to a round and room: every run keeps it there."""
     _check_edition(edition, by)
@@ -357,17 +358,20 @@ def schedule_pin_add(
     return SchedulePin.objects.create(edition=edition, topic=topic, block=block, room=room)
 
 
-def schedule_pin_remove(*, pin: SchedulePin, by: Any) -> None:
+def schedule_pin_remove(*, pin: SchedulePin, by: Actor) -> None:
     _check_edition(pin.edition, by)
     pin.delete()
 
 
-def schedule_run(*, edition: Edition, by: Any, time_limit: float = 10.0) -> ScheduleRun:
+def schedule_run(*, edition: Edition, by: Actor, time_limit: float = 10.0) -> ScheduleRun:
     """Run the scheduler on the edition as it is now; the run is kept, failed or done."""
     _check_edition(edition, by)
     built = adapter.problem_for_edition(edition=edition)
     run = ScheduleRun(
-        edition=edition, created_by=by, problem=built.problem.to_dict(), status=ScheduleStatus.DONE
+        edition=edition,
+        created_by=actor_user(by),
+        problem=built.problem.to_dict(),
+        status=ScheduleStatus.DONE,
     )
     try:
         schedule = scheduler.solve(built.problem, time_limit=time_limit)
@@ -383,7 +387,7 @@ def schedule_run(*, edition: Edition, by: Any, time_limit: float = 10.0) -> Sche
 
 
 @transaction.atomic
-def schedule_apply(*, run: ScheduleRun, by: Any) -> int:
+def schedule_apply(*, run: ScheduleRun, by: Actor) -> int:
     """Make a run's schedule the programme: the sessions of its topics in rounds are replaced.
 
     Refused when a session it would remove has seats assigned: undo the assignment first.

@@ -30,7 +30,7 @@ from ketenconf.events.models import Edition, Organisation
 from ketenconf.events.permissions import editions_editable_by
 
 from . import exports, services
-from .forms import RegistrationForm
+from .forms import RegistrationForm, registration_create_arguments
 from .models import Registration, RegistrationStatus
 
 DETAIL_FIELDS = (
@@ -185,17 +185,8 @@ class RegistrationAdmin(OrganiserAdmin):
             try:
                 outcome = services.registration_create(
                     edition=data["edition"],
-                    name=data["name"],
-                    email=data["email"],
-                    organisation=data["organisation"],
-                    organisation_name=data["organisation_name"],
-                    job_title=data["job_title"],
-                    dietary_needs=data["dietary_needs"],
-                    accessibility_needs=data["accessibility_needs"],
-                    needs_step_free=data["needs_step_free"],
-                    networking_consent=data["networking_consent"],
-                    language=data["language"],
                     even_if_closed=True,
+                    **registration_create_arguments(data),
                 )
             except ValidationError as error:
                 for field, errors in error.message_dict.items():

@@ -67,6 +67,33 @@ class RegistrationForm(forms.Form):
         self.fields["language"].initial = "en" if get_language() == "en" else "nl"
 
 
+def registration_create_arguments(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The arguments of ``registration_create`` from the cleaned data of a form with the fields of
+    :class:`RegistrationForm`: the page, the API and the organisers' add form all map them here.
+
+    The organisation is a name typed under ``organisation``, or (the organisers' form) one picked
+    from the list under ``organisation`` with a typed name under ``organisation_name``."""
+    arguments = {
+        field: data[field]
+        for field in (
+            "name",
+            "email",
+            "job_title",
+            "dietary_needs",
+            "accessibility_needs",
+            "needs_step_free",
+            "networking_consent",
+            "language",
+        )
+    }
+    if "organisation_name" in data:
+        arguments["organisation"] = data["organisation"]
+        arguments["organisation_name"] = data["organisation_name"]
+    else:
+        arguments["organisation_name"] = data["organisation"]
+    return arguments
+
+
 class EmailForm(forms.Form):
     email = forms.EmailField(
         label=_("Email address"),

@@ -34,6 +34,7 @@ from .forms import (
     RegistrationForm,
     RoundsForm,
     ranking_data_after_move,
+    registration_create_arguments,
 )
 from .models import Registration
 
@@ -55,16 +56,7 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
         data = form.cleaned_data
         try:
             outcome = services.registration_create(
-                edition=edition,
-                name=data["name"],
-                email=data["email"],
-                organisation_name=data["organisation"],
-                job_title=data["job_title"],
-                dietary_needs=data["dietary_needs"],
-                accessibility_needs=data["accessibility_needs"],
-                needs_step_free=data["needs_step_free"],
-                networking_consent=data["networking_consent"],
-                language=data["language"],
+                edition=edition, **registration_create_arguments(data)
             )
         except ValidationError as error:
             for field, messages in error.message_dict.items():

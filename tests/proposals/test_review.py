@@ -103,7 +103,7 @@ def test_the_overview_puts_the_best_scored_first_with_the_spread(call_edition: C
         ("Laag", 2.5, 2, 2),
         ("Nog niet gelezen", None, 0, None),
     ]
-    themes, organisations = selectors.spread(rows)
+    themes, organisations = selectors.proposals_spread(rows)
     assert [(t.label, t.submitted, t.accepted) for t in themes] == [
         ("huisvesting", 2, 1),
         ("terugkeer", 1, 0),

@@ -33,7 +33,7 @@ from ketenconf.core.periodic import periodic_run_due
 from ketenconf.mail.services import SMTP_TIMEOUT, STUCK_AFTER, mail_sweep
 from ketenconf.ops.services import heartbeat_record
 
-logger = logging.getLogger("ketenconf.mail.worker")
+logger = logging.getLogger("ketenconf.ops.worker")
 
 
 def positive_seconds(value: str) -> float:
