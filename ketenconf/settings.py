@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "ketenconf.evaluation",
     "ketenconf.api",
     "ketenconf.demo",
+    "ketenconf.workspace",
 ]
 
 MIDDLEWARE = [
@@ -124,6 +125,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "ketenconf.core.context_processors.language_switch",
+                "ketenconf.workspace.navigation.workspace_context",
             ],
         },
     }

@@ -21,6 +21,8 @@ edition_patterns: list[URLPattern | URLResolver] = [
 ]
 
 urlpatterns = [
+    # The organiser workspace: every part of an edition, under one access rule.
+    path("organise/", include("ketenconf.workspace.urls")),
     path("admin/assignment/", include("ketenconf.allocation.urls")),
     path("admin/proposals/", include("ketenconf.proposals.organise_urls")),
     path("admin/exports/", include("ketenconf.exports.organise_urls")),

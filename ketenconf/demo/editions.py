@@ -16,6 +16,8 @@ from datetime import date
 # Demo accounts: a superuser, and a staff user for each lead organisation.
 ORGANISER_USERNAME = "organisator"
 STAFF_USERS: tuple[tuple[str, str], ...] = (("dtv", "DT&V"), ("vng", "VNG"), ("jenv", "J&V"))
+# Door staff: an account that checks people in at one edition and sees nothing else.
+DOOR_STAFF_USERS: tuple[tuple[str, str], ...] = (("deur", "ketenconferentie-2027"),)
 
 # Labels of the chain links, used as the theme of a topic: (Dutch, English).
 CHAIN_LINK_THEMES: dict[str, tuple[str, str]] = {

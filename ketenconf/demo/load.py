@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from ketenconf.checkin.models import DoorStaff
 from ketenconf.events.models import Edition, Organisation, Room, Series, SeriesPartner, Venue
 from ketenconf.programme.models import Block, Host, Session, Topic
 from ketenconf.registration.services import (
@@ -32,6 +33,7 @@ from ketenconf.registration.services import (
 
 from .editions import (
     CHAIN_LINK_THEMES,
+    DOOR_STAFF_USERS,
     EDITIONS,
     ORGANISER_USERNAME,
     SERIES,
@@ -61,6 +63,7 @@ class DemoLogin:
     is_superuser: bool
     created: bool
     password_works: bool  # False when someone changed the password since it was created
+    door_staff_of: str = ""  # the edition's slug, for door staff
 
 
 @dataclass
@@ -281,10 +284,15 @@ def _load_edition(
 
 
 def _load_user(
-    summary: DemoSummary, username: str, organisation: Organisation | None, password: str
+    summary: DemoSummary,
+    username: str,
+    organisation: Organisation | None,
+    password: str,
+    *,
+    door_staff_of: Edition | None = None,
 ) -> None:
     user_model = get_user_model()
-    superuser = organisation is None
+    superuser = organisation is None and door_staff_of is None
     user = user_model._default_manager.filter(username=username).first()
     created = user is None
     if user is None:
@@ -300,6 +308,8 @@ def _load_user(
         summary.created["users"] += 1
     else:
         summary.existing["users"] += 1
+    if door_staff_of is not None:
+        DoorStaff.objects.get_or_create(edition=door_staff_of, user=user)
     summary.logins.append(
         DemoLogin(
             username=username,
@@ -307,6 +317,7 @@ def _load_user(
             is_superuser=superuser,
             created=created,
             password_works=user.check_password(password),
+            door_staff_of=door_staff_of.slug if door_staff_of else "",
         )
     )
 
@@ -332,4 +343,7 @@ def demo_load(*, password: str | None = None) -> DemoSummary:
     _load_user(summary, ORGANISER_USERNAME, None, summary.password)
     for username, short_name in STAFF_USERS:
         _load_user(summary, username, organisations[short_name], summary.password)
+    for username, slug in DOOR_STAFF_USERS:
+        duty = Edition.objects.get(slug=slug)
+        _load_user(summary, username, None, summary.password, door_staff_of=duty)
     return summary

@@ -8,11 +8,13 @@ each check, 503 when one fails, so a load balancer sends no traffic here until i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django_ratelimit.core import get_usage
@@ -72,26 +74,41 @@ def _limited(usages: list[dict[str, Any]]) -> int | None:
     return max(1, *waits) if waits else None
 
 
-def admin_login(request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
-    """The admin's own login view, with failed attempts counted and refused past the limit."""
+def login_throttled(
+    request: HttpRequest,
+    login: Callable[[HttpRequest], HttpResponseBase],
+    refused: Callable[[int], HttpResponseBase],
+) -> HttpResponseBase:
+    """Run a login view with failed attempts counted; past the limit ``refused(seconds)``."""
     if request.method != "POST":
-        return admin.site.login(request, extra_context)
+        return login(request)
     wait = _limited(_usages(request, increment=False))
     if wait is None:
-        response = admin.site.login(request, extra_context)
+        response = login(request)
         if response.status_code != 302:  # a failed attempt shows the form again
             _usages(request, increment=True)
         return response
-    response = render(
-        request,
-        "ops/too_many_logins.html",
-        {
-            **admin.site.each_context(request),
-            "seconds": wait,
-            "minutes": (wait + 59) // 60,
-            "title": _("Too many attempts"),
-        },
-        status=429,
-    )
+    response = refused(wait)
+    response.status_code = 429
     response["Retry-After"] = str(wait)
     return response
+
+
+def admin_login(
+    request: HttpRequest, extra_context: dict[str, Any] | None = None
+) -> HttpResponseBase:
+    """The admin's own login view, with failed attempts counted and refused past the limit."""
+
+    def refused(wait: int) -> HttpResponse:
+        return render(
+            request,
+            "ops/too_many_logins.html",
+            {
+                **admin.site.each_context(request),
+                "seconds": wait,
+                "minutes": (wait + 59) // 60,
+                "title": _("Too many attempts"),
+            },
+        )
+
+    return login_throttled(request, lambda r: admin.site.login(r, extra_context), refused)

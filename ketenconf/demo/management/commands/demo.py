@@ -52,9 +52,14 @@ class Command(BaseCommand):
                 line = f"  {label:<14}{created:>4} created"
                 self.stdout.write(line + (f", {existing} already there" if existing else ""))
         self.stdout.write("")
-        self.stdout.write(f"Log in at http://127.0.0.1:{options['port']}/admin/")
+        self.stdout.write(f"Log in at http://127.0.0.1:{options['port']}/organise/")
         for login in summary.logins:
-            who = "superuser" if login.is_superuser else f"staff of {login.organisation}"
+            if login.door_staff_of:
+                who = f"door staff of {login.door_staff_of}: check-in only"
+            elif login.is_superuser:
+                who = "superuser"
+            else:
+                who = f"staff of {login.organisation}"
             if login.password_works:
                 shown = f"password {summary.password}"
             else:

@@ -1,0 +1,131 @@
+"""The one access rule, walked: every page of the workspace, as each demo account, as door
+staff and as a visitor who is not signed in."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from ketenconf.demo.load import DEFAULT_PASSWORD
+from ketenconf.workspace.access import Part
+
+pytestmark = pytest.mark.django_db
+
+EDITIONS = ("ketenconferentie-2018", "van-migratie-tot-participatie-2024", "ketenconferentie-2027")
+
+
+def workspace_pages() -> list[tuple[str, Part]]:
+    """Every workspace page that needs only the edition's slug, as (route, part)."""
+    found: list[tuple[str, Part]] = []
+
+    def walk(patterns: list[URLPattern | URLResolver], prefix: str) -> None:
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, route)
+            else:
+                part = getattr(pattern.callback, "workspace_part", None)
+                if part is not None and route.count("<") == 1 and "<slug:slug>" in route:
+                    found.append((route, part))
+
+    walk(get_resolver().url_patterns, "/")
+    return found
+
+
+def test_the_walk_covers_the_dashboard():
+    assert ("/organise/<slug:slug>/", Part.DASHBOARD) in workspace_pages()
+
+
+def _expected(username: str, slug: str, part: Part) -> int:
+    """The rule, spelled out per demo account (see ketenconf/demo/editions.py)."""
+    organises = {
+        "organisator": set(EDITIONS),  # superuser
+        "jenv": set(EDITIONS),  # J&V partners in both series
+        "dtv": {"ketenconferentie-2018", "ketenconferentie-2027"},
+        "vng": {"van-migratie-tot-participatie-2024"},
+        "deur": set(),
+    }[username]
+    if slug in organises:
+        return 200
+    if username == "deur" and slug == "ketenconferentie-2027":
+        return 200 if part == Part.CHECKIN else 403
+    return 404
+
+
+@pytest.mark.parametrize("username", ["organisator", "jenv", "dtv", "vng", "deur"])
+def test_each_account_gets_the_pages_the_rule_gives_it(client, demo, username):
+    assert client.login(username=username, password=DEFAULT_PASSWORD)
+    got, wanted = {}, {}
+    for route, part in workspace_pages():
+        for slug in EDITIONS:
+            url = route.replace("<slug:slug>", slug)
+            got[url] = client.get(url).status_code
+            wanted[url] = _expected(username, slug, part)
+    assert got == wanted
+
+
+def test_a_visitor_is_sent_to_the_login_page_and_back(client, demo):
+    for route, _part in workspace_pages():
+        for slug in EDITIONS:
+            url = route.replace("<slug:slug>", slug)
+            response = client.get(url)
+            assert (response.status_code, response["Location"]) == (
+                302,
+                f"/organise/login/?next={quote(url, safe='')}",
+            )
+    assert client.get("/organise/")["Location"] == "/organise/login/?next=%2Forganise%2F"
+
+
+@pytest.mark.parametrize(
+    ("username", "titles"),
+    [
+        (
+            "jenv",
+            ["Ketenconferentie 2027", "Van Migratie tot Participatie", "Ketenconferentie 2018"],
+        ),
+        ("vng", ["Van Migratie tot Participatie"]),
+        ("deur", ["Ketenconferentie 2027"]),
+    ],
+)
+def test_the_list_of_editions_shows_what_the_rule_gives(client, demo, username, titles):
+    client.login(username=username, password=DEFAULT_PASSWORD)
+    response = client.get("/organise/")
+    assert response.status_code == 200
+    assert [access.edition.title for access, _url in response.context["rows"]] == titles
+
+
+def test_door_staff_are_led_to_check_in_and_organisers_to_the_dashboard(client, demo):
+    client.login(username="deur", password=DEFAULT_PASSWORD)
+    rows = client.get("/organise/").context["rows"]
+    assert [url for _access, url in rows] == ["/checkin/ketenconferentie-2027/"]
+    client.logout()
+    client.login(username="dtv", password=DEFAULT_PASSWORD)
+    rows = client.get("/organise/").context["rows"]
+    assert [url for _access, url in rows] == [
+        "/organise/ketenconferentie-2027/",
+        "/organise/ketenconferentie-2018/",
+    ]
+
+
+def test_the_login_page_leads_into_the_workspace(client, demo):
+    page = client.get("/organise/login/?next=/organise/ketenconferentie-2027/")
+    assert page.status_code == 200
+    response = client.post(
+        "/organise/login/",
+        {
+            "username": "jenv",
+            "password": DEFAULT_PASSWORD,
+            "next": "/organise/ketenconferentie-2027/",
+        },
+    )
+    assert (response.status_code, response["Location"]) == (302, "/organise/ketenconferentie-2027/")
+    assert client.get("/organise/ketenconferentie-2027/").status_code == 200
+
+
+def test_a_wrong_password_shows_the_form_again_and_changes_nothing(client, demo):
+    response = client.post("/organise/login/", {"username": "jenv", "password": "wrong"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["__all__"]
+    assert client.get("/organise/ketenconferentie-2027/").status_code == 302
