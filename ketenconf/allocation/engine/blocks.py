@@ -180,7 +180,12 @@ def solve_in_blocks(
         deadline=deadline - 0.03 * (deadline - started),
         progress=progress,
     )
-    return Outcome(chosen, integer_bound(bound), f"column generation in {len(parts)} blocks", final)
+    return Outcome(
+        chosen,
+        integer_bound(bound, compiled.bound_scale),
+        f"column generation in {len(parts)} blocks",
+        final,
+    )
 
 
 def _solve_by_prices(

@@ -85,6 +85,12 @@ class Compiled:
     def slot_count(self) -> int:
         return len(self.slot_participant)
 
+    @property
+    def bound_scale(self) -> float:
+        """The size of the numbers a float bound adds up: the none costs and as much again
+        for the reduced costs and prices (see :func:`relaxation.integer_bound`)."""
+        return 4.0 * float(self.slot_none_cost.sum()) + 1.0
+
     def convex_extra(self, empty: IntArray) -> IntArray:
         """Per count of empty rounds, what version 2 adds to ``e × none_cost``: ``C e (e−1)``."""
         empty = np.asarray(empty, dtype=np.int64)

@@ -55,5 +55,5 @@ def solve_direct(
         return Outcome(chosen, 0, "direct (time limit, no solution)")
     chosen = fill_greedily(compiled, arcs.take(solution.x > 0.5), arcs)
     value = solution.mip_bound - model.offset + float(compiled.slot_none_cost.sum())
-    bound = integer_bound(value) if math.isfinite(value) else 0
+    bound = integer_bound(value, compiled.bound_scale) if math.isfinite(value) else 0
     return Outcome(chosen, int(min(max(bound, 0), solver_cost(compiled, chosen))), "direct")

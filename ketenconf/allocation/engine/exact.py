@@ -100,12 +100,15 @@ def solve_exact(
             rejected,
             pending,
         )
-        bound = max(relaxation.integer_bound, min(integer_bound(mip_bound), _ceil(left_out)))
+        bound = max(
+            relaxation.integer_bound,
+            min(integer_bound(mip_bound, compiled.bound_scale), _ceil(left_out, relaxation.scale)),
+        )
         return Outcome(chosen, int(min(bound, upper)), "exact")
 
 
-def _ceil(value: float) -> int | float:
-    return math.inf if math.isinf(value) else integer_bound(value)
+def _ceil(value: float, scale: float) -> int | float:
+    return math.inf if math.isinf(value) else integer_bound(value, scale)
 
 
 def _keys(compiled: Compiled, arcs: Arcs) -> np.ndarray:

@@ -420,7 +420,10 @@ def solve_grouped(
     filled[chosen.slot] = True
     chosen = fill_greedily(compiled, chosen, compiled.ranked.take(~filled[compiled.ranked.slot]))
     return Outcome(
-        chosen, integer_bound(best_bound), f"column generation over {groups:,} groups", best_prices
+        chosen,
+        integer_bound(best_bound, compiled.bound_scale),
+        f"column generation over {groups:,} groups",
+        best_prices,
     )
 
 

@@ -323,7 +323,12 @@ def solve_large(
     chosen = _round(
         compiled, table, kept, master, x, deadline=deadline, seed=seed, progress=progress
     )
-    return Outcome(chosen, integer_bound(pricing.bound), "column generation", final_prices)
+    return Outcome(
+        chosen,
+        integer_bound(pricing.bound, compiled.bound_scale),
+        "column generation",
+        final_prices,
+    )
 
 
 def _subset(columns: Columns, rows: IntArray) -> Columns:
