@@ -7,7 +7,6 @@ messages, per field, in the language of its Accept-Language header (Dutch by def
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.conf import settings
@@ -25,6 +24,7 @@ from ninja.responses import Status
 from ketenconf.registration import selectors, services
 from ketenconf.registration.forms import RegistrationForm, registration_create_arguments
 
+from .body import json_body
 from .schemas import Errors, Message, RegistrationIn, RegistrationOut
 
 api = NinjaAPI(
@@ -108,6 +108,7 @@ def _registration_out(outcome: services.RegistrationOutcome) -> dict[str, Any]:
         404: Message,
         409: Message,
         413: Message,
+        415: Message,
         422: Errors,
         429: Message,
     },
@@ -145,7 +146,7 @@ def _registration_create(request: HttpRequest, *, slug: str) -> Any:
             409, {"message": _("Registration for %(edition)s is not open.") % {"edition": edition}}
         )
     try:
-        body = json.loads(request.body)
+        body = json_body(request)
     except RequestDataTooBig:
         return Status(413, {"message": _("The request is too large.")})
     except ValueError:

@@ -9,7 +9,6 @@ the pages use.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -319,10 +318,11 @@ def registration_create(request: HttpRequest, slug: str) -> Any:
     from ketenconf.registration.forms import RegistrationForm, registration_create_arguments
 
     from .api import NON_FIELD, _form_data
+    from .body import json_body
 
     edition = _edition(request, slug)
     try:
-        body = json.loads(request.body)
+        body = json_body(request)
     except ValueError:
         return Status(
             422,

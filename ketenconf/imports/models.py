@@ -46,6 +46,9 @@ class ImportJob(models.Model):
     filename = models.CharField(_("file"), max_length=255)
     content = models.BinaryField(editable=False)
     headers = models.JSONField(default=list)
+    #: The first rows, as the column page shows them: read once at upload, so a page view
+    #: never parses the file again.
+    samples = models.JSONField(default=list)
     row_count = models.PositiveIntegerField(_("rows"), default=0)
     #: Column index (as text) → field name; columns left out are not imported.
     mapping = models.JSONField(default=dict)

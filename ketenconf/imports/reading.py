@@ -16,11 +16,15 @@ from datetime import date, datetime, time
 
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 #: More rows than this is not a registration list but a mistake.
 MAX_ROWS = 50_000
 MAX_COLUMNS = 100
+#: A cell longer than this is no name, address or description (a session's is far shorter).
+MAX_CELL_CHARS = 10_000
+#: What an .xlsx file may unpack to. A zip compresses repeated XML a thousandfold: 200 KB can
+#: unpack to 200 MB, so the limit on the uploaded file alone says nothing.
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 
 
 class UnreadableFile(Exception):
@@ -78,32 +82,80 @@ def _read_csv(content: bytes) -> list[list[str]]:
         raise UnreadableFile(_("This is not a CSV file. Choose a .csv or .xlsx file."))
     first_line = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first_line.count)
+    rows: list[list[str]] = []
     try:
-        return [
-            [cell.strip() for cell in row]
-            for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        ]
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            if len(rows) > MAX_ROWS + 1:
+                break
+            cells = [cell.strip() for cell in row[: MAX_COLUMNS + 1]]
+            for column, cell in enumerate(cells):
+                if len(cell) > MAX_CELL_CHARS:
+                    raise _too_long(len(rows) + 1, column)
+            rows.append(cells)
+        return rows
     except csv.Error as error:
         raise UnreadableFile(
             _("The CSV file cannot be read: %(problem)s.") % {"problem": error}
         ) from error
 
 
+def _not_xlsx() -> UnreadableFile:
+    return UnreadableFile(
+        _("This is not an Excel file (.xlsx) we can read. Save it again as .xlsx or CSV.")
+    )
+
+
+def _check_unpacked_size(content: bytes) -> None:
+    """Refuse a zip that unpacks to more than ``MAX_UNPACKED_BYTES``, before unpacking it.
+
+    The sizes come from the zip's directory; a member that lies about its size is stopped by
+    the zip module itself when it unpacks more than it said.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise _not_xlsx() from error
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise UnreadableFile(
+            _(
+                "The Excel file unpacks to %(size)s MB, more than %(limit)s MB. Save only the "
+                "sheet with the list, or save it as CSV."
+            )
+            % {"size": unpacked >> 20, "limit": MAX_UNPACKED_BYTES >> 20}
+        )
+
+
+def _too_long(row: int, column: int) -> UnreadableFile:
+    return UnreadableFile(
+        _("Cell %(cell)s has more than %(count)s characters.")
+        % {"cell": f"{column_letter(column)}{row}", "count": MAX_CELL_CHARS}
+    )
+
+
 def _read_xlsx(content: bytes) -> list[list[str]]:
+    _check_unpacked_size(content)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise UnreadableFile(
-            _("This is not an Excel file (.xlsx) we can read. Save it again as .xlsx or CSV.")
-        ) from error
+    except Exception as error:
+        # openpyxl raises whatever its XML and zip layers raise on a damaged or crafted file.
+        raise _not_xlsx() from error
     try:
         sheet = workbook.worksheets[0]
         rows: list[list[str]] = []
         for values in sheet.iter_rows(values_only=True):
             if len(rows) > MAX_ROWS + 1:
                 break
-            rows.append([_cell_text(value) for value in values[:MAX_COLUMNS]])
+            row = [_cell_text(value) for value in values[: MAX_COLUMNS + 1]]
+            for column, text in enumerate(row):
+                if len(text) > MAX_CELL_CHARS:
+                    raise _too_long(len(rows) + 1, column)
+            rows.append(row)
         return rows
+    except UnreadableFile:
+        raise
+    except Exception as error:  # malformed XML inside the zip, found while reading the rows
+        raise _not_xlsx() from error
     finally:
         workbook.close()
 

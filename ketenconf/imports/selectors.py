@@ -16,13 +16,14 @@ def import_jobs_for_edition(*, edition: Edition) -> QuerySet[ImportJob]:
     return (
         ImportJob.objects.filter(edition=edition)
         .select_related("created_by")
-        .defer("content")
+        .defer("content", "samples")
         .order_by("-created_at", "-pk")
     )
 
 
 def import_job_get(*, edition: Edition, pk: int) -> ImportJob | None:
-    return ImportJob.objects.filter(edition=edition, pk=pk).first()
+    """The job without its file: a page never reads the file again (the samples are kept)."""
+    return ImportJob.objects.filter(edition=edition, pk=pk).defer("content").first()
 
 
 @dataclass(frozen=True)
@@ -48,16 +49,13 @@ class ColumnChoice:
 
 
 def import_columns(*, job: ImportJob, samples: int = 3) -> list[ColumnChoice]:
-    """The file's columns with a few values each, and the field each maps to now."""
-    from .reading import read_sheet
-
-    sheet = read_sheet(filename=job.filename, content=bytes(job.content))
-    rows = [row for row in sheet.rows if row][:samples]
+    """The file's columns with a few values each (kept at upload), and the field each maps to."""
+    rows = job.samples[:samples]
     return [
         ColumnChoice(
             index=index,
             header=header,
-            samples=[row[index] for row in rows if row[index]],
+            samples=[row[index] for row in rows if index < len(row) and row[index]],
             field=job.mapping.get(str(index), ""),
         )
         for index, header in enumerate(job.headers)

@@ -43,6 +43,8 @@ logger = logging.getLogger(__name__)
 INLINE_ROW_LIMIT = 500
 #: Rows shown in the outcome, and errors kept (their total is counted all the same).
 ROWS_SHOWN = 100
+#: Rows kept at upload to show beside each column.
+SAMPLE_ROWS = 3
 ERRORS_KEPT = 500
 MAX_FILE_BYTES = 20 * 1024 * 1024
 #: An uploaded file, and the rows an outcome shows, are kept this long (they hold personal data).
@@ -79,6 +81,7 @@ def import_job_create(
         filename=filename[:255],
         content=content,
         headers=sheet.headers,
+        samples=[row for row in sheet.rows if row][:SAMPLE_ROWS],
         row_count=sum(1 for row in sheet.rows if row),
         mapping={str(index): name for index, name in mapping.items()},
     )
@@ -218,6 +221,7 @@ def import_job_execute(*, job_id: int) -> str:
         "finished_at": timezone.now(),
     }
     if status == ImportStatus.DONE:
+        update["samples"] = []
         update["content"] = b""  # imported: the personal data lives in the registrations now
     ImportJob.objects.filter(pk=job_id).update(**update)
     return status
@@ -744,7 +748,11 @@ def imports_purge_stale(*, now: datetime | None = None) -> int:
     )
     purged = 0
     for job in jobs.only("pk", "status", "result"):
-        update: dict[str, Any] = {"content": b"", "result": _without_rows(job.result)}
+        update: dict[str, Any] = {
+            "content": b"",
+            "samples": [],
+            "result": _without_rows(job.result),
+        }
         if job.status != ImportStatus.DONE:
             update.update(status=ImportStatus.EXPIRED, headers=[], mapping={})
         purged += ImportJob.objects.filter(pk=job.pk, status=job.status).update(**update)

@@ -89,6 +89,8 @@ def _read(path: Path) -> object:
                 )
             ]
         ) from None
+    except RecursionError:
+        raise InvalidProblem([ProblemError("", "not valid JSON: nested too deep")]) from None
 
 
 def _write_atomically(path: Path, data: object) -> None:

@@ -51,7 +51,12 @@ class Command(BaseCommand):
         if isinstance(content, str):
             content = content.encode()
         if options["output"]:
-            Path(options["output"]).write_bytes(content)
+            try:
+                Path(options["output"]).write_bytes(content)
+            except OSError as error:
+                raise CommandError(
+                    f"Cannot write {options['output']}: {error.strerror}."
+                ) from error
             if options["verbosity"] > 0:
                 self.stderr.write(f"Wrote {len(content)} bytes to {options['output']}.")
         else:
