@@ -25,6 +25,7 @@ register_converter(ExportConverter, "export")
 
 urlpatterns: list[URLPattern] = [
     path("<export:identifier>", views.edition_export, name="export"),
+    path("sessions/<int:pk>/calendar.ics", views.session_calendar, name="session_calendar"),
     path("me/calendar/", views.calendar_feed_change, name="calendar_feed_change"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
 ]

@@ -10,10 +10,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from ketenconf.events.selectors import edition_public_get
+from ketenconf.programme.selectors import session_public_get
 from ketenconf.registration.access import session_registration
 
 from . import selectors, services
-from .ical import PersonalICalExporter
+from .ical import ICalExporter, PersonalICalExporter
 from .registry import exporter_get
 
 
@@ -28,6 +29,21 @@ def edition_export(request: HttpRequest, slug: str, identifier: str) -> HttpResp
     response["Content-Disposition"] = f'inline; filename="{exporter.filename(edition)}"'
     # Public data, for web-based schedule apps on other sites too.
     response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_safe
+def session_calendar(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """One public session as an iCalendar file with one event: a calendar app opens it and
+    offers to add it. Its UID is the one the whole programme's file uses, so importing both
+    gives one event, not two."""
+    edition = edition_public_get(slug=slug)
+    session = session_public_get(edition=edition, pk=pk)
+    body = ICalExporter().render_schedule(
+        selectors.ScheduleData(edition=edition, sessions=[session], open_blocks=[])
+    )
+    response = HttpResponse(body, content_type=ICalExporter.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{edition.slug}-session-{pk}.ics"'
     return response
 
 

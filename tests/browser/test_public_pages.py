@@ -24,17 +24,25 @@ def test_visitor_reads_the_programme_switches_language_and_opens_a_session(
 
     page.get_by_role("link", name="Bekijk het programma").click()
     assert page.locator("h1").inner_text() == "Programma"
-    round_table = page.get_by_role("table", name="Sessies in Workshopronde 1")
-    assert round_table.get_by_role("row").count() == 4  # header and three workshops
+    # On a wide screen: rooms across, time down; the round's row has a cell per room.
+    grid = page.get_by_role("table", name="Programma per zaal en tijd")
+    assert grid.get_by_role("columnheader").all_inner_texts() == [
+        "Tijd",
+        "Zaal A",
+        "Zaal B (niet drempelvrij)",
+        "Zaal C",
+    ]
+    round_row = grid.get_by_role("row", name="10:30–11:30 Workshopronde 1")
+    assert round_row.get_by_role("link", name="Terugkeer", exact=True).is_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="English").click()
     assert page.url == live_server.url + "/en/ketenconferentie-2027/programme/"
     assert page.locator("h1").inner_text() == "Programme"
-    assert page.get_by_role("table", name="Sessions in Workshop round 1").is_visible()
+    assert page.get_by_role("table", name="Programme by room and time").is_visible()
     assert_accessible(page)
 
-    page.get_by_role("link", name="Housing").click()
+    page.get_by_role("link", name="Housing", exact=True).click()
     assert page.locator("h1").inner_text() == "Housing"
     assert page.get_by_text("Zaal B (not step-free)").is_visible()
     assert_accessible(page)
@@ -62,7 +70,7 @@ def test_pages_work_without_javascript(browser, live_server, programme_edition) 
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(live_server.url + "/ketenconferentie-2027/programme/")
-    page.get_by_role("link", name="Terugkeer").click()
+    page.get_by_role("link", name="Terugkeer", exact=True).click()
     assert page.locator("h1").inner_text() == "Terugkeer"
     context.close()
 
