@@ -319,6 +319,8 @@ class RunReport:
     moved: int | None
     rounds: list[RoundReport]
     sessions: list[SessionReport]
+    without_any_session: int = 0  # participants with rounds to attend and no seat in any
+    lost_published: int | None = None  # published seats that could not be kept
 
     @property
     def first_choice_percent(self) -> float:
@@ -370,9 +372,12 @@ def run_report(*, run: AssignmentRun) -> RunReport:
     attending: Counter[str] = Counter()
     needing: Counter[str] = Counter()
     without: dict[str, list[int]] = defaultdict(list)
+    without_any = 0
     for participant in problem.participants:
         seats = assignment.get(participant.id, {})
-        for rid in all_rounds if participant.rounds is None else participant.rounds:
+        attends = all_rounds if participant.rounds is None else participant.rounds
+        without_any += bool(attends) and not seats
+        for rid in attends:
             attending[rid] += 1
             if participant.needs_accessible:
                 needing[rid] += 1
@@ -476,6 +481,8 @@ def run_report(*, run: AssignmentRun) -> RunReport:
         method=str(metrics.get("method", "")),
         seconds=metrics.get("seconds"),
         moved=metrics.get("moved"),
+        lost_published=metrics.get("lost_published"),
+        without_any_session=without_any,
         rounds=round_reports,
         sessions=session_reports,
     )

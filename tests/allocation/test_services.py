@@ -281,6 +281,7 @@ def test_a_valid_move_changes_the_seats_and_locks_them(small: Small) -> None:
     # Anna 1 + 9, Bram 1 + 4, Dirk 1 + 16, Chris without a session in both rounds:
     # 10 × 16 × 2² (version 2 of the contract).
     assert report.objective == 32 + 640
+    assert report.without_any_session == 1  # Chris
     assert [r.without_session for r in report.rounds] == [["Chris"], ["Chris"]]
 
 
@@ -309,6 +310,8 @@ def test_incremental_re_run_after_a_cancellation_keeps_the_other_seats(small: Sm
 
     assert second.status == RunStatus.DONE
     assert second.result["metrics"]["moved"] == 0
+    assert second.result["metrics"]["lost_published"] == 0
+    assert selectors.run_report(run=second).lost_published == 0
     assert seats(second) == {name: s for name, s in OPTIMUM.items() if name != "Chris"}
     assert len(second.problem["previous"]) == 3
 

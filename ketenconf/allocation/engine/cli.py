@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
 import tempfile
@@ -16,11 +17,14 @@ import time
 from pathlib import Path
 from typing import TextIO
 
-from .errors import InvalidProblem, ProblemError
+from .errors import InvalidProblem, ProblemError, quote
 from .problem import Problem
 from .solve import METHODS, solve
 
 EXIT_INVALID = 2
+MAX_TIME_LIMIT = 86_400.0
+MAX_SEED = 2_147_483_647
+MAX_DEPTH = 32  # the format needs 4 levels
 
 
 class ProgressDisplay:
@@ -73,14 +77,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _read(path: Path) -> object:
+    """The JSON of ``path``; a byte order mark (Windows editors write one) is skipped."""
+    name = quote(str(path))
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
     except OSError as error:
-        raise InvalidProblem([ProblemError("", f"cannot read {path}: {error.strerror}")]) from None
+        raise InvalidProblem([ProblemError("", f"cannot read {name}: {error.strerror}")]) from None
     except UnicodeDecodeError:
-        raise InvalidProblem([ProblemError("", f"{path} is not UTF-8 text")]) from None
+        raise InvalidProblem([ProblemError("", f"{name} is not UTF-8 text")]) from None
     try:
-        return json.loads(text)
+        data = json.loads(text)
     except json.JSONDecodeError as error:
         raise InvalidProblem(
             [
@@ -90,7 +96,44 @@ def _read(path: Path) -> object:
             ]
         ) from None
     except RecursionError:
-        raise InvalidProblem([ProblemError("", "not valid JSON: nested too deep")]) from None
+        raise InvalidProblem([ProblemError("", _too_deep())]) from None
+    except ValueError as error:  # e.g. a number of more than 4,300 digits
+        raise InvalidProblem([ProblemError("", f"not valid JSON: {error}")]) from None
+    if _depth(data) > MAX_DEPTH:
+        raise InvalidProblem([ProblemError("", _too_deep())])
+    return data
+
+
+def _too_deep() -> str:
+    # The same words whether the reader or the depth check found it (MAX_DEPTH levels).
+    return "not valid JSON: nested too deep"
+
+
+def _depth(data: object) -> int:
+    """How deeply lists and objects nest, without recursion."""
+    deepest = 0
+    stack: list[tuple[object, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict | list):
+            deepest = max(deepest, depth)
+            if depth > MAX_DEPTH:
+                return depth
+            items = value.values() if isinstance(value, dict) else value
+            stack.extend((item, depth + 1) for item in items)
+    return deepest
+
+
+def _option_errors(args: argparse.Namespace) -> list[str]:
+    errors = []
+    if not (math.isfinite(args.time_limit) and 0 < args.time_limit <= MAX_TIME_LIMIT):
+        errors.append(
+            f"--time-limit must be a number of seconds greater than 0 and at most "
+            f"{MAX_TIME_LIMIT:,.0f}, not {args.time_limit}"
+        )
+    if not 0 <= args.seed <= MAX_SEED:
+        errors.append(f"--seed must be a whole number from 0 to {MAX_SEED:,}, not {args.seed}")
+    return errors
 
 
 def _write_atomically(path: Path, data: object) -> None:
@@ -109,8 +152,10 @@ def _write_atomically(path: Path, data: object) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     err = sys.stderr
-    if args.time_limit <= 0:
-        err.write("ketenconf assign: --time-limit must be positive\n")
+    option_errors = _option_errors(args)
+    if option_errors:
+        for message in option_errors:
+            err.write(f"ketenconf assign: {message}\n")
         return EXIT_INVALID
     display = ProgressDisplay(err)
     try:
@@ -124,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     except InvalidProblem as invalid:
         display.done()
-        err.write(f"ketenconf assign: {args.input} is not a valid problem:\n")
+        err.write(f"ketenconf assign: {quote(str(args.input))} is not a valid problem:\n")
         for error in invalid.errors:
             err.write(f"  {error}\n")
         return EXIT_INVALID
@@ -132,13 +177,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         _write_atomically(args.output, result.to_dict())
     except OSError as error:
-        err.write(f"ketenconf assign: cannot write {args.output}: {error.strerror}\n")
+        err.write(f"ketenconf assign: cannot write {quote(str(args.output))}: {error.strerror}\n")
         return 1
     gap = f"{100 * result.gap:.3f}%"
     err.write(
         f"{result.status}: objective {result.objective}, lower bound {result.lower_bound} "
         f"(gap {gap}), {len(result.unassigned)} without a session, "
-        f"{result.metrics.seconds:.1f}s -> {args.output}\n"
+        f"{result.metrics.seconds:.1f}s -> {quote(str(args.output))}\n"
     )
     for warning in result.metrics.warnings:
         err.write(f"warning: {warning}\n")

@@ -2,8 +2,26 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def quote(text: str) -> str:
+    """An id as it appears in a message: in double quotes, JSON-escaped, so that no id can
+    end the quote, forge a path or start a new line."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def key_path(path: str, key: str) -> str:
+    """``path.key`` for a plain key, else ``path["key"]`` (JSON-escaped): a key with a dot,
+    a bracket or a newline cannot make the path ambiguous."""
+    if _PLAIN_KEY.fullmatch(key):
+        return f"{path}.{key}" if path else key
+    return f"{path}[{quote(key)}]"
 
 
 @dataclass(frozen=True)

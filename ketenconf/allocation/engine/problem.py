@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from .errors import InvalidProblem, ProblemError
+from .errors import InvalidProblem, ProblemError, key_path
 
 
 @dataclass(frozen=True)
@@ -155,6 +155,16 @@ def organisation_limit(share: float, capacity: int) -> int:
     return max(1, math.floor(Fraction(repr(share)) * capacity))
 
 
+# The limits of docs/allocation-contract.md: every objective fits a 64-bit integer.
+MAX_ROUNDS = 20
+MAX_SESSIONS = 100_000
+MAX_TOPICS = 10_000
+MAX_PARTICIPANTS = 1_000_000
+MAX_CAPACITY = 1_000_000
+MAX_MOVE_COST = 1_000_000_000
+MAX_ID_LENGTH = 200
+MAX_LABEL_LENGTH = 1_000
+
 _ROUND_KEYS = {"id", "label"}
 _SESSION_KEYS = {"id", "topic", "round", "capacity", "accessible"}
 _PARTICIPANT_KEYS = {"id", "organisation", "preferences", "rounds", "fixed", "needs_accessible"}
@@ -209,6 +219,9 @@ class _Reader:
         if not value:
             self.fail(path, "must not be empty")
             return None
+        if len(value) > MAX_ID_LENGTH:
+            self.fail(path, f"must be at most {MAX_ID_LENGTH} characters, not {len(value):,}")
+            return None
         return value
 
     def boolean(self, value: object, path: str) -> bool | None:
@@ -248,6 +261,9 @@ class _Reader:
         label = value.get("label", rid or "")
         if not isinstance(label, str):
             self.fail(f"{path}.label", f"must be a string, not {_describe(label)}")
+            return None
+        if len(label) > MAX_LABEL_LENGTH:
+            self.fail(f"{path}.label", f"must be at most {MAX_LABEL_LENGTH} characters")
             return None
         return None if rid is None else Round(rid, label)
 
@@ -352,4 +368,4 @@ class _Reader:
 
 
 def _join(path: str, key: str) -> str:
-    return f"{path}.{key}" if path else key
+    return key_path(path, key)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .cost import attended_rounds
+from .errors import quote
 from .problem import Problem
 
 
@@ -30,7 +31,8 @@ class Metrics:
     ``shortfall`` maps a round to the seats it lacks for everyone attending it, and
     ``accessible_shortfall`` the step-free seats it lacks for those who need them (only
     rounds that lack seats are listed); ``moved`` counts published seats that changed
-    (``None`` without ``previous``).
+    although they could have been kept, ``lost_published`` published seats that could not
+    be kept (both ``None`` without ``previous``).
     """
 
     rank_counts: dict[str, int]
@@ -43,6 +45,7 @@ class Metrics:
     moved: int | None = None
     move_cost: int | None = None
     warnings: list[str] = field(default_factory=list)
+    lost_published: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -57,6 +60,7 @@ class Metrics:
         }
         if self.moved is not None:
             data["moved"] = self.moved
+            data["lost_published"] = self.lost_published
             data["move_cost"] = self.move_cost
         return data
 
@@ -73,6 +77,7 @@ class Metrics:
             moved=data.get("moved"),
             move_cost=data.get("move_cost"),
             warnings=list(data.get("warnings", [])),
+            lost_published=data.get("lost_published"),
         )
 
 
@@ -125,6 +130,7 @@ def describe(
     method: str,
     moved: int | None = None,
     move_cost: int | None = None,
+    lost_published: int | None = None,
 ) -> tuple[list[Unassigned], Metrics]:
     """The unassigned list and the metrics of an assignment."""
     topic_of = {s.id: s.topic for s in problem.sessions}
@@ -178,6 +184,7 @@ def describe(
     ]
     if unassigned:
         warnings.append(f"{len(unassigned)} participant-rounds have no session (see unassigned)")
+        warnings += _share_shortages(problem, assignment, unassigned)
     metrics = Metrics(
         rank_counts=rank_counts,
         worst_rank=max(ranks) if ranks else None,
@@ -189,5 +196,61 @@ def describe(
         moved=moved,
         move_cost=move_cost,
         warnings=warnings,
+        lost_published=lost_published,
     )
     return unassigned, metrics
+
+
+def _share_shortages(
+    problem: Problem, assignment: dict[str, dict[str, str]], unassigned: list[Unassigned]
+) -> list[str]:
+    """Say where the organisation-share rule, not a lack of seats, left people without one.
+
+    A participant-round counts when its round still has sessions with free seats the
+    participant could take (step-free if needed, topic not already held) and every one of
+    them already holds the most participants of the participant's organisation allowed.
+    """
+    share = problem.rules.max_organisation_share
+    if share is None:
+        return []
+    participants = {p.id: p for p in problem.participants}
+    sessions = {s.id: s for s in problem.sessions}
+    load: Counter[str] = Counter()
+    by_org: Counter[tuple[str, str]] = Counter()
+    for pid, seats in assignment.items():
+        for sid in seats.values():
+            load[sid] += 1
+            by_org[sid, participants[pid].organisation] += 1
+    blocked: dict[tuple[str, str], tuple[int, set[str]]] = {}
+    for item in unassigned:
+        participant = participants[item.participant]
+        held = {sessions[sid].topic for sid in assignment.get(participant.id, {}).values()}
+        free = [
+            s
+            for s in problem.sessions
+            if s.round == item.round
+            and load[s.id] < s.capacity
+            and (s.accessible or not participant.needs_accessible)
+            and s.topic not in held
+        ]
+        organisation = participant.organisation
+        if free and all(
+            by_org[s.id, organisation] >= (problem.rules.organisation_limit(s.capacity) or 0)
+            for s in free
+        ):
+            count, names = blocked.get((item.round, organisation), (0, set()))
+            blocked[item.round, organisation] = (count + 1, names | {s.id for s in free})
+    order = {s.id: i for i, s in enumerate(problem.sessions)}
+    warnings = []
+    for (rid, organisation), (count, names) in blocked.items():
+        listed = sorted(names, key=order.__getitem__)
+        shown = ", ".join(quote(sid) for sid in listed[:5])
+        if len(listed) > 5:
+            shown += f" and {len(listed) - 5} more"
+        warnings.append(
+            f"round {quote(rid)}: {count} participant-rounds of organisation "
+            f"{quote(organisation)} have no session because of the organisation-share rule "
+            f"(max_organisation_share {share:g}): sessions {shown} have free seats but already "
+            f"hold the most participants of that organisation allowed"
+        )
+    return warnings

@@ -71,10 +71,11 @@ def solve(
         )
 
     value = objective(problem, assignment)
-    moved = None
+    moved = lost = None
     lower_bound = outcome.lower_bound
     if problem.previous is not None:
         moved = _count_moved(compiled, assignment)
+        lost = _count_lost(compiled)
         report("bound without move costs")
         plain = compile_problem(dataclasses.replace(problem, previous=None))
         lower_bound = relax(plain, deadline=deadline, seed=seed, progress=report).integer_bound
@@ -86,6 +87,7 @@ def solve(
         method=outcome.method,
         moved=moved,
         move_cost=compiled.move_cost if problem.previous is not None else None,
+        lost_published=lost,
     )
     status = "optimal" if value == lower_bound else "feasible"
     report(f"{status}: objective {value:,}, lower bound {lower_bound:,}")
@@ -153,3 +155,29 @@ def _count_moved(compiled: Compiled, assignment: dict[str, dict[str, str]]) -> i
         if assignment[pid].get(rid) != compiled.session_ids[prev]:
             moved += 1
     return moved
+
+
+def _count_lost(compiled: Compiled) -> int:
+    """Published seats that could not be kept: the session is gone or in another round, no
+    longer step-free for someone who needs it, its topic is now fixed elsewhere for the
+    participant, or the round is now fixed to another session. Participants no longer in
+    the problem and rounds they no longer attend do not count."""
+    problem = compiled.problem
+    previous = problem.previous or {}
+    open_slot = {
+        (problem.participants[int(p)].id, compiled.round_ids[int(r)]): int(prev)
+        for p, r, prev in zip(
+            compiled.slot_participant.tolist(),
+            compiled.slot_round.tolist(),
+            compiled.slot_previous.tolist(),
+            strict=True,
+        )
+    }
+    lost = 0
+    for participant in problem.participants:
+        for rid, sid in previous.get(participant.id, {}).items():
+            if rid in participant.fixed:
+                lost += participant.fixed[rid] != sid
+            elif open_slot.get((participant.id, rid), 0) < 0:
+                lost += 1
+    return lost

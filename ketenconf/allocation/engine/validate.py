@@ -10,8 +10,18 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 
-from .errors import ProblemError
-from .problem import Problem, Session, organisation_limit
+from .errors import ProblemError, key_path, quote
+from .problem import (
+    MAX_CAPACITY,
+    MAX_MOVE_COST,
+    MAX_PARTICIPANTS,
+    MAX_ROUNDS,
+    MAX_SESSIONS,
+    MAX_TOPICS,
+    Problem,
+    Session,
+    organisation_limit,
+)
 
 
 def validate(problem: Problem) -> list[ProblemError]:
@@ -21,21 +31,32 @@ def validate(problem: Problem) -> list[ProblemError]:
     round_ids: set[str] = set()
     for i, rnd in enumerate(problem.rounds):
         if rnd.id in round_ids:
-            fail(ProblemError(f"rounds[{i}].id", f'round "{rnd.id}" appears twice'))
+            fail(ProblemError(f"rounds[{i}].id", f"round {quote(rnd.id)} appears twice"))
         round_ids.add(rnd.id)
 
     sessions: dict[str, Session] = {}
     for i, entry in enumerate(problem.sessions):
         path = f"sessions[{i}]"
         if entry.id in sessions:
-            fail(ProblemError(f"{path}.id", f'session "{entry.id}" appears twice'))
+            fail(ProblemError(f"{path}.id", f"session {quote(entry.id)} appears twice"))
         else:
             sessions[entry.id] = entry
         if entry.round not in round_ids:
-            fail(ProblemError(f"{path}.round", f'round "{entry.round}" is not in rounds'))
+            fail(ProblemError(f"{path}.round", f"round {quote(entry.round)} is not in rounds"))
         if entry.capacity < 0:
             fail(ProblemError(f"{path}.capacity", f"must not be negative, not {entry.capacity}"))
+        elif entry.capacity > MAX_CAPACITY:
+            fail(ProblemError(f"{path}.capacity", f"must be at most {MAX_CAPACITY:,}"))
     topics = {s.topic for s in problem.sessions}
+    for key, count, most in (
+        ("rounds", len(problem.rounds), MAX_ROUNDS),
+        ("sessions", len(problem.sessions), MAX_SESSIONS),
+        ("participants", len(problem.participants), MAX_PARTICIPANTS),
+    ):
+        if count > most:
+            fail(ProblemError(key, f"holds {count:,}, at most {most:,} are allowed"))
+    if len(topics) > MAX_TOPICS:
+        fail(ProblemError("sessions", f"name {len(topics):,} topics, at most {MAX_TOPICS:,}"))
 
     share = problem.rules.max_organisation_share
     if share is not None and not (math.isfinite(share) and 0 < share <= 1):
@@ -48,6 +69,8 @@ def validate(problem: Problem) -> list[ProblemError]:
         share = None
     if problem.move_cost is not None and problem.move_cost < 0:
         fail(ProblemError("move_cost", f"must not be negative, not {problem.move_cost}"))
+    elif problem.move_cost is not None and problem.move_cost > MAX_MOVE_COST:
+        fail(ProblemError("move_cost", f"must be at most {MAX_MOVE_COST:,}"))
 
     participant_ids: set[str] = set()
     fixed_count: Counter[str] = Counter()
@@ -55,7 +78,7 @@ def validate(problem: Problem) -> list[ProblemError]:
     for i, participant in enumerate(problem.participants):
         path = f"participants[{i}]"
         if participant.id in participant_ids:
-            fail(ProblemError(f"{path}.id", f'participant "{participant.id}" appears twice'))
+            fail(ProblemError(f"{path}.id", f"participant {quote(participant.id)} appears twice"))
         participant_ids.add(participant.id)
 
         seen: dict[str, int] = {}
@@ -64,13 +87,14 @@ def validate(problem: Problem) -> list[ProblemError]:
             if topic in seen:
                 fail(
                     ProblemError(
-                        where, f'topic "{topic}" is repeated (also at preferences[{seen[topic]}])'
+                        where,
+                        f"topic {quote(topic)} is repeated (also at preferences[{seen[topic]}])",
                     )
                 )
             else:
                 seen[topic] = j
             if topic not in topics:
-                fail(ProblemError(where, f'topic "{topic}" is not in sessions'))
+                fail(ProblemError(where, f"topic {quote(topic)} is not in sessions"))
 
         attended = set(round_ids)
         if participant.rounds is not None:
@@ -78,28 +102,29 @@ def validate(problem: Problem) -> list[ProblemError]:
             for j, rid in enumerate(participant.rounds):
                 where = f"{path}.rounds[{j}]"
                 if rid not in round_ids:
-                    fail(ProblemError(where, f'round "{rid}" is not in rounds'))
+                    fail(ProblemError(where, f"round {quote(rid)} is not in rounds"))
                 elif rid in attended:
-                    fail(ProblemError(where, f'round "{rid}" is repeated'))
+                    fail(ProblemError(where, f"round {quote(rid)} is repeated"))
                 attended.add(rid)
 
         fixed_topics: dict[str, str] = {}
         for rid, sid in participant.fixed.items():
-            where = f"{path}.fixed.{rid}"
+            where = key_path(f"{path}.fixed", rid)
             if rid not in round_ids:
-                fail(ProblemError(where, f'round "{rid}" is not in rounds'))
+                fail(ProblemError(where, f"round {quote(rid)} is not in rounds"))
                 continue
             if rid not in attended:
-                fail(ProblemError(where, f'the participant does not attend round "{rid}"'))
+                fail(ProblemError(where, f"the participant does not attend round {quote(rid)}"))
                 continue
             session = sessions.get(sid)
             if session is None:
-                fail(ProblemError(where, f'session "{sid}" is not in sessions'))
+                fail(ProblemError(where, f"session {quote(sid)} is not in sessions"))
                 continue
             if session.round != rid:
                 fail(
                     ProblemError(
-                        where, f'session "{sid}" is in round "{session.round}", not "{rid}"'
+                        where,
+                        f"session {quote(sid)} is in round {quote(session.round)}, not {quote(rid)}",
                     )
                 )
                 continue
@@ -107,7 +132,7 @@ def validate(problem: Problem) -> list[ProblemError]:
                 fail(
                     ProblemError(
                         where,
-                        f'session "{sid}" is not step-free accessible, which the participant needs',
+                        f"session {quote(sid)} is not step-free accessible, which the participant needs",
                     )
                 )
                 continue
@@ -115,8 +140,8 @@ def validate(problem: Problem) -> list[ProblemError]:
                 fail(
                     ProblemError(
                         where,
-                        f'topic "{session.topic}" is already fixed in round '
-                        f'"{fixed_topics[session.topic]}"',
+                        f"topic {quote(session.topic)} is already fixed in round "
+                        f"{quote(fixed_topics[session.topic])}",
                     )
                 )
                 continue
@@ -126,7 +151,7 @@ def validate(problem: Problem) -> list[ProblemError]:
                 fail(
                     ProblemError(
                         where,
-                        f'session "{sid}" is full: {fixed_count[sid]} fixed seats, '
+                        f"session {quote(sid)} is full: {fixed_count[sid]} fixed seats, "
                         f"capacity {session.capacity}",
                     )
                 )
@@ -138,8 +163,8 @@ def validate(problem: Problem) -> list[ProblemError]:
                     fail(
                         ProblemError(
                             where,
-                            f'session "{sid}" already holds {limit} fixed participants of '
-                            f'organisation "{participant.organisation}", the most allowed',
+                            f"session {quote(sid)} already holds {limit} fixed participants of "
+                            f"organisation {quote(participant.organisation)}, the most allowed",
                         )
                     )
 
@@ -150,8 +175,8 @@ def validate(problem: Problem) -> list[ProblemError]:
                 if session is not None and rid in round_ids and session.round != rid:
                     fail(
                         ProblemError(
-                            f"previous.{pid}.{rid}",
-                            f'session "{sid}" is in round "{session.round}", not "{rid}"',
+                            key_path(key_path("previous", pid), rid),
+                            f"session {quote(sid)} is in round {quote(session.round)}, not {quote(rid)}",
                         )
                     )
     return errors
@@ -178,23 +203,28 @@ def validate_assignment(
     for pid, seats in assignment.items():
         participant = participants.get(pid)
         if participant is None:
-            fail(ProblemError(f"assignment.{pid}", f'participant "{pid}" is not in participants'))
+            fail(
+                ProblemError(
+                    key_path("assignment", pid), f"participant {quote(pid)} is not in participants"
+                )
+            )
             continue
         attended = set(all_rounds if participant.rounds is None else participant.rounds)
         topics_seen: dict[str, str] = {}
         for rid, sid in seats.items():
-            where = f"assignment.{pid}.{rid}"
+            where = key_path(key_path("assignment", pid), rid)
             if rid not in attended:
-                fail(ProblemError(where, f'the participant does not attend round "{rid}"'))
+                fail(ProblemError(where, f"the participant does not attend round {quote(rid)}"))
                 continue
             session = sessions.get(sid)
             if session is None:
-                fail(ProblemError(where, f'session "{sid}" is not in sessions'))
+                fail(ProblemError(where, f"session {quote(sid)} is not in sessions"))
                 continue
             if session.round != rid:
                 fail(
                     ProblemError(
-                        where, f'session "{sid}" is in round "{session.round}", not "{rid}"'
+                        where,
+                        f"session {quote(sid)} is in round {quote(session.round)}, not {quote(rid)}",
                     )
                 )
                 continue
@@ -202,15 +232,15 @@ def validate_assignment(
                 fail(
                     ProblemError(
                         where,
-                        f'session "{sid}" is not step-free accessible, which the participant needs',
+                        f"session {quote(sid)} is not step-free accessible, which the participant needs",
                     )
                 )
             if session.topic in topics_seen:
                 fail(
                     ProblemError(
                         where,
-                        f'topic "{session.topic}" is already assigned in round '
-                        f'"{topics_seen[session.topic]}"',
+                        f"topic {quote(session.topic)} is already assigned in round "
+                        f"{quote(topics_seen[session.topic])}",
                     )
                 )
             topics_seen[session.topic] = rid
@@ -224,9 +254,9 @@ def validate_assignment(
                 got = seats.get(rid)
                 fail(
                     ProblemError(
-                        f"participants[{i}].fixed.{rid}",
-                        f'fixed seat "{sid}" is not kept'
-                        + (f', got "{got}"' if got is not None else ", no session given"),
+                        key_path(f"participants[{i}].fixed", rid),
+                        f"fixed seat {quote(sid)} is not kept"
+                        + (f", got {quote(got)}" if got is not None else ", no session given"),
                     )
                 )
 
@@ -242,7 +272,7 @@ def validate_assignment(
                     fail(
                         ProblemError(
                             where,
-                            f'holds {n} participants of organisation "{organisation}", '
+                            f"holds {n} participants of organisation {quote(organisation)}, "
                             f"the most allowed is {limit}",
                         )
                     )

@@ -59,7 +59,7 @@ def test_invalid_input_exits_2_lists_every_problem_and_writes_nothing(
     assert not target.exists()
     assert list(tmp_path.iterdir()) == [source]
     assert capsys.readouterr().err.splitlines() == [
-        f"ketenconf assign: {source} is not a valid problem:",
+        f'ketenconf assign: "{source}" is not a valid problem:',
         "  sessions[0].capacity: must not be negative, not -2",
         '  participants[1].preferences[2]: topic "t9" is not in sessions',
     ]
@@ -78,7 +78,7 @@ def test_broken_json_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str])
 def test_missing_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main([str(tmp_path / "nope.json"), "-o", str(tmp_path / "out.json")]) == 2
     assert capsys.readouterr().err.splitlines()[1] == (
-        f"  input: cannot read {tmp_path / 'nope.json'}: No such file or directory"
+        f'  input: cannot read "{tmp_path / "nope.json"}": No such file or directory'
     )
 
 
@@ -113,3 +113,84 @@ def test_runs_as_a_module_with_clean_stdout(tmp_path: Path) -> None:
     assert done.returncode == 0
     assert done.stdout == ""
     assert json.loads(target.read_text(encoding="utf-8"))["objective"] == 10
+
+
+def _fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, *options: str
+) -> list[str]:
+    source = tmp_path / "in.json"
+    source.write_text(text, encoding="utf-8")
+    target = tmp_path / "out.json"
+    assert main([str(source), "-o", str(target), *options]) == 2
+    assert not target.exists()
+    return capsys.readouterr().err.splitlines()[1:]
+
+
+def test_deep_nesting_is_a_listed_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # 100,000 levels made the JSON reader raise RecursionError (a traceback, exit 1).
+    for depth in (40, 100_000):
+        text = '{"rounds": ' + "[" * depth + "]" * depth + "}"
+        assert _fails(tmp_path, capsys, text) == ["  input: not valid JSON: nested too deep"]
+
+
+def test_huge_numbers_are_listed_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = problem(move_cost=10**19)
+    data["sessions"][0]["capacity"] = 10**20
+    assert _fails(tmp_path, capsys, json.dumps(data)) == [
+        "  sessions[0].capacity: must be at most 1,000,000",
+        "  move_cost: must be at most 1,000,000,000",
+    ]
+    text = json.dumps(problem()).replace('"capacity": 2', '"capacity": ' + "9" * 5000, 1)
+    [line] = _fails(tmp_path, capsys, text)
+    assert line.startswith("  input: not valid JSON: Exceeds the limit (4300 digits)")
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-1", "0", "86401"])
+def test_a_time_limit_that_is_not_a_positive_finite_number_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str
+) -> None:
+    source = write(tmp_path / "in.json", problem())
+    assert main([str(source), "-o", str(tmp_path / "out.json"), f"--time-limit={value}"]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "ketenconf assign: --time-limit must be a number of seconds greater than 0 and at most "
+        f"86,400, not {float(value)}"
+    ]
+    assert not (tmp_path / "out.json").exists()
+
+
+def test_a_seed_out_of_range_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = write(tmp_path / "in.json", problem())
+    assert main([str(source), "-o", str(tmp_path / "out.json"), "--seed", "-3"]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "ketenconf assign: --seed must be a whole number from 0 to 2,147,483,647, not -3"
+    ]
+
+
+def test_a_byte_order_mark_is_accepted(tmp_path: Path) -> None:
+    source = tmp_path / "in.json"
+    source.write_bytes(b"\xef\xbb\xbf" + json.dumps(problem()).encode("utf-8"))
+    target = tmp_path / "out.json"
+    assert main([str(source), "-o", str(target)]) == 0
+    assert json.loads(target.read_text(encoding="utf-8"))["objective"] == 10
+
+
+def test_ids_with_dots_and_newlines_cannot_forge_paths_or_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = problem()
+    data["participants"][0]["fixed"] = {"r.1": "s1", "r1\n  sessions[0]: forged": "s1"}
+    assert _fails(tmp_path, capsys, json.dumps(data)) == [
+        '  participants[0].fixed["r.1"]: round "r.1" is not in rounds',
+        '  participants[0].fixed["r1\\n  sessions[0]: forged"]: '
+        'round "r1\\n  sessions[0]: forged" is not in rounds',
+    ]
+
+
+def test_an_overlong_id_is_a_listed_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = problem()
+    data["participants"][0]["id"] = "p" * 201
+    assert _fails(tmp_path, capsys, json.dumps(data)) == [
+        "  participants[0].id: must be at most 200 characters, not 201"
+    ]

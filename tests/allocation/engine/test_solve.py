@@ -209,3 +209,50 @@ def test_blocks_split_every_seat_and_keep_fixed_seats_with_their_block() -> None
     capacity_b = {4 in group: sub.sessions[1].capacity for group, sub in parts}
     assert sum(sub.sessions[1].capacity for _, sub in parts) == 7
     assert capacity_b[True] == 1 + 2  # the host's seat plus a third of the 6 free ones
+
+
+def test_published_seats_that_cannot_be_kept_are_counted_as_lost_not_moved() -> None:
+    # Session "gone" was removed and p2 now needs a step-free room, which "a" is not: of
+    # five published seats two are lost, and nobody is moved from a seat that can be kept
+    # (p1 keeps the unranked "c": 4² = 16 against 2² = 4 for "a" plus a move of 16).
+    data = {
+        "rounds": [{"id": "r1"}, {"id": "r2"}],
+        "sessions": [
+            {"id": "a", "topic": "ta", "round": "r1", "capacity": 5, "accessible": False},
+            {"id": "b", "topic": "tb", "round": "r2", "capacity": 5},
+            {"id": "c", "topic": "tc", "round": "r1", "capacity": 5},
+        ],
+        "participants": [
+            person("p1", ["tb", "ta"]),
+            person("p2", ["ta", "tc"], rounds=["r1"], needs_accessible=True),
+            person("p3", ["ta", "tb"]),
+        ],
+        "previous": {
+            "p1": {"r1": "c", "r2": "gone"},
+            "p2": {"r1": "a"},
+            "p3": {"r1": "a", "r2": "b"},
+        },
+    }
+    result = solve(Problem.from_dict(data))
+    assert result.metrics.moved == 0
+    assert result.metrics.lost_published == 2
+    assert result.to_dict()["metrics"]["lost_published"] == 2
+
+
+def test_a_shortage_caused_by_the_share_rule_names_the_rule_and_the_sessions() -> None:
+    # Three IND participants, one round, two sessions of 4 seats with share 0.25: at most
+    # one IND participant per session, so one of them gets nothing though seats are free.
+    data = {
+        "rounds": [{"id": "r1"}],
+        "sessions": sessions(("a", "ta", "r1", 4), ("b", "tb", "r1", 4)),
+        "participants": [person(f"p{i}", ["ta", "tb"]) for i in range(3)],
+        "rules": {"max_organisation_share": 0.25},
+    }
+    result = solve(Problem.from_dict(data))
+    assert len(result.unassigned) == 1
+    assert result.metrics.warnings == [
+        "1 participant-rounds have no session (see unassigned)",
+        'round "r1": 1 participant-rounds of organisation "IND" have no session because of '
+        'the organisation-share rule (max_organisation_share 0.25): sessions "a", "b" have '
+        "free seats but already hold the most participants of that organisation allowed",
+    ]
