@@ -25,6 +25,7 @@ from django.utils import timezone
 from ketenconf.checkin.models import DoorStaff
 from ketenconf.events.models import Edition, Organisation, Room, Series, SeriesPartner, Venue
 from ketenconf.programme.models import Block, Host, Session, Topic
+from ketenconf.programme.services import programme_changed
 from ketenconf.registration.services import (
     registration_create,
     registration_set_preferences,
@@ -191,6 +192,8 @@ def _load_programme(
                 room=rooms[room_name],
                 capacity=capacity,
             )
+    # The loader writes rows as they are: the public programme is renewed once, here.
+    programme_changed(edition_id=edition.pk)
     return topics
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from modeltranslation.admin import TranslationAdmin
 
+from ketenconf.programme.admin import programme_formset_save
 from ketenconf.programme.models import Block
 
 from . import permissions, services
@@ -100,19 +101,17 @@ class EditionAdmin(OrganiserAdmin, TranslationAdmin):
     def editable_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return permissions.editions_editable_by(user=request.user)
 
-    def save_model(self, request: HttpRequest, obj: Edition, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        if change and "capacity" in form.changed_data:
-            from ketenconf.registration.services import edition_fill_from_waitlist
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        programme_formset_save(formset)  # the blocks through the programme's services
 
-            promoted = edition_fill_from_waitlist(edition=obj)
-            if promoted:
-                self.message_user(
-                    request,
-                    _("%(count)d people from the waiting list got a seat.")
-                    % {"count": len(promoted)},
-                    messages.SUCCESS,
-                )
+    def save_model(self, request: HttpRequest, obj: Edition, form: Any, change: bool) -> None:
+        promoted = services.edition_save(edition=obj, changed=form.changed_data if change else ())
+        if promoted:
+            self.message_user(
+                request,
+                _("%(count)d people from the waiting list got a seat.") % {"count": len(promoted)},
+                messages.SUCCESS,
+            )
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "series" and not request.user.is_superuser:

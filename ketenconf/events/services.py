@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from ketenconf.programme import services as programme_services
+from ketenconf.registration.models import Registration
+from ketenconf.registration.services import edition_fill_from_waitlist
 
 from .models import Edition, EditionStatus, Organisation, Series
 
@@ -67,5 +72,17 @@ def edition_create_next(*, series: Series, slug: str, start_date: date | None = 
         block.edition = edition
         block.start = _shift_days(block.start, shift)
         block.end = _shift_days(block.end, shift)
-        block.save(force_insert=True)
+        programme_services.block_save(block=block)
     return edition
+
+
+@transaction.atomic
+def edition_save(*, edition: Edition, changed: Collection[str]) -> list[Registration]:
+    """An organiser's change to an edition's settings (the form has validated them).
+
+    When the capacity went up, the seats it adds go to the waiting list in order, whoever made
+    the change (admin, workspace, API); returns who got one."""
+    edition.save()
+    if "capacity" in changed:
+        return edition_fill_from_waitlist(edition=edition)
+    return []

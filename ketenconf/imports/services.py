@@ -28,7 +28,8 @@ from ketenconf.accounts.models import Actor, actor_user
 from ketenconf.core.validators import normalise_email
 from ketenconf.events.models import ChainLink, Edition, Organisation, OrganisationKind, Room
 from ketenconf.events.permissions import topics_editable_by
-from ketenconf.programme.models import Block, Host, Language, Session, SessionKind, Topic
+from ketenconf.programme import services as programme_services
+from ketenconf.programme.models import Block, Language, Session, SessionKind, Topic
 from ketenconf.registration import services as registration_services
 from ketenconf.registration.models import Registration
 
@@ -663,8 +664,7 @@ def _session_row(context: Context, values: dict[str, str], number: int) -> Outco
             changed.append(attribute)
     try:
         if created or changed:
-            topic.full_clean()
-            topic.save()
+            programme_services.topic_save(topic=topic)
         session = Session.objects.filter(topic=topic, block=block).first()
         session_created = session is None
         if session is None:
@@ -679,8 +679,7 @@ def _session_row(context: Context, values: dict[str, str], number: int) -> Outco
                 session.capacity = capacity
                 changed.append("capacity")
         if session_created or changed:
-            session.full_clean()
-            session.save()
+            programme_services.session_save(session=session)
     except ValidationError as error:
         raise RowError(
             _messages(
@@ -689,8 +688,8 @@ def _session_row(context: Context, values: dict[str, str], number: int) -> Outco
             )
         ) from error
     if "hosts" in values and not _same_hosts(topic, hosts):
-        topic.hosts.all().delete()
-        for order, (host_name, organisation_name) in enumerate(hosts):
+        written = []
+        for host_name, organisation_name in hosts:
             organisation = None
             if organisation_name:
                 try:
@@ -699,9 +698,8 @@ def _session_row(context: Context, values: dict[str, str], number: int) -> Outco
                     )
                 except ValidationError as error:
                     raise RowError({"hosts": [str(m) for m in error.messages]}) from error
-            Host.objects.create(
-                topic=topic, name=host_name[:200], organisation=organisation, order=order
-            )
+            written.append(programme_services.HostIn(name=host_name, organisation=organisation))
+        programme_services.topic_hosts_set(topic=topic, hosts=written)
         changed.append("hosts")
     text = f"{getattr(topic, 'title_nl', topic.title)} — {block}, {room.name}"
     if created or session_created:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin
@@ -12,11 +13,54 @@ from ketenconf.events import permissions
 from ketenconf.events.admin_access import OrganiserAdmin
 from ketenconf.events.models import Room
 
+from . import services
 from .models import Block, Host, Session, Topic
+
+# Writes go through the programme's services, so the public programme's cache is renewed.
+_SAVE: dict[type[Any], Callable[[Any], Any]] = {
+    Block: lambda block: services.block_save(block=block),
+    Topic: lambda topic: services.topic_save(topic=topic),
+    Host: lambda host: services.host_save(host=host),
+    Session: lambda session: services.session_save(session=session),
+}
+_DELETE: dict[type[Any], Callable[[Any], None]] = {
+    Block: lambda block: services.block_delete(block=block),
+    Topic: lambda topic: services.topic_delete(topic=topic),
+    Host: lambda host: services.host_delete(host=host),
+    Session: lambda session: services.session_delete(session=session),
+}
+
+
+def programme_formset_save(formset: BaseInlineFormSet) -> None:
+    """Save an inline formset of blocks, hosts or sessions through the services (other models,
+    such as an edition's rooms, are saved as Django would)."""
+    instances = formset.save(commit=False)
+    for obj in formset.deleted_objects:
+        _DELETE.get(type(obj), lambda o: o.delete())(obj)
+    for obj in instances:
+        _SAVE.get(type(obj), lambda o: o.save())(obj)
+    formset.save_m2m()
+
+
+class ProgrammeWritesAdmin(admin.ModelAdmin):
+    """An admin of a programme model that writes through the services."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        _SAVE[type(obj)](obj)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        _DELETE[type(obj)](obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        for obj in queryset:
+            _DELETE[type(obj)](obj)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        programme_formset_save(formset)
 
 
 @admin.register(Block)
-class BlockAdmin(OrganiserAdmin, TranslationAdmin):
+class BlockAdmin(ProgrammeWritesAdmin, OrganiserAdmin, TranslationAdmin):
     list_display = ("__str__", "edition", "kind", "start", "end")
     list_filter = ("edition", "kind")
     list_select_related = ("edition",)
@@ -61,7 +105,7 @@ class SessionInline(admin.TabularInline):
 
 
 @admin.register(Topic)
-class TopicAdmin(OrganiserAdmin, TranslationAdmin):
+class TopicAdmin(ProgrammeWritesAdmin, OrganiserAdmin, TranslationAdmin):
     list_display = ("title", "edition", "kind", "theme")
     list_filter = ("edition", "kind")
     list_select_related = ("edition",)

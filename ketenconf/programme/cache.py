@@ -2,17 +2,22 @@
 whole page, which ``ProgrammePageMiddleware`` answers before the session, CSRF and locale
 middleware run (the page is the same for everyone who asks in one language).
 
-The cache key holds two version tokens: one per edition, changed whenever a block, session,
-topic, host or room of that edition (or the edition itself) is saved or deleted, and one for
-all editions, changed when an organisation is (hosts are shown with theirs). A change makes
-a new key, so the next request renders afresh, in every language and in every process that
-shares the cache.
+The cache key holds two version tokens: one per edition, changed whenever its programme
+changes, and one for all editions, changed when an organisation or a venue is saved (hosts are
+shown with their organisation). A change makes a new key, so the next request renders afresh,
+in every language and in every process that shares the cache.
+
+Blocks, topics, hosts and sessions are written only through :mod:`ketenconf.programme.services`,
+which changes the edition's token explicitly (bulk writes send no signals). The models of the
+events app the page shows (the edition, its rooms, venues, organisations) are saved from many
+places, the admin and the registration among them; for those a ``post_save``/``post_delete``
+signal changes the token (see :func:`connect`).
 
 The token is changed at once and again when the transaction commits. A reader takes the
 tokens *before* it reads the database, so a page rendered from data read before the commit
 is stored under the tokens of before the commit, which nobody asks for any more: a stale
 fragment cannot outlive the change. ``TIMEOUT`` bounds it anyway, should a change ever bypass
-``save()`` (a queryset ``update()``).
+the services and ``save()`` (a queryset ``update()`` on an edition).
 
 The whole page is kept under the edition's slug with the tokens it was rendered under, and
 served only while both still hold; it also names the release (the static files' manifest
@@ -206,30 +211,22 @@ def programme_cache_invalidate(*, edition_id: int | None) -> None:
 def _changed(sender: type, instance: Any, **kwargs: Any) -> None:
     from ketenconf.events.models import Edition, Organisation, Venue
 
-    from .models import Host, Topic
-
     if kwargs.get("raw"):
         return  # loading fixtures
     if isinstance(instance, Organisation | Venue):  # the page names the venue
         programme_cache_invalidate(edition_id=None)
     elif isinstance(instance, Edition):
         programme_cache_invalidate(edition_id=instance.pk)
-    elif isinstance(instance, Host):
-        topic = Topic.objects.filter(pk=instance.topic_id).values_list("edition_id", flat=True)
-        edition_id = topic.first()
-        if edition_id is not None:  # else the topic is being deleted, and says so itself
-            programme_cache_invalidate(edition_id=edition_id)
     else:
         programme_cache_invalidate(edition_id=instance.edition_id)
 
 
 def connect() -> None:
-    """Invalidate on every save and delete of what the programme page shows."""
+    """Invalidate on every save and delete of the events' models the programme page shows;
+    the programme's own models are written through its services, which invalidate."""
     from ketenconf.events.models import Edition, Organisation, Room, Venue
 
-    from .models import Block, Host, Session, Topic
-
-    for model in (Block, Session, Topic, Host, Room, Edition, Organisation, Venue):
+    for model in (Room, Edition, Organisation, Venue):
         uid = f"ketenconf.programme.cache.{model.__name__}"
         post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}.save")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"{uid}.delete")

@@ -16,7 +16,8 @@ from ketenconf.core.validators import normalise_email
 from ketenconf.events.models import ChainLink, Edition, Room
 from ketenconf.events.permissions import edition_is_editable_by
 from ketenconf.mail.services import mail_enqueue
-from ketenconf.programme.models import Block, BlockKind, Host, Session, Topic
+from ketenconf.programme import services as programme_services
+from ketenconf.programme.models import Block, BlockKind, Session, Topic
 from ketenconf.registration.models import Registration
 from ketenconf.registration.services import organisation_for_registration
 
@@ -253,21 +254,22 @@ def _topic_from(proposal: Proposal) -> Topic:
     for code in ("nl", "en"):
         with override(code):
             titles[f"theme_{code}"] = str(theme.label)
-    topic = Topic.objects.create(
-        edition=proposal.call.edition,
-        kind=proposal.kind,
-        title_nl=proposal.title,
-        title_en=proposal.title,
-        description_nl=proposal.summary,
-        description_en=proposal.summary,
-        language=proposal.language,
-        **titles,
+    return programme_services.topic_create(
+        topic=Topic(
+            edition=proposal.call.edition,
+            kind=proposal.kind,
+            title_nl=proposal.title,
+            title_en=proposal.title,
+            description_nl=proposal.summary,
+            description_en=proposal.summary,
+            language=proposal.language,
+            **titles,
+        ),
+        hosts=[
+            programme_services.HostIn(name=host.name, organisation=host.organisation)
+            for host in proposal.hosts.all()
+        ],
     )
-    Host.objects.bulk_create(
-        Host(topic=topic, name=host.name, organisation=host.organisation, order=order)
-        for order, host in enumerate(proposal.hosts.all())
-    )
-    return topic
 
 
 @transaction.atomic
@@ -425,7 +427,6 @@ def schedule_apply(*, run: ScheduleRun, by: Actor) -> int:
         raise ValidationError(
             _("Participants have seats in these sessions already: the schedule cannot be replaced.")
         )
-    old.delete()
     by_topic = {t.id: t for t in problem.topics}
     sessions = []
     for placement in placements:
@@ -440,7 +441,7 @@ def schedule_apply(*, run: ScheduleRun, by: Actor) -> int:
                 capacity=size if size is not None and size < room.capacity else None,
             )
         )
-    Session.objects.bulk_create(sessions)
+    programme_services.sessions_replace(edition_id=edition.pk, old=old, new=sessions)
     ScheduleRun.objects.filter(edition=edition).update(applied_at=None)
     ScheduleRun.objects.filter(pk=run.pk).update(applied_at=timezone.now())
     return len(sessions)

@@ -10,6 +10,7 @@ from django.test import Client
 from lxml import etree
 
 from ketenconf.events.models import EditionStatus
+from ketenconf.programme import services as programme_services
 from ketenconf.programme.models import Host, Room, Session
 from tests.factories import (
     BlockFactory,
@@ -145,7 +146,7 @@ def test_the_version_changes_when_the_programme_changes(client: Client, programm
     again = client.get("/ketenconferentie-2027/schedule.json").json()["schedule"]["version"]
     session = Session.objects.get(topic__title_nl="Huisvesting")
     session.room = Room.objects.get(name="Grote zaal")
-    session.save()
+    programme_services.session_save(session=session)
     after = client.get("/ketenconferentie-2027/schedule.json").json()["schedule"]["version"]
     assert before == again
     assert after != before

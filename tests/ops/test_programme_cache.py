@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from ketenconf.events.models import Edition, Organisation, Room
+from ketenconf.programme import services
 from ketenconf.programme.models import Block, Host, Session, Topic
 from tests.factories import SessionFactory
 
@@ -45,7 +46,7 @@ def test_a_renamed_topic_shows_at_once_in_both_languages(
     assert titles(client, PAGE_EN) == ["Welcome", "Return", "Housing", "Labour migration"]
     topic = Topic.objects.get(title_nl="Huisvesting")
     topic.title_nl, topic.title_en = "Wonen", "Living"  # type: ignore[attr-defined]
-    topic.save()
+    services.topic_save(topic=topic)
     assert titles(client) == ["Welkom", "Terugkeer", "Wonen", "Arbeidsmigratie"]
     assert titles(client, PAGE_EN) == ["Welcome", "Return", "Living", "Labour migration"]
 
@@ -54,20 +55,23 @@ def test_added_moved_and_deleted_sessions_show_at_once(
     client: Client, programme_edition: Edition
 ) -> None:
     assert titles(client) == ["Welkom", "Terugkeer", "Huisvesting", "Arbeidsmigratie"]
-    Session.objects.get(topic__title_nl="Terugkeer").delete()
+    services.session_delete(session=Session.objects.get(topic__title_nl="Terugkeer"))
     assert titles(client) == ["Welkom", "Huisvesting", "Arbeidsmigratie"]
     drinks = Block.objects.get(edition=programme_edition, title_nl="Netwerkborrel")
-    SessionFactory(
-        edition=programme_edition,
-        block=drinks,
-        room=Room.objects.get(name="Grote zaal"),
-        topic__edition=programme_edition,
-        topic__title_nl="Proost",
+    services.session_save(
+        session=Session(
+            edition=programme_edition,
+            block=drinks,
+            room=Room.objects.get(name="Grote zaal"),
+            topic=services.topic_create(
+                topic=Topic(edition=programme_edition, kind="talk_show", title_nl="Proost")
+            ),
+        )
     )
     assert titles(client) == ["Welkom", "Huisvesting", "Arbeidsmigratie", "Proost"]
     block = Block.objects.get(edition=programme_edition, title_nl="Opening")
     block.title_nl = "Plenaire opening"  # type: ignore[attr-defined]
-    block.save()
+    services.block_save(block=block)
     assert "Plenaire opening" in client.get(PAGE).content.decode()
 
 
@@ -77,7 +81,7 @@ def test_a_host_and_their_organisation_renamed_show_at_once(
     assert "Host Terugkeer (DT&amp;V)" in client.get(PAGE).content.decode()
     host = Host.objects.get(name="Host Terugkeer")
     host.name = "Fatima El Amrani"
-    host.save()
+    services.host_save(host=host)
     assert "Fatima El Amrani (DT&amp;V)" in client.get(PAGE).content.decode()
     organisation = Organisation.objects.get(hosted=host)
     organisation.short_name = "DTV"
@@ -99,3 +103,40 @@ def test_each_edition_has_its_own_programme(client: Client, programme_edition: E
     Edition.objects.filter(pk=other.edition_id).update(status=programme_edition.status)
     assert "Elders" not in client.get(PAGE).content.decode()
     assert titles(client) == ["Welkom", "Terugkeer", "Huisvesting", "Arbeidsmigratie"]
+
+
+def _admin_form_data(page: Any) -> dict[str, Any]:
+    """What the browser would send back from an admin change page: every form's fields with
+    their values, the inlines' management forms included."""
+    data: dict[str, Any] = {}
+    forms = [page.context["adminform"].form]
+    for inline in page.context["inline_admin_formsets"]:
+        formset = inline.formset
+        forms.append(formset.management_form)
+        forms.extend(formset.forms)
+    for form in forms:
+        for name in form.fields:
+            value = form[name].value()
+            if value is None or value is False:
+                continue
+            key = form.add_prefix(name)
+            data[key] = [str(v) for v in value] if isinstance(value, list) else str(value)
+    return data
+
+
+def test_a_topic_changed_in_the_admin_shows_at_once(
+    client: Client, programme_edition: Edition
+) -> None:
+    from django.contrib.auth import get_user_model
+
+    assert titles(client) == ["Welkom", "Terugkeer", "Huisvesting", "Arbeidsmigratie"]
+    organiser = Client()
+    organiser.force_login(
+        get_user_model().objects.create_superuser(username="root", password="x" * 12)
+    )
+    topic = Topic.objects.get(title_nl="Huisvesting")
+    url = f"/admin/programme/topic/{topic.pk}/change/"
+    data = _admin_form_data(organiser.get(url))
+    data["title_nl"] = "Wonen"
+    assert organiser.post(url, data).status_code == 302
+    assert titles(client) == ["Welkom", "Terugkeer", "Wonen", "Arbeidsmigratie"]

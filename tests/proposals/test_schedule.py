@@ -160,3 +160,25 @@ def test_interest_votes_become_demand_and_pairs(call_edition: CallEdition) -> No
 def test_interest_needs_a_participants_link(call_edition: CallEdition) -> None:
     response = Client().get("/ketenconferentie-2027/call/interest/")
     assert response["Location"] == "/ketenconferentie-2027/me/new-link/"
+
+
+def test_the_public_programme_shows_an_applied_schedule_at_once(
+    call_edition: CallEdition,
+) -> None:
+    """The sessions of a schedule are written in bulk, which sends no signal: the cached page
+    must still show them on the very next visit."""
+    three_topics(call_edition)
+    visitor = Client()
+    page = f"/{call_edition.edition.slug}/programme/"
+    before = visitor.get(page).content.decode()
+    assert ("Open space" in before, "Huisvesting" in before) == (True, False)
+    assert visitor.get(page).content.decode() == before  # now from the cache
+    run = services.schedule_run(edition=call_edition.edition, by=call_edition.lead_reviewer)
+    assert services.schedule_apply(run=run, by=call_edition.lead_reviewer) == 3
+    after = visitor.get(page).content.decode()
+    assert [title in after for title in ("Open space", "Terugkeer", "Huisvesting", "Arbeid")] == [
+        True,
+        True,
+        True,
+        True,
+    ]
