@@ -23,6 +23,8 @@ def titles(client: Client, url: str = PAGE) -> list[str]:
     response = client.get(url)
     assert response.status_code == 200
     return re.findall(
+        # The list by time (the grid for wide screens repeats the titles).
+        r'kc-session__title"><a class="utrecht-link" '
         r'href="/(?:en/)?ketenconferentie-2027/sessions/\d+/">([^<]+)</a>',
         response.content.decode(),
     )
