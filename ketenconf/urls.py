@@ -1,11 +1,12 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import URLPattern, URLResolver, include, path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 
 from ketenconf.api.api import api
 from ketenconf.events import views as event_views
 from ketenconf.ops import views as ops_views
 from ketenconf.programme import views as programme_views
+from ketenconf.workspace import views as workspace_views
 
 edition_patterns: list[URLPattern | URLResolver] = [
     path("", event_views.edition_detail, name="edition"),
@@ -23,7 +24,14 @@ edition_patterns: list[URLPattern | URLResolver] = [
 urlpatterns = [
     # The organiser workspace: every part of an edition, under one access rule.
     path("organise/", include("ketenconf.workspace.urls")),
-    path("admin/assignment/", include("ketenconf.allocation.urls")),
+    path("organise/<slug:slug>/assignment/", include("ketenconf.allocation.urls")),
+    # Addresses from before the workspace, sent on to the same pages under /organise/.
+    path("admin/assignment/", workspace_views.moved),
+    re_path(
+        r"^admin/assignment/(?P<edition_id>[0-9]+)/(?P<rest>.*)$",
+        workspace_views.moved,
+        {"part": "assignment"},
+    ),
     path("admin/proposals/", include("ketenconf.proposals.organise_urls")),
     path("admin/exports/", include("ketenconf.exports.organise_urls")),
     path("admin/imports/", include("ketenconf.imports.urls")),

@@ -39,4 +39,4 @@ class AssignmentRunAdmin(admin.ModelAdmin):
     def changelist_view(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
-        return redirect("allocation:editions")
+        return redirect("workspace:editions")

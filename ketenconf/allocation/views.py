@@ -1,18 +1,15 @@
 """The organisers' assignment pages: thin views over the services and selectors.
 
-Only staff who may edit the edition (``edition_is_editable_by``) see these pages; for anyone
-else an edition is not found (404), so its existence is not given away.
+Who sees them is the workspace's one rule (:mod:`ketenconf.workspace.access`).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,25 +19,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ketenconf.core import charts
 from ketenconf.events.models import Edition
-from ketenconf.events.permissions import editions_editable_by
+from ketenconf.workspace.access import Part, workspace_page
 
 from . import selectors, services
 from .forms import MoveForm, RunForm, SearchForm
 from .models import AssignmentLock, AssignmentRun, RunStatus
 
 EditionView = Callable[..., HttpResponse]
-
-
-def _organiser(view: EditionView) -> Callable[..., HttpResponse]:
-    """Staff only (others go to the login page); the edition must be one the user may edit."""
-
-    @staff_member_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, edition_id: int, **kwargs: Any) -> HttpResponse:
-        edition = get_object_or_404(editions_editable_by(user=request.user), pk=edition_id)
-        return view(request, edition, **kwargs)
-
-    return wrapper
 
 
 def _run(edition: Edition, run_id: int) -> AssignmentRun:
@@ -51,30 +36,19 @@ def _run(edition: Edition, run_id: int) -> AssignmentRun:
 
 
 def _edition_url(edition: Edition) -> str:
-    return reverse("allocation:edition", kwargs={"edition_id": edition.pk})
+    return reverse("allocation:edition", kwargs={"slug": edition.slug})
 
 
-def _run_url(run: AssignmentRun) -> str:
-    return reverse("allocation:run", kwargs={"edition_id": run.edition_id, "run_id": run.pk})
+def _run_url(edition: Edition, run: AssignmentRun) -> str:
+    return reverse("allocation:run", kwargs={"slug": edition.slug, "run_id": run.pk})
 
 
 def _errors(error: ValidationError) -> list[str]:
     return [str(message) for message in error.messages]
 
 
-@staff_member_required
-@require_GET
-def editions(request: HttpRequest) -> HttpResponse:
-    """The editions this organiser may assign workshops for."""
-    return render(
-        request,
-        "allocation/editions.html",
-        {"editions": editions_editable_by(user=request.user).order_by("-start_date", "pk")},
-    )
-
-
 @require_http_methods(["GET", "POST"])
-@_organiser
+@workspace_page(Part.ASSIGNMENT)
 def edition(request: HttpRequest, edition: Edition) -> HttpResponse:
     """Start a run; see the runs, the published one and the locked seats."""
     form = RunForm(request.POST or None)
@@ -91,7 +65,7 @@ def edition(request: HttpRequest, edition: Edition) -> HttpResponse:
             for message in _errors(error):
                 form.add_error(None, message)
         else:
-            return redirect(_run_url(run))
+            return redirect(_run_url(edition, run))
     return render(
         request,
         "allocation/edition.html",
@@ -117,7 +91,7 @@ def _rank_chart(report: selectors.RunReport) -> charts.BarChart:
 
 
 @require_GET
-@_organiser
+@workspace_page(Part.ASSIGNMENT)
 def run(request: HttpRequest, edition: Edition, run_id: int) -> HttpResponse:
     """A run: its status, figures, chart, sessions and participants (searchable)."""
     current = _run(edition, run_id)
@@ -146,7 +120,7 @@ def run(request: HttpRequest, edition: Edition, run_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@_organiser
+@workspace_page(Part.ASSIGNMENT)
 def participant(
     request: HttpRequest, edition: Edition, run_id: int, registration_id: int
 ) -> HttpResponse:
@@ -174,7 +148,7 @@ def participant(
                 request,
                 _("The seats of %(name)s are changed.") % {"name": registration.name},
             )
-            return redirect(_run_url(current))
+            return redirect(_run_url(edition, current))
     return render(
         request,
         "allocation/participant.html",
@@ -189,7 +163,7 @@ def participant(
 
 
 @require_http_methods(["GET", "POST"])
-@_organiser
+@workspace_page(Part.ASSIGNMENT)
 def publish(request: HttpRequest, edition: Edition, run_id: int) -> HttpResponse:
     """Confirm, then publish: participants see their programme and get it by mail."""
     current = _run(edition, run_id)
@@ -205,7 +179,7 @@ def publish(request: HttpRequest, edition: Edition, run_id: int) -> HttpResponse
                 _("Published. %(count)s participants are mailed their personal programme.")
                 % {"count": mailed},
             )
-            return redirect(_run_url(current))
+            return redirect(_run_url(edition, current))
     if current.status != RunStatus.DONE:
         raise Http404
     return render(
@@ -222,7 +196,7 @@ def publish(request: HttpRequest, edition: Edition, run_id: int) -> HttpResponse
 
 
 @require_POST
-@_organiser
+@workspace_page(Part.ASSIGNMENT)
 def unlock(request: HttpRequest, edition: Edition, lock_id: int) -> HttpResponse:
     lock = get_object_or_404(AssignmentLock.objects.filter(edition=edition), pk=lock_id)
     services.assignment_unlock(lock=lock)
@@ -231,7 +205,7 @@ def unlock(request: HttpRequest, edition: Edition, lock_id: int) -> HttpResponse
 
 
 @require_GET
-@_organiser
+@workspace_page(Part.ASSIGNMENT)
 def download(request: HttpRequest, edition: Edition, run_id: int, part: str) -> HttpResponse:
     """The run's input or output as JSON, for ``ketenconf assign`` and for the record."""
     if part not in ("input", "output"):

@@ -24,11 +24,16 @@ def _by_id(name: str) -> Callable[[Edition], str]:
     return lambda edition: reverse(name, args=[edition.pk])
 
 
+#: The path segment of each part under /organise/<edition>/, for the parts that have pages.
+SEGMENTS: dict[Part, str] = {
+    Part.ASSIGNMENT: "assignment",
+}
+
 #: The label of each part, and the address of its first page.
 PART_PAGES: dict[Part, tuple[Promise, Callable[[Edition], str]]] = {
     Part.DASHBOARD: (_("Dashboard"), _by_slug("workspace:dashboard")),
     Part.PROPOSALS: (_("Call for sessions"), _by_id("proposals_organise:overview")),
-    Part.ASSIGNMENT: (_("Workshop assignment"), _by_id("allocation:edition")),
+    Part.ASSIGNMENT: (_("Workshop assignment"), _by_slug("allocation:edition")),
     Part.CHECKIN: (_("Check-in"), _by_slug("checkin:edition")),
     Part.BADGES: (_("Badges and live counts"), _by_slug("checkin:badges")),
     Part.REPORT: (_("Report"), _by_slug("report:edition")),

@@ -8,9 +8,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -21,8 +22,8 @@ from ketenconf.events.models import Edition
 from ketenconf.ops.views import login_throttled
 
 from . import selectors
-from .access import Part, login_redirect, workspace_editions, workspace_page
-from .navigation import PART_PAGES
+from .access import Part, editions_for, login_redirect, workspace_editions, workspace_page
+from .navigation import PART_PAGES, SEGMENTS
 
 
 def login(request: HttpRequest) -> HttpResponseBase:
@@ -123,3 +124,34 @@ def dashboard(request: HttpRequest, edition: Edition) -> HttpResponse:
             "states": states,
         },
     )
+
+
+def moved(
+    request: HttpRequest,
+    *,
+    part: str = "",
+    edition_id: str = "",
+    slug: str = "",
+    rest: str = "",
+) -> HttpResponseBase:
+    """An address from before the workspace: sent on to the same page under /organise/.
+
+    Only editions the user may open that part of are found, so an old address gives away
+    no more than the new one; GET is moved permanently (301), other methods keep theirs (308).
+    """
+    if not part:
+        return HttpResponsePermanentRedirect(reverse("workspace:editions"))
+    if not request.user.is_authenticated:
+        return login_redirect(request)
+    editions = editions_for(user=request.user, part=Part(part))
+    found = editions.filter(pk=edition_id) if edition_id else editions.filter(slug=slug)
+    edition = found.values_list("slug", flat=True).first()
+    if edition is None:
+        raise Http404
+    target = f"/organise/{edition}/{SEGMENTS[Part(part)]}/{rest}"
+    if request.META.get("QUERY_STRING"):
+        target += "?" + request.META["QUERY_STRING"]
+    response = HttpResponsePermanentRedirect(target)
+    if request.method not in ("GET", "HEAD"):
+        response.status_code = 308
+    return response

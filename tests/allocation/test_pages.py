@@ -38,7 +38,7 @@ def run_small(small: Small) -> AssignmentRun:
 
 
 def urls(small: Small, run: AssignmentRun) -> list[str]:
-    e = small.edition.pk
+    e = small.edition.slug
     return [
         reverse("allocation:edition", args=[e]),
         reverse("allocation:run", args=[e, run.pk]),
@@ -53,11 +53,11 @@ def test_staff_of_another_organisation_get_404(client: Client, small: Small) -> 
     client.force_login(UserFactory(organisation=OrganisationFactory(name="Politie")))
     for url in urls(small, run):
         assert client.get(url).status_code == 404, url
-    response = client.post(reverse("allocation:publish", args=[small.edition.pk, run.pk]))
+    response = client.post(reverse("allocation:publish", args=[small.edition.slug, run.pk]))
     assert response.status_code == 404
     assert AssignmentRun.objects.get().published_at is None
     # The list of editions shows none of ours.
-    page = client.get(reverse("allocation:editions"))
+    page = client.get(reverse("workspace:editions"))
     assert small.edition.title not in page.content.decode()
 
 
@@ -66,9 +66,10 @@ def test_people_without_staff_access_are_sent_to_the_login(client: Client, small
     for url in urls(small, run):
         response = client.get(url)
         assert response.status_code == 302
-        assert response["Location"].startswith("/admin/login/?next=")
+        assert response["Location"].startswith("/organise/login/?next=")
+    # Signed in without staff rights: like anyone else the rule gives nothing, no edition.
     client.force_login(UserFactory(organisation=small.organisations["IND"], is_staff=False))
-    assert client.get(urls(small, run)[0]).status_code == 302
+    assert client.get(urls(small, run)[0]).status_code == 404
 
 
 def test_another_editions_run_is_not_found_under_this_edition(organiser: Client) -> None:
@@ -77,12 +78,12 @@ def test_another_editions_run_is_not_found_under_this_edition(organiser: Client)
     mine = AssignmentRun.objects.create(edition=other.edition, status=RunStatus.FAILED)
     assert mine.pk != foreign.pk
     # Neither the other edition nor its run under an edition of ours.
-    theirs = reverse("allocation:run", args=[other.edition.pk, foreign.pk])
+    theirs = reverse("allocation:run", args=[other.edition.slug, foreign.pk])
     assert organiser.get(theirs).status_code == 404
 
 
 def test_start_a_run_from_the_page_and_see_its_figures(organiser: Client, small: Small) -> None:
-    page = organiser.get(reverse("allocation:edition", args=[small.edition.pk]))
+    page = organiser.get(reverse("allocation:edition", args=[small.edition.slug]))
     assert page.status_code == 200
     assert (
         '<p class="utrecht-paragraph" id="published-run">Er is nog niets gepubliceerd: deelnemers '
@@ -90,13 +91,13 @@ def test_start_a_run_from_the_page_and_see_its_figures(organiser: Client, small:
     ) in page.content.decode()
 
     response = organiser.post(
-        reverse("allocation:edition", args=[small.edition.pk]),
+        reverse("allocation:edition", args=[small.edition.slug]),
         {"time_limit": "10", "seed": "3", "organisation_share": "50"},
     )
 
     run = AssignmentRun.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("allocation:run", args=[small.edition.pk, run.pk])
+    assert response["Location"] == reverse("allocation:run", args=[small.edition.slug, run.pk])
     assert (run.time_limit, run.seed, run.max_organisation_share) == (10, 3, 0.5)
     assert run.status == RunStatus.DONE
     html = organiser.get(response["Location"]).content.decode()
@@ -115,7 +116,7 @@ def test_start_a_run_from_the_page_and_see_its_figures(organiser: Client, small:
 
 def test_the_run_form_says_what_is_wrong(organiser: Client, small: Small) -> None:
     response = organiser.post(
-        reverse("allocation:edition", args=[small.edition.pk]),
+        reverse("allocation:edition", args=[small.edition.slug]),
         {"time_limit": "0", "seed": "-1", "organisation_share": "101"},
     )
     assert response.status_code == 200
@@ -137,11 +138,11 @@ def test_a_failed_run_lists_its_problems_on_the_page(organiser: Client, small: S
             session=small.sessions["1T"],
         )
     organiser.post(
-        reverse("allocation:edition", args=[small.edition.pk]), {"time_limit": "5", "seed": "0"}
+        reverse("allocation:edition", args=[small.edition.slug]), {"time_limit": "5", "seed": "0"}
     )
     run = AssignmentRun.objects.get()
     html = organiser.get(
-        reverse("allocation:run", args=[small.edition.pk, run.pk])
+        reverse("allocation:run", args=[small.edition.slug, run.pk])
     ).content.decode()
     assert "Deze indeling is mislukt: er is niets ingedeeld en niets gepubliceerd." in html
     assert (
@@ -154,7 +155,7 @@ def test_a_failed_run_lists_its_problems_on_the_page(organiser: Client, small: S
 def test_move_on_the_page_shows_the_engines_objection(organiser: Client, small: Small) -> None:
     run = run_small(small)
     anna = small.people["Anna"]
-    url = reverse("allocation:participant", args=[small.edition.pk, run.pk, anna.pk])
+    url = reverse("allocation:participant", args=[small.edition.slug, run.pk, anna.pk])
     b1, b2 = small.rounds
     page = organiser.get(url)
     assert page.status_code == 200
@@ -182,7 +183,7 @@ def test_move_and_lock_on_the_page(organiser: Client, small: Small) -> None:
     run = run_small(small)
     chris, anna = small.people["Chris"], small.people["Anna"]
     b1, b2 = small.rounds
-    base = [small.edition.pk, run.pk]
+    base = [small.edition.slug, run.pk]
     organiser.post(
         reverse("allocation:participant", args=[*base, chris.pk]),
         {f"round_{b1.pk}": "", f"round_{b2.pk}": ""},
@@ -202,14 +203,14 @@ def test_move_and_lock_on_the_page(organiser: Client, small: Small) -> None:
     ]
     lock = AssignmentLock.objects.first()
     assert lock is not None
-    response = organiser.post(reverse("allocation:unlock", args=[small.edition.pk, lock.pk]))
+    response = organiser.post(reverse("allocation:unlock", args=[small.edition.slug, lock.pk]))
     assert response.status_code == 302
     assert AssignmentLock.objects.count() == 1
 
 
 def test_publish_asks_first_then_mails(organiser: Client, small: Small) -> None:
     run = run_small(small)
-    url = reverse("allocation:publish", args=[small.edition.pk, run.pk])
+    url = reverse("allocation:publish", args=[small.edition.slug, run.pk])
 
     confirm = organiser.get(url)
     assert confirm.status_code == 200
@@ -231,13 +232,13 @@ def test_publish_asks_first_then_mails(organiser: Client, small: Small) -> None:
 def test_download_the_input_for_the_command_line(organiser: Client, small: Small) -> None:
     run = run_small(small)
     response = organiser.get(
-        reverse("allocation:download", args=[small.edition.pk, run.pk, "input"])
+        reverse("allocation:download", args=[small.edition.slug, run.pk, "input"])
     )
     assert response.status_code == 200
     assert response.json() == run.problem
     assert (
         organiser.get(
-            reverse("allocation:download", args=[small.edition.pk, run.pk, "other"])
+            reverse("allocation:download", args=[small.edition.slug, run.pk, "other"])
         ).status_code
         == 404
     )
@@ -245,7 +246,7 @@ def test_download_the_input_for_the_command_line(organiser: Client, small: Small
 
 def test_participants_are_searchable(organiser: Client, small: Small) -> None:
     run = run_small(small)
-    url = reverse("allocation:run", args=[small.edition.pk, run.pk])
+    url = reverse("allocation:run", args=[small.edition.slug, run.pk])
     response = organiser.get(url, {"q": "coa"})
     assert [row.registration.name for row in response.context["rows"]] == ["Chris"]
     response = organiser.get(url, {"q": "bra"})
@@ -265,7 +266,7 @@ def test_run_page_queries_do_not_grow_with_participants(
 ) -> None:
     small, run = _edition_with(count)
     client.force_login(small.organiser)
-    url = reverse("allocation:run", args=[small.edition.pk, run.pk])
+    url = reverse("allocation:run", args=[small.edition.slug, run.pk])
     # Session and user (2), edition access (1), run (1), published run (1); the figures:
     # seats, organisations, sessions (3); participants: rounds, count, page, seats, locks (5).
     with django_assert_num_queries(13):
@@ -289,7 +290,7 @@ def test_edition_page_queries_do_not_grow_with_runs_and_locks(
         )
     client.force_login(small.organiser)
     with django_assert_num_queries(6):
-        response = client.get(reverse("allocation:edition", args=[small.edition.pk]))
+        response = client.get(reverse("allocation:edition", args=[small.edition.slug]))
     assert response.status_code == 200
 
 
@@ -330,9 +331,31 @@ def test_admin_index_and_edition_page_lead_to_the_assignment(
     index = organiser.get(reverse("admin:index")).content.decode()
     assert reverse("admin:allocation_assignmentrun_changelist") in index
     response = organiser.get(reverse("admin:allocation_assignmentrun_changelist"))
-    assert response["Location"] == reverse("allocation:editions")
+    assert response["Location"] == reverse("workspace:editions")
     change = organiser.get(reverse("admin:events_edition_change", args=[small.edition.pk]))
-    assert reverse("allocation:edition", args=[small.edition.pk]) in change.content.decode()
+    assert reverse("workspace:dashboard", args=[small.edition.slug]) in change.content.decode()
+    dashboard = organiser.get(reverse("workspace:dashboard", args=[small.edition.slug]))
+    assert reverse("allocation:edition", args=[small.edition.slug]) in dashboard.content.decode()
+
+
+def test_old_addresses_lead_to_the_same_pages_in_the_workspace(
+    organiser: Client, small: Small
+) -> None:
+    run = run_small(small)
+    pk, slug = small.edition.pk, small.edition.slug
+    assert organiser.get("/admin/assignment/")["Location"] == "/organise/"
+    moved = organiser.get(f"/admin/assignment/{pk}/runs/{run.pk}/?page=2")
+    assert (moved.status_code, moved["Location"]) == (
+        301,
+        f"/organise/{slug}/assignment/runs/{run.pk}/?page=2",
+    )
+    posted = organiser.post(f"/admin/assignment/{pk}/runs/{run.pk}/publish/")
+    assert (posted.status_code, posted["Location"]) == (
+        308,
+        f"/organise/{slug}/assignment/runs/{run.pk}/publish/",
+    )
+    organiser.force_login(UserFactory(organisation=OrganisationFactory(name="Politie")))
+    assert organiser.get(f"/admin/assignment/{pk}/").status_code == 404
 
 
 def test_a_queued_run_shows_its_status_and_htmx_polls_it(organiser: Client, small: Small) -> None:
@@ -340,7 +363,7 @@ def test_a_queued_run_shows_its_status_and_htmx_polls_it(organiser: Client, smal
         run = services.assignment_run_start(
             edition=small.edition, by=small.organiser, background=True
         )
-    url = reverse("allocation:run", args=[small.edition.pk, run.pk])
+    url = reverse("allocation:run", args=[small.edition.slug, run.pk])
     html = organiser.get(url).content.decode()
     assert f'hx-get="{url}" hx-trigger="every 3s"' in html
     assert "Wacht tot de achtergrondverwerking deze indeling start." in html

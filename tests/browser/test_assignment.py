@@ -40,8 +40,8 @@ def test_organiser_runs_reads_moves_and_publishes(live_server: Any, page: Any) -
             else None
         ),
     )
-    start = f"/admin/assignment/{small.edition.pk}/"
-    page.goto(f"{live_server.url}/admin/login/?next={start}")
+    start = f"/organise/{small.edition.slug}/assignment/"
+    page.goto(f"{live_server.url}/organise/login/?next={start}")
     page.locator("#id_username").fill(small.organiser.username)
     page.locator("#id_password").fill("correct horse battery staple")
     page.locator("#id_password").press("Enter")
@@ -103,14 +103,16 @@ def test_organiser_runs_reads_moves_and_publishes(live_server: Any, page: Any) -
     assert OutboxMessage.objects.filter(topic="allocation/programme").count() == 4
     assert_accessible(page)
 
-    page.get_by_role("link", name="Ketenconferentie 2027").click()
+    parts = page.get_by_role("navigation", name="Onderdelen van Ketenconferentie 2027")
+    parts.get_by_role("link", name="Workshopindeling").click()
     assert (
         page.locator("#published-run")
         .inner_text()
         .startswith(f"Deelnemers zien de plaatsen van indeling {run.pk}, gepubliceerd op")
     )
     assert_accessible(page)
-    page.get_by_role("link", name="Workshopindeling").first.click()
+    page.get_by_role("link", name="Ketenconferentie 2027").first.click()
+    assert page.locator("h1").inner_text() == "Ketenconferentie 2027"  # the dashboard
     assert_accessible(page)
     # htmx injects its indicator style on every page (base.html sets no htmx-config yet); the
     # policy blocks it, harmlessly. Nothing else may be blocked.

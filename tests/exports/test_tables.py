@@ -150,7 +150,7 @@ def test_organisers_download_from_their_pages(client: Client, small: Small) -> N
     run = allocation.assignment_run_start(edition=small.edition, by=small.organiser)
     client.force_login(small.organiser)
     e = small.edition.pk
-    page = client.get(f"/admin/assignment/{e}/runs/{run.pk}/").content.decode()
+    page = client.get(f"/organise/{small.edition.slug}/assignment/runs/{run.pk}/").content.decode()
     assert f'href="/admin/exports/{e}/assignments.xlsx?run={run.pk}"' in page
     assert f'<a class="utrecht-link" href="/admin/exports/{e}/">' in page
 

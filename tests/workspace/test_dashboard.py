@@ -142,5 +142,5 @@ def test_the_dashboard_costs_the_same_queries_for_60_and_600_registrations(
     assert (at_60, at_600) == (QUERIES, QUERIES)
 
 
-#: Session and user (2), the access rule (2), the dashboard's figures (16).
-QUERIES = 20
+#: Session and user (2), the access rule (1), the dashboard's figures (16).
+QUERIES = 19
