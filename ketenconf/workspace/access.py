@@ -114,9 +114,9 @@ def edition_access(*, user: Any, slug: str) -> EditionAccess:
     )
     if edition is None:
         raise Http404
-    if edition.organised:  # type: ignore[attr-defined]
+    if edition.organised:
         return EditionAccess(edition=edition, parts=ORGANISER_PARTS)
-    if edition.door_duty:  # type: ignore[attr-defined]
+    if edition.door_duty:
         return EditionAccess(edition=edition, parts=DOOR_STAFF_PARTS)
     raise Http404
 
