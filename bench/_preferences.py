@@ -1,4 +1,5 @@
-"""Real preference data (../shared/data/preferences) turned into assignment problems.
+"""Real preference data (bench/data/preferences, see its SOURCES.md for each file's source and
+licence) turned into assignment problems.
 
 None of these datasets is a workshop conference, so each needs a choice of rounds and
 capacities; the choices are stated per function. Organisations are unknown, so the share
@@ -13,12 +14,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[1]
-DATA = REPO.parent / "shared" / "data" / "preferences"
-
-
-def available() -> bool:
-    return DATA.is_dir()
+DATA = Path(__file__).resolve().parent / "data" / "preferences"
 
 
 def _preflib_orders(path: Path) -> list[list[int]]:

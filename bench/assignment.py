@@ -175,10 +175,7 @@ def main() -> int:
         return 0
     names = [f"generated:{int(s)}" for s in args.sizes.split(",") if s]
     if not args.no_real:
-        if _preferences.available():
-            names += list(_preferences.REAL)
-        else:
-            print(f"real preference data skipped: {_preferences.DATA} is absent", file=sys.stderr)
+        names += list(_preferences.REAL)
     rows = []
     for name in names:
         print(f"running {name} ...", file=sys.stderr, flush=True)

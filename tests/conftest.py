@@ -1,14 +1,10 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
-SHARED_DIR = REPO_ROOT.parent / "shared"
 
 
 def in_ci() -> bool:
@@ -35,16 +31,6 @@ def _no_rows_kept_from_an_earlier_test() -> None:
     from ketenconf.core.process_memo import ProcessMemo
 
     ProcessMemo.clear_all()
-
-
-@pytest.fixture
-def shared_dir() -> Path:
-    """The project's shared folder beside the repository; absent in a clone elsewhere."""
-    if not SHARED_DIR.is_dir():
-        if in_ci():
-            pytest.fail(f"CI needs the shared folder at {SHARED_DIR}")
-        pytest.skip("the shared folder beside the repository is absent in this clone")
-    return SHARED_DIR
 
 
 @pytest.fixture

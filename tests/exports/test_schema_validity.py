@@ -1,5 +1,6 @@
 """Every export of every public demo edition, in both languages, as real clients get it:
-valid against the frab XSD and the c3voc JSON schema, and readable by icalendar."""
+valid against the frab XSD and the c3voc JSON schema (copies in docs/formats, with their
+licence and source), and readable by icalendar."""
 
 from __future__ import annotations
 
@@ -25,14 +26,17 @@ PUBLIC_DEMO_SLUGS = [
 ]
 
 
-@pytest.fixture
-def xml_schema(shared_dir: Path) -> etree.XMLSchema:
-    return etree.XMLSchema(etree.parse(str(shared_dir / "formats" / "xsd" / "schedule.xml.xsd")))
+FORMATS = Path(__file__).resolve().parents[2] / "docs" / "formats"
 
 
 @pytest.fixture
-def json_validator(shared_dir: Path) -> jsonschema.Draft6Validator:
-    schema = json.loads((shared_dir / "formats" / "json" / "schema.json").read_text())
+def xml_schema() -> etree.XMLSchema:
+    return etree.XMLSchema(etree.parse(str(FORMATS / "xsd" / "schedule.xml.xsd")))
+
+
+@pytest.fixture
+def json_validator() -> jsonschema.Draft6Validator:
+    schema = json.loads((FORMATS / "json" / "schema.json").read_text())
     jsonschema.Draft6Validator.check_schema(schema)
     return jsonschema.Draft6Validator(
         schema, format_checker=jsonschema.Draft6Validator.FORMAT_CHECKER

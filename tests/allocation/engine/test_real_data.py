@@ -1,4 +1,4 @@
-"""The engine on public preference data no one here wrote (../shared/data/preferences)."""
+"""The engine on public preference data no one here wrote (bench/data/preferences)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,6 @@ import pytest
 
 from bench import _preferences
 from ketenconf.allocation.engine import Problem, solve, validate_assignment
-
-pytestmark = pytest.mark.skipif(
-    not _preferences.available(),
-    reason=f"{_preferences.DATA} is absent (it lives next to the repository, not in it)",
-)
 
 
 @pytest.mark.parametrize(
