@@ -3,6 +3,14 @@ serial dictatorship, on generated instances and on real preference data.
 
     .venv/bin/python bench/assignment.py                      # 600 and 10,000, real data
     .venv/bin/python bench/assignment.py --sizes 600,10000,100000 --time-limit 160
+    .venv/bin/python bench/assignment.py --sizes "" --no-real \
+        --shapes few-ranked:10000,full-ranking:1500,long-lists:1200 --time-limit 60
+
+Beside the engine every instance is also solved as the contract's direct MIP (HiGHS, one
+binary per slot and allowed session, ``method="direct"``) with the same time limit, in the
+same subprocess after the engine, so the two columns compare under the same machine load.
+Instances with more than ``DIRECT_MAX_ARCS`` arcs skip it (its model would not fit).
+``--shapes`` adds the shapes of ``instances.SHAPES`` (name:participants).
 
 Every instance runs in its own subprocess so peak memory (ru_maxrss) is that instance's.
 Times and memory of the engine include building the problem from its JSON form; the
@@ -34,7 +42,10 @@ from ketenconf.allocation.engine import (  # noqa: E402
     solve,
     validate_assignment,
 )
+from ketenconf.allocation.engine.compiled import compile_problem  # noqa: E402
 from ketenconf.allocation.engine.result import describe  # noqa: E402
+
+DIRECT_MAX_ARCS = 3_000_000
 
 
 def _figures(
@@ -63,6 +74,9 @@ def run_one(name: str, time_limit: float, seed: int) -> dict[str, Any]:
     cpu_started = _cpu_seconds()
     if name.startswith("generated:"):
         data = instances.generated(int(name.split(":")[1]), seed=seed)
+    elif name.startswith("shape:"):
+        _, shape, size = name.split(":")
+        data = instances.shaped(shape, int(size), seed=seed)
     else:
         data = _preferences.REAL[name]()
     problem = Problem.from_dict(data)
@@ -78,6 +92,19 @@ def run_one(name: str, time_limit: float, seed: int) -> dict[str, Any]:
         cpu_seconds=engine_cpu,
         peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     )
+    direct: dict[str, Any] | None = None
+    compiled = compile_problem(problem)
+    rounds_of = compiled.session_round
+    per_round = max(int((rounds_of == r).sum()) for r in range(len(compiled.round_ids)))
+    if compiled.slot_count * per_round <= DIRECT_MAX_ARCS:
+        t = time.perf_counter()
+        plain = solve(problem, time_limit=time_limit, seed=seed, method="direct")
+        direct = {
+            "objective": plain.objective,
+            "lower_bound": plain.lower_bound,
+            "status": plain.status,
+            "seconds": time.perf_counter() - t,
+        }
     t = time.perf_counter()
     fcfs = _figures(problem, first_come_first_served(problem), 0.0)
     fcfs["seconds"] = time.perf_counter() - t
@@ -90,6 +117,7 @@ def run_one(name: str, time_limit: float, seed: int) -> dict[str, Any]:
         "rounds": len(problem.rounds),
         "sessions": len(problem.sessions),
         "engine": engine,
+        "direct": direct,
         "fcfs": fcfs,
         "rsd": rsd,
     }
@@ -158,6 +186,38 @@ def print_table(rows: list[dict[str, Any]]) -> None:
     widths = [max(len(row[i]) for row in table) for i in range(len(head))]
     for row in table:
         print(_row(row, widths))
+    print()
+    print_direct(rows)
+
+
+def print_direct(rows: list[dict[str, Any]]) -> None:
+    """The engine and the direct MIP side by side, same instance, same time limit."""
+    head = ["instance", "n", "engine obj", "bound", "s", "direct obj", "bound", "s", "time ratio"]
+    table = [head]
+    for r in rows:
+        e, d = r["engine"], r["direct"]
+        if d is None:
+            cells = ["(too large)", "", "", ""]
+        else:
+            cells = [
+                f"{d['objective']:,}",
+                f"{d['lower_bound']:,}",
+                f"{d['seconds']:.1f}",
+                f"{e['seconds'] / d['seconds']:.2f}",
+            ]
+        table.append(
+            [
+                r["instance"],
+                f"{r['participants']:,}",
+                f"{e['objective']:,}",
+                f"{e['lower_bound']:,}",
+                f"{e['seconds']:.1f}",
+                *cells,
+            ]
+        )
+    widths = [max(len(row[i]) for row in table) for i in range(len(head))]
+    for row in table:
+        print(_row(row, widths))
 
 
 def main() -> int:
@@ -168,12 +228,16 @@ def main() -> int:
     parser.add_argument("--time-limit", type=float, default=160.0)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-real", action="store_true", help="skip the real preference data")
+    parser.add_argument(
+        "--shapes", default="", help="shape:participants, comma-separated (see instances.SHAPES)"
+    )
     parser.add_argument("--one", help=argparse.SUPPRESS)  # run one instance, print JSON
     args = parser.parse_args()
     if args.one:
         print(json.dumps(run_one(args.one, args.time_limit, args.seed)))
         return 0
     names = [f"generated:{int(s)}" for s in args.sizes.split(",") if s]
+    names += [f"shape:{s}" for s in args.shapes.split(",") if s]
     if not args.no_real:
         names += list(_preferences.REAL)
     rows = []

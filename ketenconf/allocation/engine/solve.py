@@ -6,6 +6,8 @@ import dataclasses
 import time
 from collections.abc import Callable
 
+import numpy as np
+
 from .blocks import block_count, solve_in_blocks
 from .compiled import Compiled, compile_problem
 from .cost import objective
@@ -23,8 +25,18 @@ from .validate import validate, validate_assignment
 #: From this many participants "auto" starts with column generation over schedules ...
 SCHEDULES_FROM = 300
 #: ... and falls back on the exact arc MIP when that is not proven optimal, up to this many
-#: ranked arcs.
-EXACT_ARC_LIMIT = 60_000
+#: ranked arcs ...
+EXACT_ARC_LIMIT = 400_000
+#: ... and on the direct MIP, up to this many arcs, from the best answer so far.
+DIRECT_ARC_LIMIT = 3_000_000
+#: Shares of the time left for the schedules method and the exact method when another
+#: method can follow; a step is skipped when less than MIN_STEP_SHARE of the time is left.
+LARGE_SHARE = 0.35
+EXACT_SHARE = 0.6
+MIN_STEP_SHARE = 0.05
+#: From this share of slots that must take an unranked seat, the direct MIP replaces the
+#: exact one (its column generation adds unranked arcs by the thousand, all alike).
+UNRANKED_HEAVY = 0.2
 
 Progress = Callable[[str], None]
 METHODS = ("auto", "exact", "large", "direct")
@@ -105,17 +117,79 @@ def _optimise(
     )
     if large and block_count(participants) > 1:
         return solve_in_blocks(compiled, deadline=deadline, seed=seed, progress=progress)
+    if method == "large":
+        return solve_large(compiled, deadline=deadline, seed=seed, progress=progress)
+    if method == "exact":
+        return _exact(compiled, deadline=deadline, seed=seed, progress=progress)
+    return _portfolio(compiled, large=large, deadline=deadline, seed=seed, progress=progress)
+
+
+def _portfolio(
+    compiled: Compiled, *, large: bool, deadline: float, seed: int, progress: Progress
+) -> Outcome:
+    """``auto``: methods one after the other, each from what the last one left, until one
+    proves its answer optimal or the time is up; the best answer and the best bound win.
+
+    The order follows the shape: the schedules method first on large instances (fast on
+    realistic ones), but with a share of the time only when another method can follow; the
+    direct MIP last, with whatever time is left.
+    """
+    started = time.perf_counter()
+    total = deadline - started
+    best: Outcome | None = None
+    bound = 0
+    exact_fits = len(compiled.ranked) <= EXACT_ARC_LIMIT
+    direct_fits = direct_size(compiled) <= DIRECT_ARC_LIMIT
+    heavy_unranked = unranked_share(compiled) >= UNRANKED_HEAVY
+    steps: list[tuple[str, float]] = []
     if large:
-        outcome = solve_large(compiled, deadline=deadline, seed=seed, progress=progress)
-        proven = solver_cost(compiled, outcome.chosen) == outcome.lower_bound
-        if proven or method == "large" or len(compiled.ranked) > EXACT_ARC_LIMIT:
-            return outcome
-        progress("not proven optimal: trying the exact method with the time left")
-        exact = _exact(compiled, deadline=deadline, seed=seed, progress=progress)
-        best = min((outcome, exact), key=lambda o: solver_cost(compiled, o.chosen))
-        best.lower_bound = max(outcome.lower_bound, exact.lower_bound)
-        return best
-    return _exact(compiled, deadline=deadline, seed=seed, progress=progress)
+        steps.append(("large", LARGE_SHARE if exact_fits or direct_fits else 1.0))
+    if exact_fits and not (heavy_unranked and direct_fits):
+        steps.append(("exact", EXACT_SHARE if direct_fits else 1.0))
+    if direct_fits:
+        steps.append(("direct", 1.0))
+    if not steps:
+        steps.append(("exact", 1.0))
+    for name, share in steps:
+        left = deadline - time.perf_counter()
+        if best is not None and left < MIN_STEP_SHARE * total:
+            break
+        until = time.perf_counter() + share * left
+        if best is not None:
+            progress(f"not proven optimal ({name} next, {left:.0f} s left)")
+        if name == "large":
+            outcome = solve_large(compiled, deadline=until, seed=seed, progress=progress)
+        elif name == "exact":
+            outcome = _exact(compiled, deadline=until, seed=seed, progress=progress)
+        else:
+            # No start: HiGHS 1.16 given a start here overran its time limit by minutes.
+            outcome = solve_direct(compiled, deadline=until, seed=seed, progress=progress)
+        bound = max(bound, outcome.lower_bound)
+        if best is None or solver_cost(compiled, outcome.chosen) < solver_cost(
+            compiled, best.chosen
+        ):
+            best = outcome
+        if solver_cost(compiled, best.chosen) <= bound:
+            break
+    assert best is not None
+    best.lower_bound = min(bound, solver_cost(compiled, best.chosen))
+    return best
+
+
+def direct_size(compiled: Compiled) -> int:
+    """About how many arcs the direct MIP would have: slots × sessions of their round."""
+    per_round = np.bincount(compiled.session_round, minlength=len(compiled.round_ids))
+    return int(per_round[compiled.slot_round].sum())
+
+
+def unranked_share(compiled: Compiled) -> float:
+    """The share of slots that must take an unranked topic or none: the participant ranked
+    fewer topics than they have open rounds."""
+    if compiled.slot_count == 0:
+        return 0.0
+    ranked = np.array([len(p.preferences) for p in compiled.problem.participants])
+    short = np.maximum(compiled.participant_slots - ranked, 0)
+    return float(short.sum()) / compiled.slot_count
 
 
 def _exact(compiled: Compiled, *, deadline: float, seed: int, progress: Progress) -> Outcome:
