@@ -492,12 +492,20 @@ def deleted(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "registration/deleted.html", {"edition": edition})
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @_personal
 def cancel(request: HttpRequest, edition: Edition, registration: Registration) -> HttpResponse:
-    services.registration_cancel(registration=registration, by="participant")
-    messages.success(request, _("Your registration is cancelled."))
-    return redirect(_me_url(edition))
+    """GET asks to confirm on a page of its own; the POST cancels. The result is said as a
+    plain fact (info), not celebrated as a success."""
+    if not registration.is_active:
+        return redirect(_me_url(edition))
+    if request.method == "POST":
+        services.registration_cancel(registration=registration, by="participant")
+        messages.info(request, _("Your registration is cancelled."))
+        return redirect(_me_url(edition))
+    return render(
+        request, "registration/cancel.html", {"edition": edition, "registration": registration}
+    )
 
 
 @require_POST

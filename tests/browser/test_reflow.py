@@ -104,6 +104,7 @@ def test_every_public_and_participant_page_reflows_and_passes_axe(
         f"/{SLUG}/me/rounds/",
         f"/{SLUG}/me/details/",
         f"/{SLUG}/me/delete/",
+        f"/{SLUG}/me/cancel/",
         f"/{SLUG}/me/networking/",
         f"/{SLUG}/me/networking/interests/",
     ]

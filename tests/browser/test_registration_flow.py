@@ -155,8 +155,12 @@ def test_register_confirm_rank_change_and_cancel(
     assert_accessible(page)
     page.get_by_role("link", name="Nee, terug naar uw persoonlijke pagina").click()
 
-    page.get_by_role("button", name="Mijn aanmelding annuleren").click()
+    page.get_by_role("link", name="Mijn aanmelding annuleren").click()
+    assert page.locator("h1").inner_text() == "Uw aanmelding annuleren?"
+    assert_accessible(page)
+    page.get_by_role("button", name="Ja, annuleer mijn aanmelding").click()
     assert page.locator("#registration-status").inner_text() == "Uw aanmelding is geannuleerd."
+    assert page.get_by_role("status").first.inner_text() == "Uw aanmelding is geannuleerd."
     assert_accessible(page)
     saved = Registration.objects.get(email="fatima@example.org")
     assert (saved.status, saved.job_title) == ("cancelled", "Teamleider")

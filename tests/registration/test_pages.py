@@ -313,14 +313,27 @@ def test_the_personal_page_says_the_status_plainly(
     assert ('id="cancel-heading"' in response.content.decode()) is active
 
 
-def test_cancel_from_the_personal_page(
+def test_cancel_from_the_personal_page_asks_first_and_says_it_plainly(
     edition: Edition, participant: Registration, client_for: Client
 ) -> None:
+    personal = client_for.get(ME).content.decode()
+    assert f'href="{ME}cancel/"' in personal
+    # The link opens a page that asks; looking at it changes nothing.
+    confirm = client_for.get(f"{ME}cancel/")
+    assert confirm.status_code == 200
+    assert text_of_h1(confirm) == "Uw aanmelding annuleren?"
+    assert fresh(participant).status == "registered"
     response = client_for.post(f"{ME}cancel/")
     assert response.url == ME
     assert fresh(participant).status == "cancelled"
     response = client_for.get(ME)
     assert text(response, "registration-status") == "Uw aanmelding is geannuleerd."
+    # Said as a neutral fact, not as a green success.
+    html = response.content.decode()
+    assert '<div class="utrecht-alert utrecht-alert--info kc-alert" role="status">' in html
+    assert "utrecht-alert--ok" not in html
+    # Once cancelled, the confirmation page leads back to the personal page.
+    assert client_for.get(f"{ME}cancel/").url == ME
     assert client_for.get(f"{ME}workshops/").url == ME  # nothing to rank once cancelled
 
 
@@ -877,7 +890,7 @@ def test_tampered_expired_used_or_foreign_links_show_the_clear_page(
 def test_state_changes_are_post_only(
     edition: Edition, participant: Registration, client_for: Client
 ) -> None:
-    assert client_for.get(f"{ME}cancel/").status_code == 405
+    assert client_for.put(f"{ME}cancel/").status_code == 405
     assert client_for.get(f"{ME}logout/").status_code == 405
     assert client_for.post(f"{ME}data.json").status_code == 405
     assert client_for.put(f"{ME}details/").status_code == 405
@@ -911,3 +924,9 @@ def test_state_changes_need_the_csrf_token(edition: Edition, participant: Regist
     response = client.post(f"{ME}cancel/", {"csrfmiddlewaretoken": token})
     assert response.url == ME
     assert fresh(participant).status == "cancelled"
+
+
+def text_of_h1(response: Any) -> str:
+    found = re.search(r"<h1[^>]*>(.*?)</h1>", response.content.decode(), re.S)
+    assert found is not None
+    return re.sub(r"\s+", " ", found.group(1)).strip()
