@@ -90,7 +90,9 @@ def test_the_form_lists_the_sessions_the_participant_attended(opened: SurveyWorl
     client = personal_client(opened.people["anna"])
     me = client.get("/en/keten-2026/me/").content.decode()
     assert (
-        '<a class="utrecht-link kc-cta" href="/en/keten-2026/survey/">Answer the survey</a>' in me
+        '<a class="utrecht-button-link utrecht-button-link--html-a '
+        'utrecht-button-link--primary-action" href="/en/keten-2026/survey/">Answer the survey</a>'
+        in me
     )
     response = client.get(SURVEY)
     assert response.status_code == 200
