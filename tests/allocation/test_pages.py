@@ -106,6 +106,7 @@ def test_start_a_run_from_the_page_and_see_its_figures(organiser: Client, small:
         "(100,0%)</dd>"
     ) in html
     assert '<dd id="worst-rank">keuze 2</dd>' in html
+    assert '<dt>Deelnemers zonder enige sessie</dt><dd id="without-any-session">0</dd>' in html
     assert "de indeling van de rekenmodule is bewezen optimaal" in html
     assert (
         '<desc id="rank-chart-desc">keuze 1: 4, keuze 2: 3, niet gekozen: 1, geen sessie: 0</desc>'
