@@ -7,7 +7,7 @@ STAMP_BASE := $(VENV)/.installed-base
 STAMP_DEV := $(VENV)/.installed-dev
 ASSETS := ketenconf/core/static/vendor/.built
 
-.PHONY: help install install-dev assets demo serve serve-prod test test-fast lint lock messages browser pdf clean
+.PHONY: help install install-dev assets demo serve serve-prod test test-fast lint lock messages browser pdf clean screenshots
 
 help:
 	@echo "make demo   install, build, migrate, load the demo editions and serve on http://127.0.0.1:$(PORT)"
@@ -80,6 +80,11 @@ test: install-dev assets browser pdf
 # The suite on SQLite only, without the browser: for a quick loop while writing code.
 test-fast: install-dev assets
 	KETENCONF_TEST_BROWSER=0 KETENCONF_TEST_POSTGRES=0 bash scripts/test.sh $(ARGS)
+
+# PNGs of the main pages at a phone's and a desktop's width into docs/screenshots/, from the
+# demo in a database of its own (var/screenshots/); see scripts/screenshots.py.
+screenshots: install-dev assets browser
+	$(BIN)/python scripts/screenshots.py
 
 lint: install-dev
 	$(BIN)/ruff check .

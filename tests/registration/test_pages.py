@@ -464,8 +464,9 @@ def test_rank_across_workshops_when_one_runs_in_several_rounds(
 ) -> None:
     add_round(edition, "Terugkeer", "Statushouders")
     response = client_for.get(f"{ME}workshops/")
+    assert text(response, "workshop-rounds-caption") == "De workshops en de rondes waarin ze lopen"
     assert text(response, "workshop-rounds") == (
-        "De workshops en de rondes waarin ze lopen Workshop Loopt in "
+        "Workshop Loopt in "
         "Arbeidsmigratie Workshopronde 1 "
         "Huisvesting Workshopronde 1 "
         "Statushouders Workshopronde 2 "
