@@ -24,7 +24,10 @@ edition_patterns: list[URLPattern | URLResolver] = [
 urlpatterns = [
     # The organiser workspace: every part of an edition, under one access rule.
     path("organise/", include("ketenconf.workspace.urls")),
-    path("organise/<slug:slug>/assignment/", include("ketenconf.allocation.urls")),
+    path("organise/<slug:slug>/assignment/", include("ketenconf.allocation.organise_urls")),
+    # The day itself: door and room check-in, badges, live counts.
+    path("organise/<slug:slug>/checkin/", include("ketenconf.checkin.organise_urls")),
+    path("organise/<slug:slug>/report/", include("ketenconf.evaluation.organise_urls")),
     # Addresses from before the workspace, sent on to the same pages under /organise/.
     path("admin/assignment/", workspace_views.moved),
     re_path(
@@ -35,9 +38,18 @@ urlpatterns = [
     path("admin/proposals/", include("ketenconf.proposals.organise_urls")),
     path("admin/exports/", include("ketenconf.exports.organise_urls")),
     path("admin/imports/", include("ketenconf.imports.urls")),
-    path("admin/report/", include("ketenconf.evaluation.report_urls")),
-    # The day itself: door and room check-in, badges, live counts; staff only.
-    path("checkin/", include("ketenconf.checkin.urls")),
+    path("admin/report/", workspace_views.moved),
+    re_path(
+        r"^admin/report/(?P<slug>[-a-zA-Z0-9_]+)/(?P<rest>.*)$",
+        workspace_views.moved,
+        {"part": "report"},
+    ),
+    path("checkin/", workspace_views.moved),
+    re_path(
+        r"^checkin/(?P<slug>[-a-zA-Z0-9_]+)/(?P<rest>.*)$",
+        workspace_views.moved,
+        {"part": "checkin"},
+    ),
     # The admin's login, with failed attempts throttled per address and per username.
     path("admin/login/", ops_views.admin_login),
     path("admin/", admin.site.urls),

@@ -1,6 +1,6 @@
 """The assignment in the admin: a link on the admin index to the organisers' assignment pages.
 
-The pages themselves (``allocation.views``) are our own, accessible templates; the admin
+The pages themselves (``allocation.organise``) are our own, accessible templates; the admin
 only lists "Assignment runs", which opens the editions the organiser may assign, and the
 edition's change page links to its assignment page.
 """

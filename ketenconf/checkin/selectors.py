@@ -10,43 +10,18 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from ketenconf.accounts.models import User, Viewer
 from ketenconf.allocation.models import Assignment
 from ketenconf.allocation.selectors import published_run_id
 from ketenconf.core.personal_data import when
 from ketenconf.events.models import Edition, OrganisationKind
-from ketenconf.events.permissions import edition_is_editable_by, editions_editable_by
 from ketenconf.programme.models import Session
 from ketenconf.registration.models import Registration, RegistrationStatus
 
-from .models import BadgeBatch, CheckIn, CheckInKind, DoorStaff
+from .models import BadgeBatch, CheckIn, CheckInKind
 
 SEARCH_LIMIT = 20
 #: Arrivals are counted per this many minutes in the chart.
 BUCKET_MINUTES = 15
-
-
-def _staff(user: Viewer) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_staff)
-
-
-def editions_for_door_staff(*, user: Viewer) -> QuerySet[Edition]:
-    """Editions this user may check people in for: organisers' editions and door duties."""
-    if not isinstance(user, User) or not _staff(user):
-        return Edition.objects.none()
-    duties = DoorStaff.objects.filter(user=user).values("edition_id")
-    organised = editions_editable_by(user=user).values("pk")
-    return Edition.objects.filter(Q(pk__in=duties) | Q(pk__in=organised)).order_by(
-        "-start_date", "pk"
-    )
-
-
-def may_check_in(*, user: Viewer, edition: Edition) -> bool:
-    return editions_for_door_staff(user=user).filter(pk=edition.pk).exists()
-
-
-def may_organise(*, user: Viewer, edition: Edition) -> bool:
-    return _staff(user) and edition_is_editable_by(user=user, edition=edition)
 
 
 def registrations_search(*, edition: Edition, query: str) -> list[Registration]:

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import wraps
 from typing import Any
-from urllib.parse import urlencode
 
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponseRedirect
@@ -122,8 +122,7 @@ def edition_access(*, user: Any, slug: str) -> EditionAccess:
 
 
 def login_redirect(request: HttpRequest) -> HttpResponseRedirect:
-    query = urlencode({"next": request.get_full_path()})
-    return HttpResponseRedirect(f"{reverse('workspace:login')}?{query}")
+    return redirect_to_login(request.get_full_path(), reverse("workspace:login"))
 
 
 def workspace_page(part: Part) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., Any]]:

@@ -27,6 +27,8 @@ def _by_id(name: str) -> Callable[[Edition], str]:
 #: The path segment of each part under /organise/<edition>/, for the parts that have pages.
 SEGMENTS: dict[Part, str] = {
     Part.ASSIGNMENT: "assignment",
+    Part.CHECKIN: "checkin",
+    Part.REPORT: "report",
 }
 
 #: The label of each part, and the address of its first page.

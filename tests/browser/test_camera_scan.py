@@ -89,7 +89,7 @@ def open_door(live_server: Any, browser: Any, day: Day, door: str = "3") -> Any:
     )
     page = context.new_page()
     page.set_default_timeout(15_000)
-    url = f"/checkin/{day.edition.slug}/doors/{door}/"
+    url = f"/organise/{day.edition.slug}/checkin/doors/{door}/"
     page.goto(f"{live_server.url}/admin/login/?next={url}")
     page.locator("#id_username").fill(day.door_staff.username)
     page.locator("#id_password").fill("correct horse battery staple")

@@ -38,8 +38,8 @@ def test_door_page_on_a_phone_with_a_typed_badge_code(live_server: Any, phone_pa
             else None
         ),
     )
-    door = f"/checkin/{day.edition.slug}/doors/2/"
-    page.goto(f"{live_server.url}/admin/login/?next={door}")
+    door = f"/organise/{day.edition.slug}/checkin/doors/2/"
+    page.goto(f"{live_server.url}/organise/login/?next={door}")
     page.locator("#id_username").fill(day.door_staff.username)
     page.locator("#id_password").fill("correct horse battery staple")
     page.locator("#id_password").press("Enter")

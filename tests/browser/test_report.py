@@ -24,8 +24,8 @@ def test_organiser_reads_the_report(live_server: Any, page: Any) -> None:
             else None
         ),
     )
-    start = f"/admin/report/{built.edition.slug}/"
-    page.goto(f"{live_server.url}/admin/login/?next={start}")
+    start = f"/organise/{built.edition.slug}/report/"
+    page.goto(f"{live_server.url}/organise/login/?next={start}")
     page.locator("#id_username").fill(built.organiser.username)
     page.locator("#id_password").fill("correct horse battery staple")
     page.locator("#id_password").press("Enter")
@@ -43,8 +43,11 @@ def test_organiser_reads_the_report(live_server: Any, page: Any) -> None:
     assert_accessible(page)
     assert csp_errors == []
 
-    # The index of editions leads back to it.
-    page.goto(f"{live_server.url}/admin/report/")
-    page.locator(f'#editions a[href="{start}"]').click()
+    # The workspace's list of editions leads back to it, through the dashboard.
+    page.goto(f"{live_server.url}/organise/")
+    page.locator("#editions a").filter(has_text=built.edition.title).click()
+    page.get_by_role("navigation", name=f"Onderdelen van {built.edition.title}").get_by_role(
+        "link", name="Rapport"
+    ).click()
     page.wait_for_url(f"{live_server.url}{start}")
     assert_accessible(page)

@@ -52,7 +52,7 @@ def nonce_of(html: bytes) -> str:
 
 
 def door_url(day, door: str = "2") -> str:
-    return f"/checkin/{day.edition.slug}/doors/{door}/"
+    return f"/organise/{day.edition.slug}/checkin/doors/{door}/"
 
 
 def test_others_do_not_find_the_edition(checkin_day):
@@ -62,7 +62,7 @@ def test_others_do_not_find_the_edition(checkin_day):
     anonymous = Client().get(door_url(checkin_day))
     assert (anonymous.status_code, anonymous["Location"]) == (
         302,
-        f"/admin/login/?next={door_url(checkin_day)}",
+        f"/organise/login/?next={door_url(checkin_day)}",
     )
 
 
@@ -212,7 +212,7 @@ def test_no_walk_ins_when_no_seats_are_left(db):
 
 def test_a_room_door_counts_who_is_in(checkin_day):
     session = checkin_day.terugkeer
-    url = f"/checkin/{checkin_day.edition.slug}/sessions/{session.pk}/"
+    url = f"/organise/{checkin_day.edition.slug}/checkin/sessions/{session.pk}/"
     client = client_for(checkin_day.door_staff)
     page = client.get(url)
     assert text(page.content, "occupancy") == "0 of 2 seats taken; 2 assigned here."
@@ -234,9 +234,9 @@ def test_a_room_door_counts_who_is_in(checkin_day):
 
 
 def test_organisers_set_the_rules_door_staff_cannot(checkin_day):
-    url = f"/checkin/{checkin_day.edition.slug}/"
+    url = f"/organise/{checkin_day.edition.slug}/checkin/"
     assert (
-        client_for(checkin_day.door_staff).post(url, {"allow_switching": "on"}).status_code == 404
+        client_for(checkin_day.door_staff).post(url, {"allow_switching": "on"}).status_code == 403
     )
     response = client_for(checkin_day.organiser).post(url, {"allow_switching": "on"})
     assert response.status_code == 302
@@ -263,8 +263,8 @@ def test_the_dashboard_counts(checkin_day):
         at=datetime(2027, 4, 15, 10, 31, tzinfo=AMSTERDAM),
         nonce="dash-room",
     )
-    url = f"/checkin/{checkin_day.edition.slug}/dashboard/"
-    assert client_for(checkin_day.door_staff).get(url).status_code == 404
+    url = f"/organise/{checkin_day.edition.slug}/checkin/dashboard/"
+    assert client_for(checkin_day.door_staff).get(url).status_code == 403
     page = client_for(checkin_day.organiser).get(url)
     assert 'hx-trigger="every 5s"' in page.content.decode()
     assert text(page.content, "checked-in") == "3 of 4 registered (75%)"
@@ -290,7 +290,7 @@ def test_the_dashboard_counts(checkin_day):
 
 def test_the_dashboard_takes_a_fixed_number_of_queries(checkin_day, django_assert_num_queries):
     client = client_for(checkin_day.organiser)
-    url = f"/checkin/{checkin_day.edition.slug}/dashboard/"
+    url = f"/organise/{checkin_day.edition.slug}/checkin/dashboard/"
     client.get(url)
     with django_assert_num_queries(9):
         client.get(url, HTTP_HX_REQUEST="true")
@@ -308,7 +308,7 @@ def test_the_dashboard_takes_a_fixed_number_of_queries(checkin_day, django_asser
 
 
 def test_one_badge_as_pdf_for_door_staff(checkin_day):
-    url = f"/checkin/{checkin_day.edition.slug}/badges/{checkin_day.people['anna'].pk}.pdf"
+    url = f"/organise/{checkin_day.edition.slug}/checkin/badges/{checkin_day.people['anna'].pk}.pdf"
     response = client_for(checkin_day.door_staff).get(url)
     assert (response.status_code, response["Content-Type"]) == (200, "application/pdf")
     assert response.content.startswith(b"%PDF-")
@@ -317,8 +317,8 @@ def test_one_badge_as_pdf_for_door_staff(checkin_day):
 
 def test_organisers_make_all_badges_and_download_them(checkin_day, tmp_path: Path):
     client = client_for(checkin_day.organiser)
-    url = f"/checkin/{checkin_day.edition.slug}/badges/"
-    assert client_for(checkin_day.door_staff).get(url).status_code == 404
+    url = f"/organise/{checkin_day.edition.slug}/checkin/badges/"
+    assert client_for(checkin_day.door_staff).get(url).status_code == 403
     with override_settings(VAR_DIR=tmp_path):
         response = client.post(url, {"format": "labels"})
     batch = BadgeBatch.objects.get()
@@ -336,7 +336,8 @@ def test_a_running_batch_is_polled(checkin_day):
         edition=checkin_day.edition, format="a6", status="running", total=600, done=120
     )
     response = client_for(checkin_day.organiser).get(
-        f"/checkin/{checkin_day.edition.slug}/badges/batches/{batch.pk}/", HTTP_HX_REQUEST="true"
+        f"/organise/{checkin_day.edition.slug}/checkin/badges/batches/{batch.pk}/",
+        HTTP_HX_REQUEST="true",
     )
     body = response.content.decode()
     assert 'hx-trigger="every 2s"' in body
@@ -347,7 +348,9 @@ def test_a_lost_badge_is_replaced(checkin_day):
     anna = checkin_day.people["anna"]
     old = badge_token(registration=anna)
     response = client_for(checkin_day.organiser).post(
-        f"/checkin/{checkin_day.edition.slug}/badges/{anna.pk}/replace/"
+        f"/organise/{checkin_day.edition.slug}/checkin/badges/{anna.pk}/replace/"
     )
-    assert response["Location"] == f"/checkin/{checkin_day.edition.slug}/badges/{anna.pk}.pdf"
+    assert (
+        response["Location"] == f"/organise/{checkin_day.edition.slug}/checkin/badges/{anna.pk}.pdf"
+    )
     assert badge_token(registration=Registration.objects.get(pk=anna.pk)) != old

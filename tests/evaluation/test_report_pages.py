@@ -30,9 +30,9 @@ pytestmark = pytest.mark.django_db
 
 SLUG = "ketenconferentie-2027"
 PAGES = [
-    f"/admin/report/{SLUG}/",
-    f"/admin/report/{SLUG}/report.pdf",
-    f"/admin/report/{SLUG}/report.xlsx",
+    f"/organise/{SLUG}/report/",
+    f"/organise/{SLUG}/report/report.pdf",
+    f"/organise/{SLUG}/report/report.xlsx",
 ]
 
 
@@ -54,7 +54,7 @@ def test_organisers_of_another_series_get_404(client: Client, built: Built) -> N
     client.force_login(UserFactory(organisation=police))
     for url in PAGES:
         assert client.get(url).status_code == 404, url
-    index = client.get("/admin/report/").content.decode()
+    index = client.get("/organise/").content.decode()
     assert "Ketenconferentie 2027" not in index
 
 
@@ -62,15 +62,16 @@ def test_people_without_staff_access_are_sent_to_the_login(client: Client, built
     for url in PAGES:
         response = client.get(url)
         assert response.status_code == 302
-        assert response["Location"].startswith("/admin/login/?next=")
+        assert response["Location"].startswith("/organise/login/?next=")
+    # Signed in without staff rights: like anyone else the rule gives nothing, no edition.
     client.force_login(UserFactory(organisation=built.organisations["IND"], is_staff=False))
-    assert client.get(PAGES[0]).status_code == 302
+    assert client.get(PAGES[0]).status_code == 404
 
 
-def test_the_index_lists_the_organisers_editions(organiser: Client) -> None:
-    html = organiser.get("/admin/report/").content.decode()
-    assert f'href="/admin/report/{SLUG}/"' in html
-    assert 'href="/admin/report/ketenconferentie-2024/"' in html
+def test_old_addresses_lead_to_the_report_in_the_workspace(organiser: Client) -> None:
+    assert organiser.get("/admin/report/")["Location"] == "/organise/"
+    moved = organiser.get(f"/admin/report/{SLUG}/report.pdf")
+    assert (moved.status_code, moved["Location"]) == (301, f"/organise/{SLUG}/report/report.pdf")
 
 
 def test_the_page_shows_the_figures_and_no_free_text(organiser: Client, built: Built) -> None:
@@ -248,7 +249,7 @@ def test_an_edition_with_nothing_yet(client: Client) -> None:
     lead = OrganisationFactory(name="Dienst Justitiële Inrichtingen")
     edition = EditionFactory(slug="leeg-2030", lead_organisation=lead)
     client.force_login(UserFactory(organisation=lead))
-    html = client.get(f"/admin/report/{edition.slug}/").content.decode()
+    html = client.get(f"/organise/{edition.slug}/report/").content.decode()
     assert '<dd id="registered">0</dd>' in html
     assert '<dd id="pairs">0</dd>' in html
     assert 'id="no-check-ins"' in html
@@ -274,10 +275,8 @@ def test_an_edition_with_nothing_yet(client: Client) -> None:
     )
 
 
-def test_linked_from_the_editions_admin_page_and_the_check_in_page(
-    organiser: Client, built: Built
-) -> None:
-    admin = organiser.get(f"/admin/events/edition/{built.edition.pk}/change/").content.decode()
-    assert f'href="/admin/report/{SLUG}/" id="report-link"' in admin
-    checkin = organiser.get(f"/checkin/{SLUG}/").content.decode()
-    assert f'href="/admin/report/{SLUG}/"' in checkin
+def test_linked_from_the_dashboard_and_the_check_in_page(organiser: Client, built: Built) -> None:
+    dashboard = organiser.get(f"/organise/{SLUG}/").content.decode()
+    assert f'href="/organise/{SLUG}/report/"' in dashboard
+    checkin = organiser.get(f"/organise/{SLUG}/checkin/").content.decode()
+    assert f'href="/organise/{SLUG}/report/"' in checkin

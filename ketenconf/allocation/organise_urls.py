@@ -2,23 +2,23 @@
 
 from django.urls import path
 
-from . import views
+from . import organise
 
 app_name = "allocation"
 
 urlpatterns = [
-    path("", views.edition, name="edition"),
-    path("runs/<int:run_id>/", views.run, name="run"),
+    path("", organise.edition, name="edition"),
+    path("runs/<int:run_id>/", organise.run, name="run"),
     path(
         "runs/<int:run_id>/participants/<int:registration_id>/",
-        views.participant,
+        organise.participant,
         name="participant",
     ),
-    path("runs/<int:run_id>/publish/", views.publish, name="publish"),
+    path("runs/<int:run_id>/publish/", organise.publish, name="publish"),
     path(
         "runs/<int:run_id>/<str:part>.json",
-        views.download,
+        organise.download,
         name="download",
     ),
-    path("locks/<int:lock_id>/unlock/", views.unlock, name="unlock"),
+    path("locks/<int:lock_id>/unlock/", organise.unlock, name="unlock"),
 ]

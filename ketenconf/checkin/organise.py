@@ -1,29 +1,25 @@
 """The check-in pages: thin views over the services and selectors.
 
 Door staff of an edition and its organisers check people in; only organisers see the live
-counts and make badges in bulk. For anyone else an edition is not found (404). The door and
+counts and make badges in bulk: the workspace's one rule (:mod:`ketenconf.workspace.access`). The door and
 room pages work without JavaScript (a form that submits on Enter, as a hardware scanner
 types); with it htmx swaps in just the answer, and ``door.js`` adds the camera.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
 from typing import Any
 
-from django.contrib.admin.views.decorators import staff_member_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ketenconf.events.models import Edition
-from ketenconf.events.permissions import editions_editable_by
 from ketenconf.registration.models import Registration
+from ketenconf.workspace.access import Part, workspace_page
 
 from . import badges as badge_render
 from . import charts, selectors, services
@@ -47,48 +43,15 @@ def _htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def _door_staff(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    @staff_member_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, slug: str, **kwargs: Any) -> HttpResponseBase:
-        # No venue: no door or room page shows it, and a scan should not pay for the join.
-        edition = get_object_or_404(selectors.editions_for_door_staff(user=request.user), slug=slug)
-        return view(request, edition, **kwargs)
-
-    return wrapper
-
-
-def _organiser(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    @staff_member_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, slug: str, **kwargs: Any) -> HttpResponseBase:
-        edition = get_object_or_404(
-            editions_editable_by(user=request.user).select_related("venue"), slug=slug
-        )
-        return view(request, edition, **kwargs)
-
-    return wrapper
-
-
 def _errors(error: ValidationError) -> list[str]:
     return [str(message) for message in error.messages]
 
 
-@staff_member_required
-@require_GET
-def editions(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "checkin/editions.html",
-        {"editions": selectors.editions_for_door_staff(user=request.user)},
-    )
-
-
 @require_http_methods(["GET", "POST"])
-@_door_staff
+@workspace_page(Part.CHECKIN)
 def edition(request: HttpRequest, edition: Edition) -> HttpResponse:
     """Choose a door or a room; organisers set the rules of the day here too."""
-    organiser = selectors.may_organise(user=request.user, edition=edition)
+    organiser = Part.BADGES in request.workspace.parts  # type: ignore[attr-defined]
     current = services.check_in_settings(edition=edition)
     settings_form = SettingsForm(
         initial={"allow_switching": current.allow_switching, "walk_ins": current.walk_ins}
@@ -98,7 +61,7 @@ def edition(request: HttpRequest, edition: Edition) -> HttpResponse:
         return redirect("checkin:door", slug=edition.slug, door=door_form.cleaned_data["door"])
     if request.method == "POST":
         if not organiser:
-            raise Http404
+            raise PermissionDenied
         settings_form = SettingsForm(request.POST)
         if settings_form.is_valid():
             services.check_in_settings_update(edition=edition, **settings_form.cleaned_data)
@@ -141,7 +104,7 @@ def _answer(request: HttpRequest, edition: Edition, answer: dict[str, Any]) -> H
 
 
 @require_http_methods(["GET", "POST"])
-@_door_staff
+@workspace_page(Part.CHECKIN)
 def door(request: HttpRequest, edition: Edition, door: str) -> HttpResponse:
     """The door: scan a badge (camera or hardware scanner), search by name, register a walk-in."""
     if request.method != "POST":
@@ -167,7 +130,7 @@ def door(request: HttpRequest, edition: Edition, door: str) -> HttpResponse:
 
 
 @require_GET
-@_door_staff
+@workspace_page(Part.CHECKIN)
 def search(request: HttpRequest, edition: Edition, door: str) -> HttpResponse:
     form = SearchForm(request.GET or None)
     found = (
@@ -183,7 +146,7 @@ def search(request: HttpRequest, edition: Edition, door: str) -> HttpResponse:
 
 
 @require_POST
-@_door_staff
+@workspace_page(Part.CHECKIN)
 def check_in_found(
     request: HttpRequest, edition: Edition, door: str, registration_id: int
 ) -> HttpResponse:
@@ -208,7 +171,7 @@ def check_in_found(
 
 
 @require_POST
-@_door_staff
+@workspace_page(Part.CHECKIN)
 def walk_in(request: HttpRequest, edition: Edition, door: str) -> HttpResponse:
     context = _door_context(edition, door)
     form = WalkInForm(request.POST)
@@ -235,7 +198,7 @@ def walk_in(request: HttpRequest, edition: Edition, door: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@_door_staff
+@workspace_page(Part.CHECKIN)
 def room(request: HttpRequest, edition: Edition, session_id: int) -> HttpResponse:
     """A session's room door: is this person assigned here, and how full is the room?"""
     session = get_object_or_404(selectors.sessions_for_rooms(edition=edition), pk=session_id)
@@ -270,7 +233,7 @@ def room(request: HttpRequest, edition: Edition, session_id: int) -> HttpRespons
 
 
 @require_GET
-@_organiser
+@workspace_page(Part.BADGES)
 def dashboard(request: HttpRequest, edition: Edition) -> HttpResponse:
     """Live counts; htmx asks for the figures again every few seconds."""
     figures = selectors.checkin_dashboard(edition=edition)
@@ -285,7 +248,7 @@ def dashboard(request: HttpRequest, edition: Edition) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@_organiser
+@workspace_page(Part.BADGES)
 def badges(request: HttpRequest, edition: Edition) -> HttpResponse:
     """Make all badges as one PDF (the worker, or at once for a small edition); reprint one."""
     form = BatchForm(request.POST or None)
@@ -322,7 +285,7 @@ def _batch(edition: Edition, batch_id: int) -> BadgeBatch:
 
 
 @require_GET
-@_organiser
+@workspace_page(Part.BADGES)
 def batch(request: HttpRequest, edition: Edition, batch_id: int) -> HttpResponse:
     context = {"edition": edition, "batch": _batch(edition, batch_id)}
     if _htmx(request):
@@ -331,7 +294,7 @@ def batch(request: HttpRequest, edition: Edition, batch_id: int) -> HttpResponse
 
 
 @require_GET
-@_organiser
+@workspace_page(Part.BADGES)
 def batch_pdf(request: HttpRequest, edition: Edition, batch_id: int) -> FileResponse:
     found = _batch(edition, batch_id)
     path = Path(found.file) if found.file else None
@@ -345,7 +308,7 @@ def batch_pdf(request: HttpRequest, edition: Edition, batch_id: int) -> FileResp
 
 
 @require_GET
-@_door_staff
+@workspace_page(Part.CHECKIN)
 def badge(request: HttpRequest, edition: Edition, registration_id: int) -> HttpResponse:
     """One badge as PDF: a reprint at the desk or from the back-office."""
     registration = get_object_or_404(
@@ -364,7 +327,7 @@ def badge(request: HttpRequest, edition: Edition, registration_id: int) -> HttpR
 
 
 @require_POST
-@_organiser
+@workspace_page(Part.BADGES)
 def badge_replace(request: HttpRequest, edition: Edition, registration_id: int) -> HttpResponse:
     """A lost badge: stop it and print the new one."""
     registration = get_object_or_404(
