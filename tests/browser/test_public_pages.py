@@ -81,3 +81,38 @@ def test_the_accessibility_check_itself_catches_a_broken_page(page) -> None:
         '<html lang="nl"><head><title>t</title></head><body><main><img src="x.png"><a href="#"></a></main></body></html>'
     )
     assert [line.split(":")[0] for line in axe_violations(page)] == ["image-alt", "link-name"]
+
+
+def test_the_menu_folds_on_a_phone_and_opens_without_javascript(
+    browser, live_server, programme_edition
+) -> None:
+    phone = browser.new_context(
+        java_script_enabled=False, locale="nl-NL", viewport={"width": 320, "height": 700}
+    )
+    page = phone.new_page()
+    page.goto(live_server.url + "/ketenconferentie-2027/")
+    # The header names the site and the edition's lead organisation.
+    assert page.locator("header").get_by_role("link", name="ketenconf", exact=True).is_visible()
+    assert page.locator(".kc-header__lead").inner_text() == (
+        "onder leiding van Dienst Terugkeer en Vertrek"
+    )
+    programme = page.get_by_role("navigation", name="Hoofdmenu").get_by_role(
+        "link", name="Programma"
+    )
+    assert not programme.is_visible()
+    page.get_by_text("Menu", exact=True).click()
+    assert programme.is_visible()
+    programme.click()
+    assert page.locator("h1").inner_text() == "Programma"
+    phone.close()
+
+    desktop = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 800})
+    page = desktop.new_page()
+    page.goto(live_server.url + "/ketenconferentie-2027/")
+    assert not page.get_by_text("Menu", exact=True).is_visible()
+    assert (
+        page.get_by_role("navigation", name="Hoofdmenu")
+        .get_by_role("link", name="Programma")
+        .is_visible()
+    )
+    desktop.close()

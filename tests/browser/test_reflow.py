@@ -88,6 +88,7 @@ def test_every_public_and_participant_page_reflows_and_passes_axe(
         f"/{SLUG}/register/",
         f"/{SLUG}/call/",
         f"/{SLUG}/me/new-link/",
+        f"/{SLUG}/me/link/{links.access_token_create(registration=registration)}/",
         f"/{SLUG}/me/deleted/",
     ]
     visit_at_every_width(browser, live_server.url, public)
@@ -107,5 +108,26 @@ def test_every_public_and_participant_page_reflows_and_passes_axe(
         f"/{SLUG}/me/cancel/",
         f"/{SLUG}/me/networking/",
         f"/{SLUG}/me/networking/interests/",
+        f"/{SLUG}/me/networking/people/",
     ]
     visit_at_every_width(browser, live_server.url, personal, log_in=log_in)
+
+
+def test_the_survey_reflows_and_passes_axe(browser: Any, live_server: Any) -> None:
+    from django.urls import clear_url_caches
+
+    from ketenconf.evaluation import services
+    from tests.evaluation import make_survey_world
+
+    clear_url_caches()
+    world = make_survey_world()
+    services.survey_send_invitations(survey=world.survey)
+    slug = world.survey.edition.slug
+
+    def log_in(page: Any) -> None:
+        token = links.access_token_create(registration=world.people["anna"])
+        page.goto(f"{live_server.url}/{slug}/me/link/{token}/")
+        page.locator("main form button[type=submit]").click()
+        page.wait_for_url(f"{live_server.url}/{slug}/me/")
+
+    visit_at_every_width(browser, live_server.url, [f"/{slug}/survey/"], log_in=log_in)
