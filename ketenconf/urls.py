@@ -60,3 +60,6 @@ urlpatterns = [
         prefix_default_language=False,
     ),
 ]
+
+# The database away: 503 with Retry-After instead of 500 (ketenconf.ops.views).
+handler500 = "ketenconf.ops.views.server_error"

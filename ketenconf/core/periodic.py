@@ -35,6 +35,11 @@ class PeriodicJob:
 
 JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob(
+        "ops.release_stalled_tasks",
+        timedelta(minutes=1),
+        "ketenconf.ops.services.tasks_release_stalled",
+    ),
+    PeriodicJob(
         "registration.release_unconfirmed",
         timedelta(minutes=5),
         "ketenconf.registration.services.registrations_release_unconfirmed",

@@ -731,7 +731,9 @@ def imports_purge_stale(*, now: datetime | None = None) -> int:
     or once their edition's retention period ended. Run by the worker; returns the jobs purged.
 
     A file not imported by then is gone: its job says so and the organiser uploads it again.
-    Jobs under way are left alone until they finish.
+    That holds for jobs in every state: one still queued or running a week after its upload
+    belongs to a worker long gone (its task is released within minutes), and its file must go
+    all the same.
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -741,7 +743,7 @@ def imports_purge_stale(*, now: datetime | None = None) -> int:
             stale |= Q(edition=edition)
     jobs = (
         ImportJob.objects.filter(stale)
-        .exclude(status__in=(ImportStatus.QUEUED, ImportStatus.RUNNING, ImportStatus.EXPIRED))
+        .exclude(status=ImportStatus.EXPIRED)
         .filter(~Q(status=ImportStatus.DONE) | Q(result__has_any_keys=["rows", "errors"]))
     )
     purged = 0

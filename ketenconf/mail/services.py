@@ -26,8 +26,10 @@ header, so a receiving side can drop the copy.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import smtplib
+import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -38,7 +40,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from django.conf import settings
 from django.core.mail import DNS_NAME, EmailMultiAlternatives, get_connection
-from django.db import transaction
+from django.db import DatabaseError, transaction
+from django.db import connection as db_connection
 from django.db.models import F
 from django.template import Context, Engine
 from django.utils import timezone, translation
@@ -192,11 +195,29 @@ def mail_deliver(*, message_id: int) -> DeliveryOutcome:
         return _record_failure(message=message, exc=exc)
     # The window: the server has accepted the mail; nothing may come between here and the
     # commit of this one autocommitted UPDATE (not even closing the connection).
-    OutboxMessage.objects.filter(pk=message_id).exclude(status=OutboxStatus.SENT).update(
-        status=OutboxStatus.SENT, sent_at=timezone.now(), last_error=""
-    )
+    _mark_sent(message_id)
     _close_quietly(connection)
     return "sent"
+
+
+#: Waits before writing "sent" again when the database dropped the connection: the mail is
+#: out, and a row left "sending" would be sent a second time by the sweep.
+MARK_SENT_WAITS = (0.5, 1, 2, 4, 8, 16, 30)
+
+
+def _mark_sent(message_id: int) -> None:
+    sent = OutboxMessage.objects.filter(pk=message_id).exclude(status=OutboxStatus.SENT)
+    for wait in (*MARK_SENT_WAITS, None):
+        try:
+            sent.update(status=OutboxStatus.SENT, sent_at=timezone.now(), last_error="")
+            return
+        except DatabaseError:
+            if wait is None or db_connection.in_atomic_block:
+                raise
+            logger.warning("Recording mail %s as sent failed; again in %s s", message_id, wait)
+            with contextlib.suppress(DatabaseError):
+                db_connection.close()  # a new connection for the next try
+            time.sleep(wait)
 
 
 def _close_quietly(connection: Any) -> None:

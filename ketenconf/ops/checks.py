@@ -293,14 +293,27 @@ def check_smtp() -> Check:
     return Check("mail server", "ok", f"{settings.EMAIL_HOST}:{settings.EMAIL_PORT} answers")
 
 
+#: A task due for longer than this while a worker is alive means that worker is stuck (or busy
+#: with one long task while mail waits).
+STUCK_AFTER = timedelta(minutes=1)
+
+
 def check_worker(*, max_age: timedelta) -> Check:
-    from .selectors import worker_heartbeats
+    from .selectors import tasks_waiting, worker_heartbeats
 
     beats = worker_heartbeats()
     now = timezone.now()
     alive = [beat for beat in beats if now - beat.seen_at <= max_age]
     if alive:
         names = ", ".join(beat.worker for beat in alive)
+        waiting = tasks_waiting(longer_than=STUCK_AFTER)
+        if waiting:
+            return _error(
+                "worker",
+                f"{len(alive)} alive ({names}), but {waiting} tasks have waited longer than "
+                f"{int(STUCK_AFTER.total_seconds())} s: stuck, or busy with a long task",
+                "Read the worker's log; restart a worker that hangs, or start one more.",
+            )
         return Check("worker", "ok", f"{len(alive)} alive: {names}")
     if beats:
         last = max(beat.seen_at for beat in beats)

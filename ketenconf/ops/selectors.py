@@ -13,6 +13,19 @@ from ketenconf.mail.models import OutboxMessage, OutboxStatus
 from .models import WorkerHeartbeat
 
 
+def tasks_waiting(*, longer_than: timedelta) -> int:
+    """Background tasks due for longer than ``longer_than`` that no worker has taken."""
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    cutoff = timezone.now() - longer_than
+    return (
+        DBTaskResult.objects.filter(status=TaskResultStatus.READY, enqueued_at__lt=cutoff)
+        .filter(Q(run_after=get_date_max()) | Q(run_after__lt=cutoff))
+        .count()
+    )
+
+
 def worker_heartbeats() -> list[WorkerHeartbeat]:
     return list(WorkerHeartbeat.objects.order_by("-seen_at")[:50])
 

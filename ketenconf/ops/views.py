@@ -2,24 +2,38 @@
 
 ``/health``: the process is up and serving; touches neither database nor cache, so a
 restart is never triggered by a database that is briefly away. ``/ready``: this process can
-do its work: the database answers, the cache answers, every migration is applied; JSON with
-each check, 503 when one fails, so a load balancer sends no traffic here until it is 200.
+do its work: the database answers, the cache answers, every migration is applied; 503 when
+one fails, so a load balancer sends no traffic here until it is 200. Anyone may ask, so it
+says only ``{"status": "ok"}`` or ``{"status": "fail"}``: which check failed and why (a host
+name, a driver's message) goes to the log, and ``ketenconf doctor`` shows it to the operator.
+
+``server_error``: the site's 500 handler. A request that failed because the database is away
+or dropped its connection gets 503 with Retry-After instead (JSON under /api/, a plain page
+elsewhere); the next request opens a new connection, so the site recovers by itself.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+import logging
+import sys
 from typing import Any
 
 from django.conf import settings
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
+from django.db import InterfaceError, OperationalError
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django_ratelimit.core import get_usage
 
 from .checks import ready_checks
+
+logger = logging.getLogger(__name__)
 
 
 def _no_store(response: HttpResponse) -> HttpResponse:
@@ -33,12 +47,35 @@ def health(request: HttpRequest) -> HttpResponse:
 
 def ready(request: HttpRequest) -> HttpResponse:
     checks = ready_checks()
-    ok = all(check.level != "error" for check in checks)
-    body: dict[str, Any] = {
-        "status": "ok" if ok else "fail",
-        "checks": {check.name: check.to_dict() for check in checks},
-    }
-    return _no_store(JsonResponse(body, status=200 if ok else 503))
+    failed = [check for check in checks if check.level == "error"]
+    for check in failed:
+        logger.warning("/ready: %s failed: %s", check.name, check.detail)
+    body = {"status": "fail" if failed else "ok"}
+    return _no_store(JsonResponse(body, status=503 if failed else 200))
+
+
+#: Seconds a client is asked to wait while the database is away.
+RETRY_AFTER = 10
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    error = sys.exc_info()[1]
+    if not isinstance(error, (OperationalError, InterfaceError)):
+        return defaults.server_error(request)
+    if request.path_info.startswith("/api/"):
+        language = translation.get_language_from_request(request, check_path=False)
+        with translation.override(language):
+            message = _("The service is briefly unavailable. Try again in %(seconds)s seconds.")
+        response: HttpResponse = JsonResponse(
+            {"message": message % {"seconds": RETRY_AFTER}}, status=503
+        )
+    else:
+        # A page of its own: the site's base template reads the session and the database.
+        response = HttpResponse(
+            render_to_string("ops/unavailable.html", {"seconds": RETRY_AFTER}), status=503
+        )
+    response["Retry-After"] = str(RETRY_AFTER)
+    return _no_store(response)
 
 
 # --- The admin login, throttled --------------------------------------------------------------

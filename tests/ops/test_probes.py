@@ -9,6 +9,8 @@ import pytest
 from django.db import connection
 from django.test import Client
 
+from ketenconf.ops.checks import ready_checks
+
 from .conftest import free_port, redis_cache
 
 
@@ -36,12 +38,13 @@ def test_probes_answer_any_host_and_plain_http_even_when_https_is_required(
 
 
 @pytest.mark.django_db
-def test_ready_reports_each_check_as_json(client: Client) -> None:
+def test_ready_says_ok_and_nothing_more(client: Client) -> None:
     response = client.get("/ready")
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-store"
-    body = response.json()
-    assert body["status"] == "ok"
+    # Anyone may ask: the host of the database or a driver's message is not theirs to read.
+    assert response.json() == {"status": "ok"}
+    body = {"checks": {check.name: check.to_dict() for check in ready_checks()}}
     assert {name: check["level"] for name, check in body["checks"].items()} == {
         "database": "ok",
         # The tests run on the local-memory cache: right for one process, and /ready says so.
@@ -59,8 +62,8 @@ def test_ready_is_503_while_a_migration_is_not_applied(client: Client) -> None:
         cursor.execute("DELETE FROM django_migrations WHERE app = 'ops' AND name = '0001_initial'")
     response = client.get("/ready")
     assert response.status_code == 503
-    body = response.json()
-    assert body["status"] == "fail"
+    assert response.json() == {"status": "fail"}
+    body = {"checks": {check.name: check.to_dict() for check in ready_checks()}}
     assert body["checks"]["migrations"] == {
         "name": "migrations",
         "level": "error",
@@ -75,19 +78,20 @@ def test_ready_is_503_when_the_cache_is_away(client: Client, settings: Any) -> N
     settings.CACHES = redis_cache("nobody-home")
     settings.CACHES["default"]["LOCATION"] = f"redis://127.0.0.1:{free_port()}/0"
     response = client.get("/ready")
-    assert response.status_code == 503
-    cache_check = response.json()["checks"]["cache"]
+    assert (response.status_code, response.json()) == (503, {"status": "fail"})
+    checks = {check.name: check.to_dict() for check in ready_checks()}
+    cache_check = checks["cache"]
     assert cache_check["level"] == "error"
     assert cache_check["detail"].startswith("RedisCache: ConnectionError: ")
     assert "KETENCONF_CACHE_URL" in cache_check["fix"]
-    assert response.json()["checks"]["database"]["level"] == "ok"
+    assert checks["database"]["level"] == "ok"
 
 
 @pytest.mark.django_db
 def test_ready_with_redis_says_ok(client: Client, redis: str) -> None:
     response = client.get("/ready")
-    assert response.status_code == 200
-    assert json.loads(response.content)["checks"]["cache"] == {
+    assert (response.status_code, json.loads(response.content)) == (200, {"status": "ok"})
+    assert {check.name: check.to_dict() for check in ready_checks()}["cache"] == {
         "name": "cache",
         "level": "ok",
         "ok": True,

@@ -48,9 +48,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--heartbeat-age",
             type=float,
-            default=300.0,
+            default=45.0,
             help="A worker seen longer ago than this many seconds counts as gone "
-            "(default: %(default)s; the worker beats every --sweep-every, 60 s).",
+            "(default: %(default)s; a worker beats every 10 s).",
         )
         parser.add_argument(
             "--outbox-age",

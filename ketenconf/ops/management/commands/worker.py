@@ -5,6 +5,11 @@ It runs django-tasks-db's worker loop in the main thread and, at start-up and th
 lost tasks enqueued again) and runs the periodic jobs that are due (ketenconf.core.periodic). SIGTERM or SIGINT lets the task in hand finish, then stops; a
 second signal stops at once (that task's mail is swept up later).
 
+The second thread also records the worker's heartbeat every 10 s (``ketenconf doctor`` reads
+it; a worker silent for two minutes has its running tasks released by the others' sweeps).
+When the database drops the worker's connection, the worker does not exit: it reconnects
+(while the database does not answer: again after 1 s, doubling up to 30 s) and goes on.
+
 ``--batch`` sweeps once, runs every task that is due, and exits: for tests and cron.
 ``--release-in-flight`` makes the start-up sweep release every send in flight at once instead
 of after ``--stuck-after``: right for the single worker of an install, restarted after a crash,
@@ -13,15 +18,16 @@ and wrong when other workers run (their sends under way would go out twice).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
+import time
 from argparse import ArgumentParser, ArgumentTypeError
 from datetime import timedelta
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import close_old_connections, connection
-from django.utils.crypto import get_random_string
+from django.db import DatabaseError, close_old_connections, connection
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, DEFAULT_TASK_QUEUE_NAME
 from django_tasks_db.management.commands.db_worker import (
     Worker,
@@ -31,9 +37,19 @@ from django_tasks_db.management.commands.db_worker import (
 
 from ketenconf.core.periodic import periodic_run_due
 from ketenconf.mail.services import SMTP_TIMEOUT, STUCK_AFTER, mail_sweep
-from ketenconf.ops.services import heartbeat_record
+from ketenconf.ops.services import (
+    HEARTBEAT_EVERY,
+    heartbeat_record,
+    tasks_release_own,
+    worker_name,
+    worker_name_set,
+)
 
 logger = logging.getLogger("ketenconf.ops.worker")
+
+#: Waits before reconnecting to a database that went away: doubled each time, up to the last.
+RECONNECT_FIRST = 1.0
+RECONNECT_MAX = 30.0
 
 
 def positive_seconds(value: str) -> float:
@@ -43,21 +59,39 @@ def positive_seconds(value: str) -> float:
     return seconds
 
 
-class Sweeper(threading.Thread):
-    """Every ``every`` seconds until stopped: sweeps the outbox and runs the periodic jobs due."""
+def _drop_connection() -> None:
+    """Forget this thread's database connection; the next query opens a new one."""
+    # A connection the server dropped cannot always be closed cleanly.
+    with contextlib.suppress(DatabaseError):
+        connection.close()
 
-    def __init__(self, *, every: float, stuck_after: timedelta) -> None:
+
+class Sweeper(threading.Thread):
+    """Until stopped: the heartbeat every ``beat`` seconds; every ``every`` seconds the outbox
+    sweep and the periodic jobs due. A database that is away is tried again at the next beat."""
+
+    def __init__(self, *, every: float, stuck_after: timedelta, beat: float) -> None:
         super().__init__(name="outbox-sweeper", daemon=True)
         self.every = every
+        self.beat = min(beat, every)
         self.stuck_after = stuck_after
         self.stopping = threading.Event()
 
     def run(self) -> None:
+        next_sweep = time.monotonic() + self.every
         try:
-            while not self.stopping.wait(self.every):
+            while not self.stopping.wait(self.beat):
                 close_old_connections()
                 try:
                     heartbeat_record()  # for `ketenconf doctor`: this worker is alive
+                except DatabaseError:
+                    logger.warning("Heartbeat failed: the database is away", exc_info=True)
+                    _drop_connection()
+                    continue
+                if time.monotonic() < next_sweep:
+                    continue
+                next_sweep = time.monotonic() + self.every
+                try:
                     mail_sweep(stuck_after=self.stuck_after)
                 except Exception:
                     logger.exception("Outbox sweep failed; trying again in %s s", self.every)
@@ -143,6 +177,8 @@ class Command(BaseCommand):
                 f"--stuck-after must be more than the SMTP timeout ({SMTP_TIMEOUT} s), or a slow "
                 "send that is still under way would be sent a second time."
             )
+        name = options["worker_id"] or worker_name()
+        worker_name_set(name)
         mail_sweep(stuck_after=timedelta(0) if options["release_in_flight"] else stuck_after)
         periodic_run_due()
         heartbeat_record()
@@ -154,16 +190,66 @@ class Command(BaseCommand):
             backend_name=DEFAULT_TASK_BACKEND_ALIAS,
             startup_delay=options["startup_delay"] and not batch,
             max_tasks=None,
-            worker_id=options["worker_id"] or get_random_string(32),
+            worker_id=name,
             excluded_queue_names=[],
         )
         worker.configure_signals()
         sweeper = None
         if not batch:
-            sweeper = Sweeper(every=options["sweep_every"], stuck_after=stuck_after)
+            sweeper = Sweeper(
+                every=options["sweep_every"],
+                stuck_after=stuck_after,
+                beat=HEARTBEAT_EVERY.total_seconds(),
+            )
             sweeper.start()
         try:
-            worker.run()
+            run_through_outages(worker)
         finally:
             if sweeper is not None:
                 sweeper.stop()
+
+
+def run_through_outages(worker: Worker) -> None:
+    """Run the worker's loop; when the database drops it, reconnect and run it again.
+
+    The task in hand when the connection went cannot have recorded its end: it is released
+    (failed, its job failed with the reason) once the database is back. A mail's task needs
+    nothing more: the outbox sweep sends the mail (ketenconf.mail.services).
+    """
+    while True:
+        try:
+            worker.run()
+            return
+        except DatabaseError as error:
+            if not worker.running:
+                return
+            text = str(error).strip()
+            logger.warning(
+                "The database connection was lost (%s); reconnecting",
+                text.splitlines()[0] if text else type(error).__name__,
+            )
+            worker.running_task = False
+            _reconnect()
+            _release_own_tasks()
+
+
+def _reconnect() -> None:
+    """A new connection at once; while the database does not answer, wait 1 s, 2 s, ... 30 s."""
+    wait = RECONNECT_FIRST
+    while True:
+        _drop_connection()
+        try:
+            connection.ensure_connection()
+            return
+        except DatabaseError as error:
+            logger.warning("The database does not answer (%s); again in %.0f s", error, wait)
+            time.sleep(wait)
+            wait = min(wait * 2, RECONNECT_MAX)
+
+
+def _release_own_tasks() -> None:
+    """What this worker was running when the connection went: failed, with the reason."""
+    try:
+        tasks_release_own(worker=worker_name())
+    except DatabaseError:
+        _drop_connection()  # still away: the next loop finds out and waits again
