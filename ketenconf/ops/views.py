@@ -14,16 +14,16 @@ elsewhere); the next request opens a new connection, so the site recovers by its
 
 from __future__ import annotations
 
-from collections.abc import Callable
 import logging
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.contrib import admin
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
-from django.db import InterfaceError, OperationalError
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import translation
