@@ -225,6 +225,11 @@ RATELIMIT = env_rate("RATELIMIT", "60/m")
 # 429 until the period is over.
 ADMIN_LOGIN_RATELIMIT_ADDRESS = env_rate("ADMIN_LOGIN_RATELIMIT_ADDRESS", "30/15m")
 ADMIN_LOGIN_RATELIMIT_USERNAME = env_rate("ADMIN_LOGIN_RATELIMIT_USERNAME", "10/15m")
+# Personal links mailed to one address (on "mail me a new link" and on registering an address
+# that is registered already), and "mail me a new link" requests per client address: so
+# nobody can flood someone's mailbox through us.
+LINK_MAILS_PER_ADDRESS = env_rate("LINK_MAILS_PER_ADDRESS", "3/h")
+LINK_REQUESTS_PER_CLIENT = env_rate("LINK_REQUESTS_PER_CLIENT", "20/h")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -25,7 +25,7 @@ from ketenconf.registration import selectors, services
 from ketenconf.registration.forms import RegistrationForm, registration_create_arguments
 
 from .body import json_body
-from .schemas import Errors, Message, RegistrationIn, RegistrationOut
+from .schemas import AlreadyRegistered, Errors, Message, RegistrationIn, RegistrationOut
 
 api = NinjaAPI(
     title="ketenconf",
@@ -103,7 +103,7 @@ def _registration_out(outcome: services.RegistrationOutcome) -> dict[str, Any]:
 @api.post(
     "/editions/{slug}/registrations",
     response={
-        200: RegistrationOut,
+        200: AlreadyRegistered,
         201: RegistrationOut,
         404: Message,
         409: Message,
@@ -115,8 +115,10 @@ def _registration_out(outcome: services.RegistrationOutcome) -> dict[str, Any]:
     summary="Register for an edition",
     description=(
         "201 with a new registration: a seat while seats are left, else a place on the waiting "
-        "list. 200 when the address is registered already: the same registration, and its "
-        "personal link is mailed again. Limited per client address (429, Retry-After)."
+        'list. 200 `{"status": "already_registered"}` when the address is registered '
+        "already (or was, and cancelled): nothing of that registration is told, and its "
+        "personal link is mailed to the address (at most 3 an hour per address). Limited per "
+        "client address (429, Retry-After)."
     ),
     openapi_extra={
         "requestBody": {
@@ -176,7 +178,10 @@ def _registration_create(request: HttpRequest, *, slug: str) -> Any:
                 {field: list(messages) for field, messages in error.message_dict.items()}
             )
         return _errors({NON_FIELD: list(error.messages)})
-    return Status(201 if outcome.created else 200, _registration_out(outcome))
+    if not outcome.created:
+        # Whoever typed the address learns nothing of its registration; its owner gets the link.
+        return Status(200, {"status": "already_registered"})
+    return Status(201, _registration_out(outcome))
 
 
 # The organisers' API -------------------------------------------------------------------------

@@ -57,6 +57,12 @@ class RegistrationOut(Schema):
     )
 
 
+class AlreadyRegistered(Schema):
+    status: Literal["already_registered"] = Field(
+        description="The address is registered already; its personal link is mailed to it."
+    )
+
+
 class Errors(Schema):
     errors: dict[str, list[str]] = Field(
         description="Messages per field, in the request's language; __all__ for the whole body."

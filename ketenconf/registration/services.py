@@ -27,7 +27,7 @@ from ketenconf.events.models import Edition, Organisation, OrganisationKind
 from ketenconf.mail.services import mail_enqueue, mail_forget_recipient, mail_purge_edition
 from ketenconf.programme.models import Block, BlockKind, Topic
 
-from . import links
+from . import limits, links
 from .models import ACTIVE_STATUSES, AccessToken, Preference, Registration, RegistrationStatus
 from .selectors import public_editions, waitlist_position
 
@@ -213,7 +213,12 @@ def registration_create(
                 organisations_by_name.clear()
                 raise
             with transaction.atomic():
-                return _registration_again(existing, notify=notify)
+                # Organisers and trusted lists bring an ended registration back at once; a
+                # public request only mails its owner the link to do so (anyone can type
+                # anyone's address).
+                return _registration_again(
+                    existing, notify=notify, resume=even_if_closed or confirmed
+                )
         registration.pk = None
         registration._state.adding = True
     raise AssertionError("unreachable: the third attempt takes the seat first")
@@ -261,10 +266,20 @@ def _registration_insert(
     return RegistrationOutcome(registration=registration, created=True, waitlist_position=position)
 
 
-def _registration_again(registration: Registration, *, notify: bool = True) -> RegistrationOutcome:
-    """A repeated registration: an active one is mailed its link; an ended one starts again."""
+def _registration_again(
+    registration: Registration, *, notify: bool = True, resume: bool = True
+) -> RegistrationOutcome:
+    """A repeated registration. An active one is mailed its link (within the limit per address,
+    ketenconf.registration.limits). An ended one (cancelled, lapsed) starts again when
+    ``resume``; otherwise it stays as it is and its owner is mailed the link, on whose page
+    they can register again (``registration_resume``)."""
     created = False
-    if registration.anonymised_at is None and registration.status not in ACTIVE_STATUSES:
+    ended = registration.anonymised_at is None and registration.status not in ACTIVE_STATUSES
+    if ended and not resume:
+        if notify and limits.link_mail_allowed(email=registration.email):
+            _mail_with_link(registration, "link")
+        return RegistrationOutcome(registration=registration, created=False)
+    if ended:
         now = timezone.now()
         registration.cancelled_at = None
         registration.confirmed_at = None
@@ -276,13 +291,44 @@ def _registration_again(registration: Registration, *, notify: bool = True) -> R
         created = True
     position = waitlist_position(registration=registration)
     if notify and not created:
-        _mail_with_link(registration, "link", position=position)
+        if limits.link_mail_allowed(email=registration.email):
+            _mail_with_link(registration, "link", position=position)
     elif notify:
         template = "registered" if registration.has_seat else "waitlisted"
         _mail_with_link(registration, template, position=position)
     return RegistrationOutcome(
         registration=registration, created=created, waitlist_position=position
     )
+
+
+def registration_resume(*, registration: Registration) -> RegistrationOutcome:
+    """Its owner, on the page their personal link opened, registers again after cancelling or
+    lapsing: a seat while seats are left, else the waiting list; the address counts as
+    confirmed (the link came to it). Raises ``RegistrationClosed`` when the edition does not
+    take registrations. An active registration stays as it is."""
+    edition = registration.edition
+    if not edition.registration_is_open:
+        raise RegistrationClosed(
+            _("Registration for %(edition)s is not open.") % {"edition": edition}
+        )
+    with transaction.atomic():
+        current = Registration.objects.select_for_update().get(pk=registration.pk)
+        current.edition = edition
+        if current.status in ACTIVE_STATUSES or current.anonymised_at is not None:
+            return RegistrationOutcome(registration=current, created=False)
+        now = timezone.now()
+        current.cancelled_at = None
+        current.confirmed_at = now
+        current.created_at = now
+        _seat_or_waitlist(current, now=now)
+        current.save(
+            update_fields=["status", "waitlisted_at", "cancelled_at", "confirmed_at", "created_at"]
+        )
+        position = waitlist_position(registration=current)
+        _mail_with_link(
+            current, "registered" if current.has_seat else "waitlisted", position=position
+        )
+    return RegistrationOutcome(registration=current, created=True, waitlist_position=position)
 
 
 def registration_confirm_email(*, registration: Registration) -> None:

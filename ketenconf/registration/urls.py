@@ -17,5 +17,6 @@ urlpatterns = [
     path("me/delete/", views.delete, name="delete"),
     path("me/deleted/", views.deleted, name="deleted"),
     path("me/cancel/", views.cancel, name="cancel"),
+    path("me/register-again/", views.resume, name="resume"),
     path("me/logout/", views.logout, name="logout"),
 ]

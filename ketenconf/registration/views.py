@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -17,6 +18,7 @@ from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.core import get_usage
 
 from ketenconf.allocation.selectors import personal_programme
 from ketenconf.events.models import Edition, Organisation
@@ -25,7 +27,7 @@ from ketenconf.programme.models import Block, BlockKind, Topic
 from ketenconf.programme.selectors import programme_for_edition
 from ketenconf.proposals.selectors import interest_votes_open
 
-from . import access, links, selectors, services
+from . import access, limits, links, selectors, services
 from .forms import (
     DetailsForm,
     EmailForm,
@@ -115,13 +117,36 @@ def request_link(request: HttpRequest, slug: str) -> HttpResponse:
     """Mail a new personal link. The answer is the same whether or not the address is known."""
     edition = edition_public_get(slug=slug)
     form = EmailForm(request.POST or None)
-    sent = False
+    sent = limited = False
+    status = 200
     if request.method == "POST" and form.is_valid():
-        services.registration_send_link(edition=edition, email=form.cleaned_data["email"])
-        sent = True
-    return render(
-        request, "registration/request_link.html", {"edition": edition, "form": form, "sent": sent}
+        # Both limits count whether or not the address is registered: "too many" tells
+        # nothing about who is.
+        rate = settings.LINK_REQUESTS_PER_CLIENT
+        usage = (
+            get_usage(
+                request, group="registration.request_link", key="ip", rate=rate, increment=True
+            )
+            if rate
+            else None
+        )
+        if (usage is not None and usage["should_limit"]) or not limits.link_mail_allowed(
+            email=form.cleaned_data["email"]
+        ):
+            limited = True
+            status = 429
+        else:
+            services.registration_send_link(edition=edition, email=form.cleaned_data["email"])
+            sent = True
+    response = render(
+        request,
+        "registration/request_link.html",
+        {"edition": edition, "form": form, "sent": sent, "limited": limited},
+        status=status,
     )
+    if limited:
+        response["Retry-After"] = "3600"
+    return response
 
 
 # --- The personal pages -----------------------------------------------------------------------
@@ -506,6 +531,20 @@ def cancel(request: HttpRequest, edition: Edition, registration: Registration) -
     return render(
         request, "registration/cancel.html", {"edition": edition, "registration": registration}
     )
+
+
+@require_POST
+@_personal
+def resume(request: HttpRequest, edition: Edition, registration: Registration) -> HttpResponse:
+    """Register again after cancelling or lapsing: only from the page the personal link opened."""
+    try:
+        outcome = services.registration_resume(registration=registration)
+    except services.RegistrationClosed as closed:
+        messages.error(request, str(closed))
+    else:
+        if outcome.created:
+            messages.success(request, _("You are registered again."))
+    return redirect(_me_url(edition))
 
 
 @require_POST

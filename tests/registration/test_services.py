@@ -201,10 +201,32 @@ def test_unconfirmed_registrations_are_released_after_the_window(edition: Editio
     assert mails_to(a.email)[-1] == f"Uw aanmelding voor {edition.title} is vervallen"
 
 
-def test_registering_again_after_cancelling_starts_afresh(edition: Edition) -> None:
+def test_registering_a_cancelled_address_waits_for_its_owner(edition: Edition) -> None:
+    """Anyone can type anyone's address: the cancelled registration stays cancelled, its seat
+    free, until its owner registers again from the page their mailed link opens."""
     a = register(edition, 1).registration
     services.registration_cancel(registration=a)
     again = register(edition, 1)
+    assert again.created is False
+    a.refresh_from_db()
+    assert (a.status, a.confirmed_at) == (RegistrationStatus.CANCELLED, None)
+    edition.refresh_from_db()
+    assert edition.seats_taken == 0
+    assert mails_to(a.email)[-1] == f"Uw persoonlijke link voor {edition.title}"
+    resumed = services.registration_resume(registration=a)
+    assert resumed.created is True
+    a.refresh_from_db()
+    assert a.status == RegistrationStatus.REGISTERED and a.confirmed_at is not None
+    edition.refresh_from_db()
+    assert edition.seats_taken == 1
+
+
+def test_an_organiser_brings_a_cancelled_registration_back_at_once(edition: Edition) -> None:
+    a = register(edition, 1).registration
+    services.registration_cancel(registration=a)
+    again = services.registration_create(
+        edition=edition, name=a.name, email=a.email, organisation_name="COA", even_if_closed=True
+    )
     assert again.created is True
     assert again.registration.pk == a.pk
     assert again.registration.status == RegistrationStatus.REGISTERED
