@@ -114,6 +114,9 @@ ROOT_URLCONF = "ketenconf.urls"
 WSGI_APPLICATION = "ketenconf.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "admin:login"
+# Where a login goes when its ?next= is missing or points off the site (Django's default,
+# /accounts/profile/, does not exist here).
+LOGIN_REDIRECT_URL = "admin:index"
 
 TEMPLATES = [
     {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from datetime import date, datetime, timedelta
 
@@ -38,6 +39,14 @@ def series_next_lead(*, series: Series, after: Organisation | None) -> Organisat
 
 
 @transaction.atomic
+def _title_for_year(title: str | None, old: int, new: int) -> str | None:
+    """ "Ketenconferentie 2027" for 2028 is "Ketenconferentie 2028"; a title without the year
+    stays as it is."""
+    if not title:
+        return title
+    return re.sub(rf"(?<!\d){old}(?!\d)", str(new), title)
+
+
 def edition_create_next(*, series: Series, slug: str, start_date: date | None = None) -> Edition:
     """A new draft edition: the rooms and the blocks of the latest edition, the lead passed on.
 
@@ -54,7 +63,12 @@ def edition_create_next(*, series: Series, slug: str, start_date: date | None = 
     edition = Edition.objects.create(
         series=series,
         slug=slug,
-        **{f"title_{code}": getattr(previous, f"title_{code}") for code, _ in settings.LANGUAGES},
+        **{
+            f"title_{code}": _title_for_year(
+                getattr(previous, f"title_{code}"), previous.start_date.year, start.year
+            )
+            for code, _ in settings.LANGUAGES
+        },
         start_date=start,
         end_date=previous.end_date + shift,
         venue=previous.venue,

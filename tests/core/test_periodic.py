@@ -77,6 +77,7 @@ def test_the_scheduled_jobs_point_at_real_functions() -> None:
     from django.utils.module_loading import import_string
 
     assert [job.name for job in JOBS] == [
+        "ops.release_stalled_tasks",
         "registration.release_unconfirmed",
         "registration.anonymise_expired",
         "imports.purge_stale",

@@ -85,3 +85,20 @@ def test_blocks_keep_their_wall_clock_time_across_summer_time() -> None:
     block = following.blocks.get()
     assert timezone.localtime(block.start).strftime("%Y-%m-%d %H:%M") == "2027-04-09 09:00"
     assert timezone.localtime(block.end).strftime("%H:%M") == "10:00"
+
+
+def test_the_next_edition_is_titled_with_its_own_year() -> None:
+    series, _ = rotation(["IND", "COA"])
+    EditionFactory(
+        series=series,
+        title_nl="Ketenconferentie 2027",
+        title_en="Chain conference 2027",
+        start_date=dt.date(2027, 4, 15),
+    )
+    following = edition_create_next(series=series, slug="ketenconferentie-2028")
+    assert (following.title_nl, following.title_en) == (
+        "Ketenconferentie 2028",
+        "Chain conference 2028",
+    )
+    EditionFactory(series=series, title_nl="Ketendag", start_date=dt.date(2029, 4, 12))
+    assert edition_create_next(series=series, slug="ketendag-2030").title_nl == "Ketendag"

@@ -86,3 +86,17 @@ def test_the_login_page_itself_is_never_refused(limits: None, organiser: User) -
     for _ in range(4):
         attempt(client, "organisator", "wrong")
     assert client.get("/admin/login/", REMOTE_ADDR="192.0.2.1").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "next_url", ["https://evil.example/", "//evil.example/admin/", "javascript:alert(1)"]
+)
+def test_a_login_with_an_unsafe_next_lands_on_the_admin_index(
+    organiser: User, next_url: str
+) -> None:
+    response = Client().post(
+        "/admin/login/",
+        {"username": "organisator", "password": PASSWORD, "next": next_url},
+        REMOTE_ADDR="192.0.2.3",
+    )
+    assert (response.status_code, response["Location"]) == (302, "/admin/")
