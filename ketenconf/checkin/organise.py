@@ -166,7 +166,11 @@ def check_in_found(
     else:
         answer["problems"] = [e for errors in form.errors.values() for e in errors]
     if _htmx(request):
-        return _answer(request, edition, answer)
+        # The search result's row shows the person as checked in, without the button.
+        registration.checked_in = selectors.registration_checked_in(  # type: ignore[attr-defined]
+            registration=registration
+        )
+        return _answer(request, edition, {**answer, "found": registration, "door": door})
     return render(request, "checkin/door.html", _door_context(edition, door, **answer))
 
 

@@ -45,6 +45,11 @@ def registrations_search(*, edition: Edition, query: str) -> list[Registration]:
     )
 
 
+def registration_checked_in(*, registration: Registration) -> bool:
+    """Whether this registration has come in at the entrance."""
+    return CheckIn.objects.filter(registration=registration, kind=CheckInKind.ENTRY).exists()
+
+
 def sessions_for_rooms(*, edition: Edition) -> QuerySet[Session]:
     return (
         Session.objects.filter(edition=edition)

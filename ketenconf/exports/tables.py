@@ -24,6 +24,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from ketenconf.allocation.models import Assignment, AssignmentRun
 from ketenconf.allocation.selectors import published_run
@@ -95,8 +96,13 @@ def workbook_bytes(tables: Sequence[Table]) -> bytes:
             cell = WriteOnlyCell(sheet, value=capfirst(str(header)))
             cell.font = bold
             headers.append(cell)
+        # The header row stays in view while scrolling (set before the first row: a write-only
+        # sheet writes its view then), and every column can be filtered.
+        sheet.freeze_panes = "A2"
         sheet.append(headers)
+        count = 1
         for row in table.rows:
+            count += 1
             cells = []
             for value in row:
                 cell = WriteOnlyCell(sheet, value=None)
@@ -110,6 +116,8 @@ def workbook_bytes(tables: Sequence[Table]) -> bytes:
                         cell.number_format = "yyyy-mm-dd hh:mm"
                 cells.append(cell)
             sheet.append(cells)
+        if table.headers:
+            sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.headers))}{count}"
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

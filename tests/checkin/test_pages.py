@@ -158,6 +158,29 @@ def test_search_by_name_and_check_in_found(checkin_day):
     assert "checked in" in text(again.content, "found")
 
 
+def test_after_a_check_in_from_the_search_its_row_says_so_without_the_button(checkin_day):
+    """The door staff check someone in from the search result (htmx): the answer also swaps
+    that row's status and action, so the list no longer offers to check them in."""
+    client = client_for(checkin_day.door_staff)
+    bram = checkin_day.people["bram"]
+    found = client.get(f"{door_url(checkin_day)}search/", {"q": "bram"}, HTTP_HX_REQUEST="true")
+    assert f"Check in {bram.name}" in text(found.content, f"found-action-{bram.pk}")
+    answer = client.post(
+        f"{door_url(checkin_day)}registrations/{bram.pk}/",
+        {"nonce": "desk-click-7"},
+        HTTP_HX_REQUEST="true",
+    )
+    page = lxml.html.fromstring(answer.content)
+    [status] = page.xpath(f'//*[@id="found-status-{bram.pk}"]')
+    [action] = page.xpath(f'//*[@id="found-action-{bram.pk}"]')
+    assert (status.get("hx-swap-oob"), status.text_content().strip()) == ("true", "checked in")
+    assert (action.get("hx-swap-oob"), action.text_content().strip()) == ("true", "")
+    # And a new search shows the same.
+    again = client.get(f"{door_url(checkin_day)}search/", {"q": "bram"}, HTTP_HX_REQUEST="true")
+    assert text(again.content, f"found-status-{bram.pk}") == "checked in"
+    assert text(again.content, f"found-action-{bram.pk}") == ""
+
+
 def test_search_takes_a_fixed_number_of_queries(checkin_day, django_assert_num_queries):
     client = client_for(checkin_day.door_staff)
     url = f"{door_url(checkin_day)}search/"

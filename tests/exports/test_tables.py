@@ -193,3 +193,16 @@ def test_another_organisations_staff_get_404_and_strangers_the_login(
     client.force_login(UserFactory(organisation=OrganisationFactory(name="Politie")))
     for url in urls:
         assert client.get(url).status_code == 404, url
+
+
+def test_excel_sheets_keep_the_header_in_view_and_filter_every_column(
+    programme_edition: Edition,
+) -> None:
+    exporter = table_exporter_get("programme.xlsx")
+    assert exporter is not None
+    sheet = load_workbook(io.BytesIO(exporter.render(programme_edition))).worksheets[0]
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, sheet.max_column).column_letter}" + str(
+        sheet.max_row
+    )
+    assert sheet.max_row > 1
