@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from ketenconf.events.models import EditionStatus
+from ketenconf.market import services as market_services
 from ketenconf.programme.models import Session
 from ketenconf.registration import links
 from tests.browser.conftest import visit_at_every_width
@@ -75,7 +76,7 @@ def test_every_public_and_participant_page_reflows_and_passes_axe(
         ),
     )
     session = Session.objects.filter(edition=edition, block__kind="round").first()
-    stand_pk = edition.stands.values_list("pk", flat=True).first()
+    stand = edition.stands.first()
     public = [
         "/",
         f"/{SLUG}/",
@@ -83,8 +84,9 @@ def test_every_public_and_participant_page_reflows_and_passes_axe(
         f"/{SLUG}/sessions/{session.pk}/",
         f"/{SLUG}/organisers/",
         f"/{SLUG}/market/",
-        f"/{SLUG}/market/stands/{stand_pk}/",
+        f"/{SLUG}/market/stands/{stand.pk}/",
         f"/{SLUG}/market/apply/",
+        f"/{SLUG}/market/apply/{market_services.stand_link_token(stand=stand)}/",
         f"/{SLUG}/register/",
         f"/{SLUG}/call/",
         f"/{SLUG}/me/new-link/",
