@@ -1,5 +1,6 @@
-"""Jobs the worker runs on a schedule: releasing unconfirmed registrations, anonymising
-editions whose retention period ended, deleting uploaded import files nobody imported.
+"""Jobs the worker runs on a schedule, registered by the apps in ``AppConfig.ready()``:
+releasing unconfirmed registrations, anonymising editions whose retention period ended,
+deleting uploaded import files nobody imported.
 
 Any number of workers may call :func:`periodic_run_due`; a job runs once per interval
 because a worker must first move the job's ``last_started_at`` forward with a conditional
@@ -15,7 +16,6 @@ from datetime import datetime, timedelta
 
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
 from .models import PeriodicJobRun
 
@@ -26,35 +26,23 @@ logger = logging.getLogger("ketenconf.periodic")
 class PeriodicJob:
     name: str
     every: timedelta
-    function: str  # dotted path to a function taking no arguments
+    function: Callable[[], object]  # takes no arguments; its result is recorded as text
 
     def run(self) -> object:
-        function: Callable[[], object] = import_string(self.function)
-        return function()
+        return self.function()
 
 
-JOBS: tuple[PeriodicJob, ...] = (
-    PeriodicJob(
-        "ops.release_stalled_tasks",
-        timedelta(minutes=1),
-        "ketenconf.ops.services.tasks_release_stalled",
-    ),
-    PeriodicJob(
-        "registration.release_unconfirmed",
-        timedelta(minutes=5),
-        "ketenconf.registration.services.registrations_release_unconfirmed",
-    ),
-    PeriodicJob(
-        "registration.anonymise_expired",
-        timedelta(hours=6),
-        "ketenconf.registration.services.editions_anonymise_expired",
-    ),
-    PeriodicJob(
-        "imports.purge_stale",
-        timedelta(hours=6),
-        "ketenconf.imports.services.imports_purge_stale",
-    ),
-)
+_jobs: dict[str, PeriodicJob] = {}
+
+
+def periodic_job_register(*, name: str, every: timedelta, function: Callable[[], object]) -> None:
+    """A job the worker runs every ``every``; apps register theirs in ``AppConfig.ready()``
+    (once per name, so a second ``ready()`` changes nothing)."""
+    _jobs[name] = PeriodicJob(name, every, function)
+
+
+def periodic_jobs() -> tuple[PeriodicJob, ...]:
+    return tuple(_jobs.values())
 
 
 def _claim(job: PeriodicJob, now: datetime) -> bool:
@@ -64,10 +52,12 @@ def _claim(job: PeriodicJob, now: datetime) -> bool:
 
 
 def periodic_run_due(
-    *, now: datetime | None = None, jobs: tuple[PeriodicJob, ...] = JOBS
+    *, now: datetime | None = None, jobs: tuple[PeriodicJob, ...] | None = None
 ) -> list[str]:
-    """Run every job whose interval has passed and that no other worker claimed first."""
+    """Run every job (by default every registered one) whose interval has passed and that no
+    other worker claimed first."""
     now = now or timezone.now()
+    jobs = periodic_jobs() if jobs is None else jobs
     ran = []
     for job in jobs:
         if not _claim(job, now):

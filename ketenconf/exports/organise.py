@@ -14,7 +14,7 @@ from ketenconf.allocation.selectors import published_run
 from ketenconf.events.models import Edition
 from ketenconf.events.permissions import editions_editable_by
 
-from .registry import TABLE_EXPORTERS, table_exporter_get
+from .registry import table_exporter_get, table_exporters
 from .tables import NothingToExport, TableExporter
 
 
@@ -43,8 +43,8 @@ def edition_tables(request: HttpRequest, edition_id: int) -> HttpResponse:
         "exports/organise.html",
         {
             "edition": edition,
-            "exporters": [e for e in TABLE_EXPORTERS if not e.of_a_run],
-            "run_exporters": [e for e in TABLE_EXPORTERS if e.of_a_run],
+            "exporters": [e for e in table_exporters() if not e.of_a_run],
+            "run_exporters": [e for e in table_exporters() if e.of_a_run],
             "published": published_run(edition=edition),
         },
     )

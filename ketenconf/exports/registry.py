@@ -1,47 +1,44 @@
 """The exports there are. A new format is a :class:`~.base.BaseExporter` subclass in its own
-module, added here; its address and its link on the programme page follow. The organisers'
-spreadsheets (:mod:`.tables`) are registered the same way, in ``TABLE_EXPORTERS``."""
+module, registered with :func:`exporter_register` in its app's ``AppConfig.ready()``; its
+address and its link on the programme page follow. The organisers' spreadsheets
+(:mod:`.tables`) are registered the same way, with :func:`table_exporter_register`."""
 
 from __future__ import annotations
 
 from .base import BaseExporter
-from .frab_json import FrabJsonExporter
-from .frab_xml import FrabXmlExporter
-from .ical import ICalExporter
-from .tables import (
-    AssignmentsCsv,
-    AssignmentsXlsx,
-    ParticipantsCsv,
-    ParticipantsXlsx,
-    ProgrammeCsv,
-    ProgrammeXlsx,
-    TableExporter,
-)
+from .tables import TableExporter
 
-EXPORTERS: tuple[BaseExporter, ...] = (ICalExporter(), FrabXmlExporter(), FrabJsonExporter())
+_exporters: dict[str, BaseExporter] = {}
+_tables: dict[str, TableExporter] = {}
 
-_BY_IDENTIFIER = {exporter.identifier: exporter for exporter in EXPORTERS}
-if len(_BY_IDENTIFIER) != len(EXPORTERS):  # pragma: no cover - a programming error
-    raise RuntimeError("Two exporters share an identifier.")
+
+def exporter_register(exporter: BaseExporter) -> None:
+    """Offer a public export of the programme (once per identifier)."""
+    known = _exporters.get(exporter.identifier)
+    if known is not None and type(known) is not type(exporter):
+        raise RuntimeError(f"Two exporters share the identifier {exporter.identifier!r}.")
+    _exporters[exporter.identifier] = exporter
+
+
+def table_exporter_register(exporter: TableExporter) -> None:
+    """Offer an organisers' spreadsheet (once per identifier)."""
+    known = _tables.get(exporter.identifier)
+    if known is not None and type(known) is not type(exporter):
+        raise RuntimeError(f"Two table exporters share the identifier {exporter.identifier!r}.")
+    _tables[exporter.identifier] = exporter
+
+
+def exporters() -> tuple[BaseExporter, ...]:
+    return tuple(_exporters.values())
+
+
+def table_exporters() -> tuple[TableExporter, ...]:
+    return tuple(_tables.values())
 
 
 def exporter_get(identifier: str) -> BaseExporter | None:
-    return _BY_IDENTIFIER.get(identifier)
-
-
-TABLE_EXPORTERS: tuple[TableExporter, ...] = (
-    ProgrammeXlsx(),
-    ProgrammeCsv(),
-    ParticipantsXlsx(),
-    ParticipantsCsv(),
-    AssignmentsXlsx(),
-    AssignmentsCsv(),
-)
-
-_TABLES = {exporter.identifier: exporter for exporter in TABLE_EXPORTERS}
-if len(_TABLES) != len(TABLE_EXPORTERS):  # pragma: no cover - a programming error
-    raise RuntimeError("Two table exporters share an identifier.")
+    return _exporters.get(identifier)
 
 
 def table_exporter_get(identifier: str) -> TableExporter | None:
-    return _TABLES.get(identifier)
+    return _tables.get(identifier)

@@ -7,6 +7,7 @@ import base64
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
@@ -15,6 +16,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import override
 
 from ketenconf.allocation.selectors import personal_programme
+from ketenconf.core.personal_data import when
 from ketenconf.events.models import Edition
 from ketenconf.programme.models import Block, BlockKind, Host, Session
 from ketenconf.programme.selectors import programme_for_edition
@@ -126,3 +128,10 @@ def personal_calendar_sessions(*, registration: Registration) -> list[Session]:
             ~Q(block__kind=BlockKind.ROUND) | Q(pk__in=own)
         )
     )
+
+
+def personal_data(*, registration: Registration) -> dict[str, Any] | None:
+    """Whether the participant made a personal calendar address, and when, for their own
+    download (the address itself is on their page: a download passed on must not open it)."""
+    feed = CalendarFeed.objects.filter(registration=registration).first()
+    return {"made_at": when(feed.created_at)} if feed is not None else None

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 
 from django.db import transaction
 
+from ketenconf.events.models import Edition
 from ketenconf.registration.models import Registration
 
 from .models import CalendarFeed
@@ -25,3 +27,8 @@ def calendar_feed_renew(*, registration: Registration) -> CalendarFeed:
 def calendar_feed_revoke(*, registration: Registration) -> None:
     """No calendar address any more: calendar apps get 404 and keep nothing new."""
     CalendarFeed.objects.filter(registration=registration).delete()
+
+
+def edition_calendar_feeds_delete(*, edition: Edition, now: datetime) -> None:
+    """At the end of the retention period: the personal calendar addresses stop existing."""
+    CalendarFeed.objects.filter(registration__edition=edition).delete()

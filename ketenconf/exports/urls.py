@@ -8,11 +8,11 @@ import re
 from django.urls import URLPattern, path, register_converter
 
 from . import views
-from .registry import EXPORTERS
+from .registry import exporters
 
 
 class ExportConverter:
-    regex = "|".join(re.escape(exporter.identifier) for exporter in EXPORTERS)
+    regex = "|".join(re.escape(exporter.identifier) for exporter in exporters())
 
     def to_python(self, value: str) -> str:
         return value

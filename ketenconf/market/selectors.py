@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import QuerySet
 
+from ketenconf.core.personal_data import when
 from ketenconf.events.models import Edition
 from ketenconf.networking.themes import INTEREST_KEYS, interest_label
 from ketenconf.registration.models import Registration
@@ -128,3 +130,14 @@ def saved_stands(*, registration: Registration) -> list[Stand]:
         .select_related("organisation", "position")
         .order_by("position__number", "name")
     )
+
+
+def personal_data(*, registration: Registration) -> list[dict[str, Any]] | None:
+    """The stands the participant bookmarked, for the download of their own data."""
+    rows = (
+        SavedStand.objects.filter(registration=registration)
+        .select_related("stand")
+        .order_by("created_at", "pk")
+    )
+    found = [{"stand": row.stand.name, "saved_at": when(row.created_at)} for row in rows]
+    return found or None

@@ -18,3 +18,15 @@ class OpsConfig(AppConfig):
         request_started.connect(middleware.request_started, dispatch_uid="ketenconf.ops.started")
         request_finished.connect(middleware.request_finished, dispatch_uid="ketenconf.ops.done")
         tasklog.connect()
+
+        from datetime import timedelta
+
+        from ketenconf.core.periodic import periodic_job_register
+
+        from .services import tasks_release_stalled
+
+        periodic_job_register(
+            name="ops.release_stalled_tasks",
+            every=timedelta(minutes=1),
+            function=tasks_release_stalled,
+        )

@@ -4,15 +4,27 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
 
 from ketenconf.accounts.models import User, Viewer
+from ketenconf.core.personal_data import when
 from ketenconf.events.models import ChainLink, Edition
 from ketenconf.programme.models import Block, BlockKind, Topic
+from ketenconf.registration.models import Registration
 
-from .models import Call, Proposal, ProposalHost, ProposalStatus, Review, SchedulePin, ScheduleRun
+from .models import (
+    Call,
+    InterestVote,
+    Proposal,
+    ProposalHost,
+    ProposalStatus,
+    Review,
+    SchedulePin,
+    ScheduleRun,
+)
 
 
 def call_for_edition(*, edition: Edition) -> Call | None:
@@ -210,3 +222,14 @@ def call_is_open(*, edition: Edition) -> bool:
 def interest_votes_open(*, edition: Edition) -> bool:
     """Whether participants can say which accepted sessions they want (before seats are assigned)."""
     return Topic.objects.filter(edition=edition, proposal__status=ProposalStatus.ACCEPTED).exists()
+
+
+def personal_data(*, registration: Registration) -> list[dict[str, Any]] | None:
+    """The topics the participant said they would like to attend, for their own download."""
+    rows = (
+        InterestVote.objects.filter(registration=registration)
+        .select_related("topic")
+        .order_by("created_at", "pk")
+    )
+    found = [{"topic": row.topic.title, "voted_at": when(row.created_at)} for row in rows]
+    return found or None

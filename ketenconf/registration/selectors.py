@@ -83,7 +83,7 @@ def registration_personal_data(*, registration: Registration) -> dict[str, Any]:
     the rounds not attended, the personal links (times only, never a secret) and the mails
     the outbox holds for this address in this edition (subject and times, not the text,
     which holds personal links), then what the other parts of ketenconf keep about them
-    (``core.personal_data``: seats, networking, check-ins, survey). Times are ISO 8601 in the
+    (the sections the apps register with ``core.personal_data``). Times are ISO 8601 in the
     site's time zone.
     """
     preferences = (

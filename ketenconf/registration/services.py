@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ketenconf.core import statements
+from ketenconf.core.personal_data import anonymisers_run
 from ketenconf.core.process_memo import ProcessMemo
 from ketenconf.core.validators import normalise_email
 from ketenconf.events.models import Edition, Organisation, OrganisationKind
@@ -576,9 +577,14 @@ def edition_anonymise(*, edition: Edition, now: datetime | None = None) -> int:
         anonymised_at=now,
         access_version=F("access_version") + 1,
     )
-    AccessToken.objects.filter(registration__edition=edition).delete()
+    anonymisers_run(edition=edition, now=now)  # every app's part, this one's tokens included
     mail_purge_edition(edition=edition)
     return count
+
+
+def edition_access_tokens_delete(*, edition: Edition, now: datetime) -> None:
+    """At the end of the retention period: no personal link of the edition opens anything."""
+    AccessToken.objects.filter(registration__edition=edition).delete()
 
 
 def editions_anonymise_expired(*, today: datetime | None = None) -> dict[str, int]:

@@ -9,7 +9,7 @@ from django.db import connections
 from django.utils import timezone
 
 from ketenconf.core.models import PeriodicJobRun
-from ketenconf.core.periodic import JOBS, PeriodicJob, periodic_run_due
+from ketenconf.core.periodic import PeriodicJob, periodic_jobs, periodic_run_due
 
 CALLS: list[str] = []
 
@@ -23,9 +23,7 @@ def fail() -> None:
     raise RuntimeError("no mail server")
 
 
-COUNTING = (
-    PeriodicJob("test.count", dt.timedelta(minutes=5), "tests.core.test_periodic.count_call"),
-)
+COUNTING = (PeriodicJob("test.count", dt.timedelta(minutes=5), count_call),)
 
 
 @pytest.mark.django_db
@@ -43,7 +41,7 @@ def test_a_job_runs_once_per_interval() -> None:
 def test_a_failing_job_is_recorded_and_does_not_stop_the_others() -> None:
     CALLS.clear()
     jobs = (
-        PeriodicJob("test.fail", dt.timedelta(hours=1), "tests.core.test_periodic.fail"),
+        PeriodicJob("test.fail", dt.timedelta(hours=1), fail),
         *COUNTING,
     )
     assert periodic_run_due(jobs=jobs) == ["test.fail", "test.count"]
@@ -73,14 +71,20 @@ def test_workers_racing_for_a_job_run_it_once() -> None:
     assert CALLS == ["ran"]
 
 
-def test_the_scheduled_jobs_point_at_real_functions() -> None:
-    from django.utils.module_loading import import_string
+def test_the_apps_register_their_jobs() -> None:
+    from ketenconf.imports.services import imports_purge_stale
+    from ketenconf.ops.services import tasks_release_stalled
+    from ketenconf.registration.services import (
+        editions_anonymise_expired,
+        registrations_release_unconfirmed,
+    )
 
-    assert [job.name for job in JOBS] == [
-        "ops.release_stalled_tasks",
-        "registration.release_unconfirmed",
-        "registration.anonymise_expired",
-        "imports.purge_stale",
-    ]
-    for job in JOBS:
-        assert callable(import_string(job.function))
+    assert {job.name: (job.every, job.function) for job in periodic_jobs()} == {
+        "ops.release_stalled_tasks": (dt.timedelta(minutes=1), tasks_release_stalled),
+        "registration.release_unconfirmed": (
+            dt.timedelta(minutes=5),
+            registrations_release_unconfirmed,
+        ),
+        "registration.anonymise_expired": (dt.timedelta(hours=6), editions_anonymise_expired),
+        "imports.purge_stale": (dt.timedelta(hours=6), imports_purge_stale),
+    }

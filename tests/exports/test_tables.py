@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from ketenconf.allocation import services as allocation
 from ketenconf.events.models import Edition
-from ketenconf.exports.registry import TABLE_EXPORTERS, table_exporter_get
+from ketenconf.exports.registry import table_exporter_get, table_exporters
 from ketenconf.exports.tables import NothingToExport
 from tests.allocation.test_adapter import Small, make_edition
 from tests.factories import OrganisationFactory, RegistrationFactory, UserFactory
@@ -38,7 +38,7 @@ def render(identifier: str, edition: Edition, **kwargs: object) -> bytes:
 
 
 def test_the_registry_has_three_tables_in_two_formats() -> None:
-    assert [e.identifier for e in TABLE_EXPORTERS] == [
+    assert [e.identifier for e in table_exporters()] == [
         "programme.xlsx",
         "programme.csv",
         "participants.xlsx",

@@ -81,7 +81,8 @@ import django, json, os, sys, time
 django.setup()
 from datetime import timedelta
 from ketenconf.core.periodic import PeriodicJob, periodic_run_due
-job = PeriodicJob("test.race", timedelta(hours=1), "tests.ops.test_many_workers.record_run")
+from tests.ops.test_many_workers import record_run
+job = PeriodicJob("test.race", timedelta(hours=1), record_run)
 start = float(sys.argv[1])
 time.sleep(max(0.0, start - time.time()))
 print(json.dumps(periodic_run_due(jobs=(job,))))

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 
 from ketenconf.events.models import Edition
-from ketenconf.exports.registry import EXPORTERS
+from ketenconf.exports.registry import exporters
 from ketenconf.exports.selectors import calendar_feed_url
 from ketenconf.registration.models import Registration
 
@@ -30,7 +30,7 @@ def edition_exports(edition: Edition) -> list[ExportLink]:
             name=exporter.verbose_name,
             media_type=exporter.content_type.split(";")[0],
         )
-        for exporter in EXPORTERS
+        for exporter in exporters()
     ]
 
 
