@@ -1,11 +1,16 @@
 """Fixed statements for a hot path: rows read and written without the ORM building SQL each time.
 
-The ORM builds a statement's SQL anew on every call, and for short statements that costs
-more CPU than the database spends on them (the registration rush, issue #3: a ``get`` by
-slug 0.4-0.6 ms, the same row through a cursor 0.1 ms; figures in ``bench/README.md``).
-For the few statements on such a path this module makes the SQL once per model and
-database vendor, from the model's own fields, and leaves the values to those fields'
-conversions, so that a row reads and writes as it does through the ORM:
+What it buys: the ORM builds a statement's SQL anew on every call, and for the short
+statements of a registration that costs more CPU than the database spends on them; a rush of
+registrations is bound by that CPU. Made once, the same statements cost a fraction (how much,
+on which machine: ``bench/README.md``, the registration rush). The price is a second way to
+read and write a few rows, which ``tests/core/test_statements.py`` holds to the ORM's results.
+Only the registration path uses it (``registration.services``/``selectors``, the personal
+link and the outbox row each registration writes); everything else stays on the ORM.
+
+For those few statements this module makes the SQL once per model and database vendor, from
+the model's own fields, and leaves the values to those fields' conversions, so that a row reads
+and writes as it does through the ORM:
 
 - :func:`select` -- instances from ``SELECT <every column> FROM <table> WHERE <where>``,
   each value passed through the converters the ORM would apply (dates and booleans on

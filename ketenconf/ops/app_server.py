@@ -8,9 +8,9 @@
 | KETENCONF_WEB_BACKLOG | 2048 | connections the kernel holds until a worker takes them |
 | KETENCONF_ACCESS_LOG | - under ``ketenconf serve`` | one line per request: - (stderr), a file, or off |
 
-granian does the HTTP in Rust and calls the app in each worker's threads. On two cores it
-answered the cached programme page at 100 back-to-back clients with a p99 of 21 to 28 ms
-(2 workers), where gunicorn's gthread workers gave 43 to 85 ms (bench/README.md). A worker
+granian does the HTTP in Rust and calls the app in each worker's threads; under many clients
+at once its tail latency was about half gunicorn's gthread workers' (figures and machine in
+bench/README.md). A worker
 that runs requests on fewer threads spends less CPU per request (less waiting for Python's
 lock); two let a long request (a report's PDF) leave the worker able to answer others.
 

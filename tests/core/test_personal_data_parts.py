@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from ketenconf.exports.models import CalendarFeed
 from ketenconf.exports.services import calendar_feed_renew
@@ -31,14 +32,16 @@ def test_saved_stands_interest_votes_and_the_calendar_address_are_in_the_downloa
 
     stand_bookmark(registration=participant, stand=stand(edition, "Terugkeerloket"))
     InterestVote.objects.create(
-        registration=participant, topic=TopicFactory(edition=edition, title_nl="Huisvesting")
+        registration=participant,
+        topic=TopicFactory(edition=edition, title_nl="Huisvesting", title_en="Housing"),
     )
     calendar_feed_renew(registration=participant)
     for model in (participant.saved_stands, participant.interest_votes):
         model.update(created_at=MARCH)
     CalendarFeed.objects.filter(registration=participant).update(created_at=MARCH)
 
-    data = registration_personal_data(registration=participant)
+    with translation.override("nl"):
+        data = registration_personal_data(registration=participant)
     assert (data["saved_stands"], data["interest_votes"], data["calendar_feed"]) == (
         [{"stand": "Terugkeerloket", "saved_at": "2027-03-01T09:00:00+01:00"}],
         [{"topic": "Huisvesting", "voted_at": "2027-03-01T09:00:00+01:00"}],
