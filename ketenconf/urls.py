@@ -28,6 +28,8 @@ urlpatterns = [
     # The day itself: door and room check-in, badges, live counts.
     path("organise/<slug:slug>/checkin/", include("ketenconf.checkin.organise_urls")),
     path("organise/<slug:slug>/report/", include("ketenconf.evaluation.organise_urls")),
+    path("organise/<slug:slug>/exports/", include("ketenconf.exports.organise_urls")),
+    path("organise/<slug:slug>/imports/", include("ketenconf.imports.organise_urls")),
     # Addresses from before the workspace, sent on to the same pages under /organise/.
     path("admin/assignment/", workspace_views.moved),
     re_path(
@@ -36,8 +38,16 @@ urlpatterns = [
         {"part": "assignment"},
     ),
     path("admin/proposals/", include("ketenconf.proposals.organise_urls")),
-    path("admin/exports/", include("ketenconf.exports.organise_urls")),
-    path("admin/imports/", include("ketenconf.imports.urls")),
+    re_path(
+        r"^admin/exports/(?P<edition_id>[0-9]+)/(?P<rest>.*)$",
+        workspace_views.moved,
+        {"part": "exports"},
+    ),
+    re_path(
+        r"^admin/imports/(?P<edition_id>[0-9]+)/(?P<rest>.*)$",
+        workspace_views.moved,
+        {"part": "imports"},
+    ),
     path("admin/report/", workspace_views.moved),
     re_path(
         r"^admin/report/(?P<slug>[-a-zA-Z0-9_]+)/(?P<rest>.*)$",

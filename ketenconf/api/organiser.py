@@ -1,7 +1,7 @@
 """The organisers' API: editions, blocks, sessions, registrations, preferences, assignment runs
 and their seats, and the spreadsheets, for a token (:mod:`.auth`).
 
-What a token may reach follows the back-office (:mod:`ketenconf.events.permissions`): the
+What a token may reach follows the workspace's one rule (:mod:`ketenconf.workspace.access`): the
 editions its user's organisation leads or partners in. Any other edition is 404, as on the
 organisers' pages, so its existence is not given away. Every change goes through the services
 the pages use.
@@ -27,7 +27,7 @@ from ketenconf.allocation import selectors as allocation_selectors
 from ketenconf.allocation import services as allocation_services
 from ketenconf.allocation.models import Assignment, AssignmentRun
 from ketenconf.events.models import Edition
-from ketenconf.events.permissions import editions_editable_by, topics_editable_by
+from ketenconf.events.permissions import topics_editable_by
 from ketenconf.exports.organise import table_response
 from ketenconf.exports.registry import table_exporter_get
 from ketenconf.exports.tables import NothingToExport
@@ -35,6 +35,7 @@ from ketenconf.programme.models import Block, Host, Session
 from ketenconf.registration import services as registration_services
 from ketenconf.registration.exports import registrations_with_position
 from ketenconf.registration.models import Preference, Registration
+from ketenconf.workspace.access import Part, editions_for
 
 from .auth import ApiTokenAuth
 from .organiser_schemas import (
@@ -107,7 +108,7 @@ def _user(request: HttpRequest) -> Any:
 
 def _edition(request: HttpRequest, slug: str) -> Edition:
     edition = (
-        editions_editable_by(user=_user(request))
+        editions_for(user=_user(request), part=Part.API)
         .select_related("lead_organisation")
         .filter(slug=slug)
         .first()
@@ -171,7 +172,7 @@ def _edition_out(edition: Edition) -> dict[str, Any]:
 def editions(request: HttpRequest) -> Any:
     return [
         _edition_out(edition)
-        for edition in editions_editable_by(user=_user(request))
+        for edition in editions_for(user=_user(request), part=Part.API)
         .select_related("lead_organisation")
         .order_by("-start_date", "pk")
     ]

@@ -1,10 +1,8 @@
 """The organisers' downloads: the programme, the participants and the assignment of an edition
-as spreadsheets. Only staff who may edit the edition see them; for anyone else the edition is
-not found (404), as on the other organisers' pages."""
+as spreadsheets. Who sees them is the workspace's one rule (:mod:`ketenconf.workspace.access`)."""
 
 from __future__ import annotations
 
-from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
@@ -12,14 +10,10 @@ from django.views.decorators.http import require_safe
 from ketenconf.allocation.models import AssignmentRun
 from ketenconf.allocation.selectors import published_run
 from ketenconf.events.models import Edition
-from ketenconf.events.permissions import editions_editable_by
+from ketenconf.workspace.access import Part, workspace_page
 
 from .registry import table_exporter_get, table_exporters
 from .tables import NothingToExport, TableExporter
-
-
-def _edition(request: HttpRequest, edition_id: int) -> Edition:
-    return get_object_or_404(editions_editable_by(user=request.user), pk=edition_id)
 
 
 def table_response(
@@ -33,11 +27,10 @@ def table_response(
     return response
 
 
-@staff_member_required
+@workspace_page(Part.EXPORTS)
 @require_safe
-def edition_tables(request: HttpRequest, edition_id: int) -> HttpResponse:
+def edition_tables(request: HttpRequest, edition: Edition) -> HttpResponse:
     """Every spreadsheet of the edition, and the way to the imports."""
-    edition = _edition(request, edition_id)
     return render(
         request,
         "exports/organise.html",
@@ -50,11 +43,10 @@ def edition_tables(request: HttpRequest, edition_id: int) -> HttpResponse:
     )
 
 
-@staff_member_required
+@workspace_page(Part.EXPORTS)
 @require_safe
-def table_download(request: HttpRequest, edition_id: int, identifier: str) -> HttpResponse:
+def table_download(request: HttpRequest, edition: Edition, identifier: str) -> HttpResponse:
     """One spreadsheet; the assignment of the published run, or of ``?run=<number>``."""
-    edition = _edition(request, edition_id)
     exporter = table_exporter_get(identifier)
     if exporter is None:
         raise Http404

@@ -7,6 +7,6 @@ from . import organise
 app_name = "exports"
 
 urlpatterns = [
-    path("<int:edition_id>/", organise.edition_tables, name="tables"),
-    path("<int:edition_id>/<str:identifier>", organise.table_download, name="table"),
+    path("", organise.edition_tables, name="tables"),
+    path("<str:identifier>", organise.table_download, name="table"),
 ]

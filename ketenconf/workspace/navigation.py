@@ -29,6 +29,8 @@ SEGMENTS: dict[Part, str] = {
     Part.ASSIGNMENT: "assignment",
     Part.CHECKIN: "checkin",
     Part.REPORT: "report",
+    Part.EXPORTS: "exports",
+    Part.IMPORTS: "imports",
 }
 
 #: The label of each part, and the address of its first page.
@@ -39,8 +41,8 @@ PART_PAGES: dict[Part, tuple[Promise, Callable[[Edition], str]]] = {
     Part.CHECKIN: (_("Check-in"), _by_slug("checkin:edition")),
     Part.BADGES: (_("Badges and live counts"), _by_slug("checkin:badges")),
     Part.REPORT: (_("Report"), _by_slug("report:edition")),
-    Part.EXPORTS: (_("Export"), _by_id("exports:tables")),
-    Part.IMPORTS: (_("Import"), _by_id("imports:new")),
+    Part.EXPORTS: (_("Export"), _by_slug("exports:tables")),
+    Part.IMPORTS: (_("Import"), _by_slug("imports:new")),
 }
 
 

@@ -149,12 +149,12 @@ def small() -> Small:
 def test_organisers_download_from_their_pages(client: Client, small: Small) -> None:
     run = allocation.assignment_run_start(edition=small.edition, by=small.organiser)
     client.force_login(small.organiser)
-    e = small.edition.pk
+    slug = small.edition.slug
     page = client.get(f"/organise/{small.edition.slug}/assignment/runs/{run.pk}/").content.decode()
-    assert f'href="/admin/exports/{e}/assignments.xlsx?run={run.pk}"' in page
-    assert f'<a class="utrecht-link" href="/admin/exports/{e}/">' in page
+    assert f'href="/organise/{slug}/exports/assignments.xlsx?run={run.pk}"' in page
+    assert f'<a class="utrecht-link" href="/organise/{slug}/exports/">' in page
 
-    response = client.get(f"/admin/exports/{e}/assignments.csv?run={run.pk}")
+    response = client.get(f"/organise/{slug}/exports/assignments.csv?run={run.pk}")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == (
@@ -162,33 +162,33 @@ def test_organisers_download_from_their_pages(client: Client, small: Small) -> N
     )
     assert len(csv_rows(response.content)) == 9
     # Nothing published, no run chosen: not found, with the reason.
-    assert client.get(f"/admin/exports/{e}/assignments.csv").status_code == 404
-    assert client.get(f"/admin/exports/{e}/assignments.csv?run=x").status_code == 404
-    assert client.get(f"/admin/exports/{e}/nothing.csv").status_code == 404
+    assert client.get(f"/organise/{slug}/exports/assignments.csv").status_code == 404
+    assert client.get(f"/organise/{slug}/exports/assignments.csv?run=x").status_code == 404
+    assert client.get(f"/organise/{slug}/exports/nothing.csv").status_code == 404
 
-    tables = client.get(f"/admin/exports/{e}/")
+    tables = client.get(f"/organise/{slug}/exports/")
     assert tables.status_code == 200
     for identifier in ("programme.xlsx", "programme.csv", "participants.xlsx", "participants.csv"):
-        assert f'href="/admin/exports/{e}/{identifier}"' in tables.content.decode()
-        assert client.get(f"/admin/exports/{e}/{identifier}").status_code == 200
+        assert f'href="/organise/{slug}/exports/{identifier}"' in tables.content.decode()
+        assert client.get(f"/organise/{slug}/exports/{identifier}").status_code == 200
 
 
 def test_another_organisations_staff_get_404_and_strangers_the_login(
     client: Client, small: Small
 ) -> None:
     run = allocation.assignment_run_start(edition=small.edition, by=small.organiser)
-    e = small.edition.pk
+    slug = small.edition.slug
     urls = [
-        f"/admin/exports/{e}/",
-        f"/admin/exports/{e}/programme.csv",
-        f"/admin/exports/{e}/participants.xlsx",
-        f"/admin/exports/{e}/assignments.csv?run={run.pk}",
+        f"/organise/{slug}/exports/",
+        f"/organise/{slug}/exports/programme.csv",
+        f"/organise/{slug}/exports/participants.xlsx",
+        f"/organise/{slug}/exports/assignments.csv?run={run.pk}",
     ]
     for url in urls:
         response = client.get(url)
         assert (response.status_code, response["Location"].split("?")[0]) == (
             302,
-            "/admin/login/",
+            "/organise/login/",
         ), url
     client.force_login(UserFactory(organisation=OrganisationFactory(name="Politie")))
     for url in urls:

@@ -103,7 +103,7 @@ def test_the_upload_page_says_why_and_keeps_nothing(admin_client: Client) -> Non
     upload = io.BytesIO(broken_xml())
     upload.name = "lijst.xlsx"
     response = admin_client.post(
-        f"/admin/imports/{edition.pk}/", {"kind": "participants", "file": upload}
+        f"/organise/{edition.slug}/imports/", {"kind": "participants", "file": upload}
     )
     assert response.status_code == 422
     assert "Dit is geen Excelbestand (.xlsx) dat we kunnen lezen." in response.content.decode()
@@ -114,11 +114,13 @@ def test_the_column_page_does_not_read_the_file_again(admin_client: Client) -> N
     edition = EditionFactory(slug="keten")
     upload = io.BytesIO(xlsx_file([["Naam", "E-mailadres"], ["Anna", "anna@example.org"]]))
     upload.name = "lijst.xlsx"
-    admin_client.post(f"/admin/imports/{edition.pk}/", {"kind": "participants", "file": upload})
+    admin_client.post(
+        f"/organise/{edition.slug}/imports/", {"kind": "participants", "file": upload}
+    )
     job = ImportJob.objects.get()
     assert job.samples == [["Anna", "anna@example.org"]]
     # Were the page to parse the file, this would make it fail; it shows the kept samples.
     ImportJob.objects.filter(pk=job.pk).update(content=b"PK\x03\x04 damaged")
-    page = admin_client.get(f"/admin/imports/{edition.pk}/{job.pk}/")
+    page = admin_client.get(f"/organise/{edition.slug}/imports/{job.pk}/")
     assert page.status_code == 200
     assert "anna@example.org" in page.content.decode()

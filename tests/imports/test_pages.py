@@ -50,16 +50,16 @@ def selected(page: str) -> dict[str, str]:
 
 
 def test_upload_map_check_and_import(organiser: Client, edition: Edition) -> None:
-    start = organiser.get(f"/admin/imports/{edition.pk}/")
+    start = organiser.get(f"/organise/{edition.slug}/imports/")
     assert start.status_code == 200
     response = organiser.post(
-        f"/admin/imports/{edition.pk}/",
+        f"/organise/{edition.slug}/imports/",
         {"kind": "participants", "file": SimpleUploadedFile("lijst.csv", FILE)},
     )
     job = ImportJob.objects.get()
     assert (response.status_code, response["Location"]) == (
         302,
-        f"/admin/imports/{edition.pk}/{job.pk}/",
+        f"/organise/{edition.slug}/imports/{job.pk}/",
     )
     page = organiser.get(response["Location"]).content.decode()
     # Guessed from the headers; the remark is left out.
@@ -85,9 +85,9 @@ def test_upload_map_check_and_import(organiser: Client, edition: Edition) -> Non
     assert (job.status, job.result["counts"]["created"]) == ("checked", 2)
     assert not Registration.objects.exists()
     page = organiser.get(response["Location"]).content.decode()
-    assert f'action="/admin/imports/{edition.pk}/{job.pk}/import/"' in page
+    assert f'action="/organise/{edition.slug}/imports/{job.pk}/import/"' in page
 
-    organiser.post(f"/admin/imports/{edition.pk}/{job.pk}/import/")
+    organiser.post(f"/organise/{edition.slug}/imports/{job.pk}/import/")
     job.refresh_from_db()
     assert job.status == "done"
     assert sorted(Registration.objects.values_list("email", flat=True)) == [
@@ -97,7 +97,7 @@ def test_upload_map_check_and_import(organiser: Client, edition: Edition) -> Non
     # Imported once: the button is gone and posting again changes nothing.
     page = organiser.get(response["Location"]).content.decode()
     assert "/import/" not in page.split("<main", 1)[1]
-    organiser.post(f"/admin/imports/{edition.pk}/{job.pk}/import/")
+    organiser.post(f"/organise/{edition.slug}/imports/{job.pk}/import/")
     assert Registration.objects.count() == 2
 
 
@@ -105,7 +105,7 @@ def test_an_unreadable_file_is_refused_on_the_upload_page(
     organiser: Client, edition: Edition
 ) -> None:
     response = organiser.post(
-        f"/admin/imports/{edition.pk}/",
+        f"/organise/{edition.slug}/imports/",
         {"kind": "participants", "file": SimpleUploadedFile("leeg.csv", b"\r\n")},
     )
     assert response.status_code == 422
@@ -124,7 +124,7 @@ def test_the_status_fragment_for_htmx_shows_the_progress(
     try:
         reporter.report(1, force=True)
         response = organiser.get(
-            f"/admin/imports/{edition.pk}/{job.pk}/", headers={"HX-Request": "true"}
+            f"/organise/{edition.slug}/imports/{job.pk}/", headers={"HX-Request": "true"}
         )
     finally:
         reporter.close()
@@ -154,11 +154,11 @@ def test_another_organisations_staff_get_404_and_strangers_the_login(
     job = services.import_job_create(
         edition=edition, kind="participants", filename="l.csv", content=FILE, by=None
     )
-    urls = [f"/admin/imports/{edition.pk}/", f"/admin/imports/{edition.pk}/{job.pk}/"]
+    urls = [f"/organise/{edition.slug}/imports/", f"/organise/{edition.slug}/imports/{job.pk}/"]
     for url in urls:
-        assert client.get(url)["Location"].startswith("/admin/login/")
+        assert client.get(url)["Location"].startswith("/organise/login/")
     client.force_login(UserFactory(organisation=OrganisationFactory(name="Politie")))
     for url in urls:
         assert client.get(url).status_code == 404
-    assert client.post(f"/admin/imports/{edition.pk}/{job.pk}/import/").status_code == 404
+    assert client.post(f"/organise/{edition.slug}/imports/{job.pk}/import/").status_code == 404
     assert ImportJob.objects.get().status == "uploaded"

@@ -51,14 +51,14 @@ def test_a_week_old_unimported_file_is_deleted_and_the_page_says_upload_again(
     assert "Anna de Vries" in str(fresh.result)
 
     client.force_login(UserFactory(organisation=edition.lead_organisation))
-    page = client.get(f"/admin/imports/{edition.pk}/{checked.pk}/")
+    page = client.get(f"/organise/{edition.slug}/imports/{checked.pk}/")
     assert page.status_code == 200
     with translation.override("nl"):  # the back office speaks the site's language
         expired = str(ImportStatus.EXPIRED.label)
     assert expired[0].upper() + expired[1:] in page.content.decode()
     assert "Anna" not in page.content.decode()
     # Nothing left to import: the import button leads back with the reason, changing nothing.
-    client.post(f"/admin/imports/{edition.pk}/{checked.pk}/import/")
+    client.post(f"/organise/{edition.slug}/imports/{checked.pk}/import/")
     assert not edition.registrations.exists()
 
 

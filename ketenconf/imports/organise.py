@@ -7,24 +7,19 @@ edition is not found (404), so its existence is not given away.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ketenconf.events.models import Edition
-from ketenconf.events.permissions import editions_editable_by
+from ketenconf.workspace.access import Part, workspace_page
 
 from . import selectors, services
 from .forms import MappingForm, UploadForm
 from .models import ImportJob, ImportStatus
-
-
-def _edition(request: HttpRequest, edition_id: int) -> Edition:
-    return get_object_or_404(editions_editable_by(user=request.user), pk=edition_id)
 
 
 def _job(edition: Edition, job_id: int) -> ImportJob:
@@ -35,18 +30,17 @@ def _job(edition: Edition, job_id: int) -> ImportJob:
 
 
 def _job_url(job: ImportJob) -> str:
-    return reverse("imports:job", kwargs={"edition_id": job.edition_id, "job_id": job.pk})
+    return reverse("imports:job", kwargs={"slug": job.edition.slug, "job_id": job.pk})
 
 
 def _errors(error: ValidationError) -> list[str]:
     return [str(message) for message in error.messages]
 
 
-@staff_member_required
+@workspace_page(Part.IMPORTS)
 @require_http_methods(["GET", "POST"])
-def new(request: HttpRequest, edition_id: int) -> HttpResponse:
+def new(request: HttpRequest, edition: Edition) -> HttpResponse:
     """Upload a file; earlier imports of the edition below."""
-    edition = _edition(request, edition_id)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -75,11 +69,10 @@ def new(request: HttpRequest, edition_id: int) -> HttpResponse:
     )
 
 
-@staff_member_required
+@workspace_page(Part.IMPORTS)
 @require_http_methods(["GET", "POST"])
-def job(request: HttpRequest, edition_id: int, job_id: int) -> HttpResponse:
+def job(request: HttpRequest, edition: Edition, job_id: int) -> HttpResponse:
     """Map the columns and check; watch a check or an import under way; read its outcome."""
-    edition = _edition(request, edition_id)
     current = _job(edition, job_id)
     context: dict[str, object] = {
         "edition": edition,
@@ -125,11 +118,10 @@ def job(request: HttpRequest, edition_id: int, job_id: int) -> HttpResponse:
     )
 
 
-@staff_member_required
+@workspace_page(Part.IMPORTS)
 @require_POST
-def run(request: HttpRequest, edition_id: int, job_id: int) -> HttpResponse:
+def run(request: HttpRequest, edition: Edition, job_id: int) -> HttpResponse:
     """Import a checked file, all rows or none."""
-    edition = _edition(request, edition_id)
     current = _job(edition, job_id)
     if current.status != ImportStatus.CHECKED:
         messages.error(request, _("Check the file first; import it when the check has no errors."))
