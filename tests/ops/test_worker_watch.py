@@ -25,7 +25,14 @@ from tests.mail.test_worker import start_worker, wait_until
 from .conftest import SMTPServer
 from .test_doctor import doctor, doctor_env
 
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(120), pytest.mark.django_db(transaction=True)]
+# PostgreSQL only: a worker stopped with SIGSTOP on SQLite may hold the one write lock, and
+# the test's own write would wait for it.
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.slow,
+    pytest.mark.timeout(240),
+    pytest.mark.django_db(transaction=True),
+]
 
 
 def worker_check(env: dict[str, str]) -> dict[str, str]:
