@@ -206,3 +206,18 @@ def test_excel_sheets_keep_the_header_in_view_and_filter_every_column(
         sheet.max_row
     )
     assert sheet.max_row > 1
+
+
+def test_the_export_page_names_the_published_run_as_the_runs_list_does(
+    client: Client, small: Small
+) -> None:
+    """In Dutch a run is an "indeling"; a "ronde" is a round of the day."""
+    run = allocation.assignment_run_start(edition=small.edition, by=small.organiser)
+    allocation.assignment_run_publish(run=run, by=small.organiser)
+    client.force_login(small.organiser)
+    with translation.override("nl"):
+        page = client.get(
+            f"/organise/{small.edition.slug}/exports/", headers={"Accept-Language": "nl"}
+        ).content.decode()
+    assert f"De gepubliceerde indeling (indeling {run.pk})" in page
+    assert f"ronde {run.pk}" not in page
