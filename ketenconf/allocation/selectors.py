@@ -458,7 +458,9 @@ def run_report(*, run: AssignmentRun) -> RunReport:
                 organisations=[
                     (organisation_names.get(org, str(org)), n) for org, n in top[:TOP_ORGANISATIONS]
                 ],
-                largest_share=_percent(top[0][1], taken[row.pk]) if top else 0.0,
+                # Of the seats, as the rule (max_organisation_share) counts it: not of those
+                # seated, which shows 27 % in a session a 25 % rule holds.
+                largest_share=_percent(top[0][1], engine_session.capacity) if top else 0.0,
             )
         )
 

@@ -421,3 +421,16 @@ def test_preferences_of_an_unknown_topic_do_not_reach_the_engine(small: Small) -
     other.sessions.all().delete()
     run = run_small(small, time_limit=10)
     assert run.status == RunStatus.DONE
+
+
+def test_the_largest_share_counts_against_the_seats_as_the_rule_does(small: Small) -> None:
+    """Half-full sessions: one organisation's people are a share of the session's capacity
+    (what max_organisation_share limits), not of those seated."""
+    small.edition.sessions.update(capacity=8)
+    report = selectors.run_report(run=run_small(small, time_limit=10, seed=0))
+    half_full = [item for item in report.sessions if 0 < item.taken < item.capacity]
+    assert half_full
+    for item in half_full:
+        assert item.capacity == 8
+        assert item.largest_share == round(100 * item.organisations[0][1] / 8, 1)
+        assert item.largest_share < 100 * item.organisations[0][1] / item.taken
