@@ -43,6 +43,25 @@ SHOTS = [
 ]
 
 
+def organiser_shots() -> list[Shot]:
+    """The organiser workspace, as the demo's lead organiser (jenv) sees it: the dashboards of
+    the open edition and of a past one with its full history, and that edition's published
+    assignment."""
+    from ketenconf.allocation.selectors import published_run
+    from ketenconf.events.models import Edition
+
+    past = "ketenconferentie-2018"
+    run = published_run(edition=Edition.objects.get(slug=past))
+    shots = [
+        Shot("workspace", "/organise/"),
+        Shot("dashboard", f"/organise/{SLUG}/"),
+        Shot("dashboard-2018", f"/organise/{past}/"),
+    ]
+    if run is not None:
+        shots.append(Shot("assignment-result", f"/organise/{past}/assignment/runs/{run.pk}/"))
+    return shots
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -76,6 +95,9 @@ def main() -> int:
         print(f"The demo has no registered participant in {SLUG}.", file=sys.stderr)
         return 1
 
+    from ketenconf.demo.load import demo_password
+
+    organiser_pages = organiser_shots()
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
@@ -116,6 +138,16 @@ def main() -> int:
                 page.locator("main form button[type=submit]").click()
                 page.wait_for_url(f"{base}/{SLUG}/me/")
                 for shot in SHOTS:
+                    page.goto(base + shot.path)
+                    target = OUT / f"{shot.name}-{label}.png"
+                    page.screenshot(path=str(target))
+                    print(f"wrote {target.relative_to(REPO)}")
+                page.goto(f"{base}/organise/login/")
+                page.locator("#id_username").fill("jenv")
+                page.locator("#id_password").fill(demo_password())
+                page.locator("#id_password").press("Enter")
+                page.wait_for_url(f"{base}/organise/")
+                for shot in organiser_pages:
                     page.goto(base + shot.path)
                     target = OUT / f"{shot.name}-{label}.png"
                     page.screenshot(path=str(target))
