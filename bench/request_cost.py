@@ -7,8 +7,8 @@ run of 25 requests is reported, beside the mean), the CPU time of the PostgreSQL
 process that answers it (from /proc) and the queries of:
 
 - ``GET /health`` (no database, no template): the floor of a request through Django;
-- ``GET /<edition>/programme/`` from the cache (the crowd's page, issue #9);
-- ``POST /api/v1/editions/<edition>/registrations`` with a new address (issue #3), first
+- ``GET /<edition>/programme/`` from the cache (the crowd's page);
+- ``POST /api/v1/editions/<edition>/registrations`` with a new address, first
   while seats are left, then on the waiting list;
 - the same POST again for an address registered already (200, the link mailed again).
 
