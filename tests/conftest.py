@@ -25,6 +25,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(autouse=True)
+def _the_sites_language() -> None:
+    """Each test starts in the site's language: a request under /en/ activates English for the
+    thread, and that must not carry over into the next test."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _no_rows_kept_from_an_earlier_test() -> None:
     """A process keeps some rows for a second (ketenconf.core.process_memo); every test's
     database starts afresh, and so must they."""
