@@ -141,7 +141,7 @@ def drain_and_stop(smtp: SMTPServer, log: IO[bytes]) -> None:
             lambda: statuses() == {OutboxStatus.SENT: MAILS},
             worker=worker,
             log=log,
-            timeout=20,
+            timeout=120,
             what="all were sent",
         )
     finally:
@@ -171,7 +171,7 @@ def test_a_worker_killed_inside_an_smtp_conversation_sends_every_mail_exactly_on
     smtp_server.recorder.on_rcpt = kill_on_rcpt
     try:
         wait_until(
-            reached.is_set, worker=worker, log=log, timeout=20, what=f"mail {KILL_AT} was begun"
+            reached.is_set, worker=worker, log=log, timeout=120, what=f"mail {KILL_AT} was begun"
         )
     finally:
         worker.kill()
@@ -208,7 +208,7 @@ def test_a_worker_killed_at_any_moment_loses_nothing_and_repeats_only_inside_the
             lambda: len(smtp_server.recorder.received()) > 0,
             worker=worker,
             log=log,
-            timeout=20,
+            timeout=120,
             what="the first mail arrived",
         )
         # A moment unrelated to what the worker is doing (at ~15 ms a mail, 15 to 40 mails in).
