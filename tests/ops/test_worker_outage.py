@@ -127,5 +127,8 @@ def test_a_worker_whose_connections_are_cut_goes_on_and_sends_every_mail_once(
     assert cutter.cut >= len(CUT_AT)
     assert smtp_server.recorder.message_id_counts() == dict.fromkeys(message_ids, 1)
     assert not OutboxMessage.objects.exclude(status=OutboxStatus.SENT).exists()
+    # The worker met a cut and said so: in its own loop ("connection was lost"), or while
+    # recording a mail the server had accepted. Which one depends on where each cut lands.
     log.flush()
-    assert "The database connection was lost" in Path(log.name).read_text()
+    text = Path(log.name).read_text()
+    assert "The database connection was lost" in text or "as sent failed" in text, text[-3000:]
