@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    # For the static files of the API's interactive docs (Swagger UI), served locally.
+    "ninja",
     "ketenconf.core",
     "ketenconf.ops",
     "ketenconf.accounts",

@@ -605,7 +605,7 @@ class ExportQuery(Schema):
     operation_id="organiser_export",
     openapi_extra={
         "responses": {
-            "200": {
+            200: {
                 "description": "The file",
                 "content": {
                     "text/csv": {"schema": {"type": "string"}},
