@@ -9,12 +9,20 @@ reports a proven lower bound. Use::
     result.to_dict()
 
 See docs/assignment.md for the method.
+
+Re-offer on the day (contract version 3, docs/allocation-contract.md): give participants
+``current`` seats and a ``ceiling`` (:func:`participant_cost` of the current seats), keep
+started rounds and opt-outs as ``fixed``, restrict absent participants' ``rounds`` to the
+started ones, add walk-ins as plain participants; ``solve`` then moves people only to ranked
+topics and never above their ceiling (status ``"no_solution"`` when it found nothing in time:
+publish nothing), and :func:`reoffer_moves` lists the moves and the day's figures.
 """
 
 from .baselines import first_come_first_served, random_serial_dictatorship
-from .cost import objective
+from .cost import objective, participant_cost
 from .errors import InvalidProblem, ProblemError
 from .problem import Participant, Problem, Round, Rules, Session
+from .reoffer import Move, ReofferSummary, RoundFigures, reoffer_moves
 from .result import Metrics, Result, Unassigned
 from .solve import solve
 from .validate import validate, validate_assignment
@@ -22,17 +30,22 @@ from .validate import validate, validate_assignment
 __all__ = [
     "InvalidProblem",
     "Metrics",
+    "Move",
     "Participant",
     "Problem",
     "ProblemError",
+    "ReofferSummary",
     "Result",
     "Round",
+    "RoundFigures",
     "Rules",
     "Session",
     "Unassigned",
     "first_come_first_served",
     "objective",
+    "participant_cost",
     "random_serial_dictatorship",
+    "reoffer_moves",
     "solve",
     "validate",
     "validate_assignment",

@@ -52,20 +52,42 @@ def objective(problem: Problem, assignment: Mapping[str, Mapping[str, str]]) -> 
     """The contract objective of a (feasible) assignment; fixed seats cost nothing."""
     topic_of = {session.id: session.topic for session in problem.sessions}
     topics = problem.topic_count
-    total = 0
-    for participant in problem.participants:
-        seats = assignment.get(participant.id, {})
-        rank = {topic: k for k, topic in enumerate(participant.preferences, start=1)}
-        empty = 0
-        for rid in attended_rounds(problem, participant):
-            if rid in participant.fixed:
-                continue
-            sid = seats.get(rid)
-            if sid is None:
-                empty += 1
-            elif topic_of[sid] in rank:
-                total += rank_cost(rank[topic_of[sid]])
-            else:
-                total += unranked_cost(topics)
-        total += empty_rounds_cost(topics, empty)
-    return total
+    return sum(
+        _participant_cost(
+            problem, participant, assignment.get(participant.id, {}), topic_of, topics
+        )
+        for participant in problem.participants
+    )
+
+
+def participant_cost(problem: Problem, participant: Participant, seats: Mapping[str, str]) -> int:
+    """One participant's share of the objective for ``seats`` (round → session).
+
+    Counts the participant's attended rounds that are not fixed (seats in other rounds are
+    ignored), the convex charge for empty ones included. Of the participant's ``current``
+    seats this is the ceiling that leaves them no worse off in a re-offer.
+    """
+    topic_of = {session.id: session.topic for session in problem.sessions}
+    return _participant_cost(problem, participant, seats, topic_of, problem.topic_count)
+
+
+def _participant_cost(
+    problem: Problem,
+    participant: Participant,
+    seats: Mapping[str, str],
+    topic_of: Mapping[str, str],
+    topics: int,
+) -> int:
+    rank = {topic: k for k, topic in enumerate(participant.preferences, start=1)}
+    total = empty = 0
+    for rid in attended_rounds(problem, participant):
+        if rid in participant.fixed:
+            continue
+        sid = seats.get(rid)
+        if sid is None or sid not in topic_of:
+            empty += 1
+        elif topic_of[sid] in rank:
+            total += rank_cost(rank[topic_of[sid]])
+        else:
+            total += unranked_cost(topics)
+    return total + empty_rounds_cost(topics, empty)

@@ -312,19 +312,7 @@ def run_highs(
     start: FloatArray | None = None,
 ) -> Solution | None:
     """Solve ``model`` (as LP or MIP) single-threaded; ``None`` when no solution came back."""
-    highs = _new_highs()
-    for name, value in (
-        ("threads", 1),
-        ("random_seed", seed % 2_147_483_647),
-        ("time_limit", max(0.01, time_limit)),
-        ("mip_rel_gap", 0.0),
-        ("mip_abs_gap", 0.99),  # the objective is integral
-        ("presolve", "on"),
-        # HiGHS 1.16's symmetry detection ignores the time limit: on 1,500 participants who
-        # rank all of 10 topics running in every round it ran for minutes past a limit of 8 s.
-        ("mip_detect_symmetry", False),
-    ):
-        highs.setOptionValue(name, value)
+    highs = configured_highs(time_limit=time_limit, seed=seed)
     lp = model.lp
     if integer:
         lp.integrality_ = [highspy.HighsVarType.kInteger] * lp.num_col_
@@ -352,6 +340,24 @@ def run_highs(
     objective = float(info.objective_function_value)
     mip_bound = float(info.mip_dual_bound) if integer else objective
     return Solution(optimal, x, objective, mip_bound, row_dual)
+
+
+def configured_highs(*, time_limit: float, seed: int) -> highspy.Highs:
+    """A silent, single-threaded HiGHS with the engine's options (integral objective)."""
+    highs = _new_highs()
+    for name, value in (
+        ("threads", 1),
+        ("random_seed", seed % 2_147_483_647),
+        ("time_limit", max(0.01, time_limit)),
+        ("mip_rel_gap", 0.0),
+        ("mip_abs_gap", 0.99),  # the objective is integral
+        ("presolve", "on"),
+        # HiGHS 1.16's symmetry detection ignores the time limit: on 1,500 participants who
+        # rank all of 10 topics running in every round it ran for minutes past a limit of 8 s.
+        ("mip_detect_symmetry", False),
+    ):
+        highs.setOptionValue(name, value)
+    return highs
 
 
 _banner_shown = False

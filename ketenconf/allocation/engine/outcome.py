@@ -19,3 +19,8 @@ class Outcome:
     lower_bound: int
     method: str
     prices: SessionPrices | None = None  # final capacity and organisation prices, if any
+    #: False when the method found no assignment meeting every constraint (a re-offer whose
+    #: time limit ran out first, or whose ceilings cannot all be met): ``chosen`` is then
+    #: no answer, and ``note`` says why.
+    solved: bool = True
+    note: str = ""

@@ -54,6 +54,13 @@ class Participant:
 
     ``rounds`` is ``None`` when the participant attends every round. ``fixed`` maps a
     round id to a session id that must be kept (hosts, late manual changes).
+
+    Re-offer on the day (contract version 3): ``current`` maps a round id to the session the
+    participant holds now; in an attended, non-fixed round with a current seat they get that
+    session or one of a topic they ranked, never none. A current seat in a round they no
+    longer attend is released (free capacity). ``ceiling`` (``None``: none) bounds the
+    participant's own cost under the contract's objective; :func:`.cost.participant_cost` of
+    the current seats is the ceiling that leaves nobody worse off.
     """
 
     id: str
@@ -62,6 +69,13 @@ class Participant:
     rounds: tuple[str, ...] | None = None
     fixed: Mapping[str, str] = field(default_factory=dict)
     needs_accessible: bool = False
+    current: Mapping[str, str] = field(default_factory=dict)
+    ceiling: int | None = None
+
+    @property
+    def reoffered(self) -> bool:
+        """Whether the participant carries a re-offer field (``current`` or ``ceiling``)."""
+        return bool(self.current) or self.ceiling is not None
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -75,6 +89,10 @@ class Participant:
             data["fixed"] = dict(self.fixed)
         if self.needs_accessible:
             data["needs_accessible"] = True
+        if self.current:
+            data["current"] = dict(self.current)
+        if self.ceiling is not None:
+            data["ceiling"] = self.ceiling
         return data
 
 
@@ -162,12 +180,22 @@ MAX_TOPICS = 10_000
 MAX_PARTICIPANTS = 1_000_000
 MAX_CAPACITY = 1_000_000
 MAX_MOVE_COST = 1_000_000_000
+MAX_CEILING = 10**15
 MAX_ID_LENGTH = 200
 MAX_LABEL_LENGTH = 1_000
 
 _ROUND_KEYS = {"id", "label"}
 _SESSION_KEYS = {"id", "topic", "round", "capacity", "accessible"}
-_PARTICIPANT_KEYS = {"id", "organisation", "preferences", "rounds", "fixed", "needs_accessible"}
+_PARTICIPANT_KEYS = {
+    "id",
+    "organisation",
+    "preferences",
+    "rounds",
+    "fixed",
+    "needs_accessible",
+    "current",
+    "ceiling",
+}
 _RULES_KEYS = {"max_organisation_share"}
 _TOP_KEYS = {"rounds", "sessions", "participants", "rules", "previous", "move_cost"}
 
@@ -295,11 +323,16 @@ class _Reader:
             ok = rounds is not None
         fixed = self.string_map(value.get("fixed", {}), f"{path}.fixed")
         needs = self.boolean(value.get("needs_accessible", False), f"{path}.needs_accessible")
+        current = self.string_map(value.get("current", {}), f"{path}.current")
+        ceiling = None
+        if value.get("ceiling") is not None:
+            ceiling = self.integer(value["ceiling"], f"{path}.ceiling")
+            ok = ok and ceiling is not None
         if pid is None or organisation is None or preferences is None or fixed is None:
             return None
-        if needs is None or not ok:
+        if needs is None or current is None or not ok:
             return None
-        return Participant(pid, organisation, preferences, rounds, fixed, needs)
+        return Participant(pid, organisation, preferences, rounds, fixed, needs, current, ceiling)
 
     def string_map(self, value: object, path: str) -> dict[str, str] | None:
         if not isinstance(value, dict):

@@ -10,15 +10,16 @@ import numpy as np
 
 from .blocks import block_count, solve_in_blocks
 from .compiled import Compiled, compile_problem
-from .cost import objective
+from .cost import attended_rounds, objective
 from .direct import solve_direct
-from .errors import InvalidProblem
+from .errors import InvalidProblem, ProblemError
 from .exact import solve_exact
 from .large import large_applicable, solve_large
 from .outcome import Outcome
 from .primal import solver_cost
 from .problem import Problem
 from .relaxation import relax
+from .reoffer_mip import solve_reoffer
 from .result import Result, describe
 from .validate import validate, validate_assignment
 
@@ -40,6 +41,8 @@ UNRANKED_HEAVY = 0.2
 
 Progress = Callable[[str], None]
 METHODS = ("auto", "exact", "large", "direct")
+#: The methods that honour a re-offer (contract version 3): both run the re-offer MIP.
+REOFFER_METHODS = ("auto", "direct")
 
 
 def solve(
@@ -59,6 +62,12 @@ def solve(
     the large one, retried exactly when not proven optimal and small enough. The same problem, seed and enough
     time give the same result. Raises :class:`InvalidProblem` listing every problem of an
     invalid input; never returns a partial answer to an invalid one.
+
+    A re-offer (a participant with ``current`` or ``ceiling``, contract version 3) is solved
+    by the re-offer MIP (:mod:`.reoffer_mip`) under ``"auto"`` and ``"direct"``; the other
+    methods refuse it with :class:`InvalidProblem`. When no assignment meeting every
+    ceiling is found in time, the result's status is ``"no_solution"``, its assignment the
+    current and fixed seats unchanged and ``metrics.warnings`` says why: publish nothing.
     """
     errors = validate(problem)
     if errors:
@@ -69,12 +78,29 @@ def solve(
     deadline = started + time_limit
     report: Progress = progress or (lambda message: None)
 
+    reoffer = any(participant.reoffered for participant in problem.participants)
+    if reoffer and method not in REOFFER_METHODS:
+        raise InvalidProblem(
+            [
+                ProblemError(
+                    "participants",
+                    f"the {method!r} method cannot honour the re-offer fields current and "
+                    "ceiling; use 'direct' or 'auto'",
+                )
+            ]
+        )
+
     compiled = compile_problem(problem)
     report(
         f"{len(problem.participants):,} participants, {compiled.slot_count:,} seats to give, "
         f"{len(problem.sessions):,} sessions"
     )
-    outcome = _optimise(compiled, deadline=deadline, seed=seed, progress=report, method=method)
+    if reoffer:
+        outcome = solve_reoffer(compiled, deadline=deadline, seed=seed, progress=report)
+        if not outcome.solved:
+            return _no_solution(problem, outcome, time.perf_counter() - started)
+    else:
+        outcome = _optimise(compiled, deadline=deadline, seed=seed, progress=report, method=method)
     assignment = _assignment(compiled, outcome)
     violations = validate_assignment(problem, assignment)
     if violations:  # a bug, never an answer
@@ -104,6 +130,20 @@ def solve(
     status = "optimal" if value == lower_bound else "feasible"
     report(f"{status}: objective {value:,}, lower bound {lower_bound:,}")
     return Result(status, value, lower_bound, assignment, unassigned, metrics)
+
+
+def _no_solution(problem: Problem, outcome: Outcome, seconds: float) -> Result:
+    """The answer of a re-offer that found nothing: every current and fixed seat as it is."""
+    assignment: dict[str, dict[str, str]] = {}
+    for participant in problem.participants:
+        attended = set(attended_rounds(problem, participant))
+        seats = {rid: sid for rid, sid in participant.current.items() if rid in attended}
+        seats.update(participant.fixed)
+        order = {rnd.id: i for i, rnd in enumerate(problem.rounds)}
+        assignment[participant.id] = dict(sorted(seats.items(), key=lambda item: order[item[0]]))
+    unassigned, metrics = describe(problem, assignment, seconds=seconds, method=outcome.method)
+    metrics.warnings.insert(0, f"no re-offer: {outcome.note}; nothing changes")
+    return Result("no_solution", objective(problem, assignment), 0, assignment, unassigned, metrics)
 
 
 def _optimise(

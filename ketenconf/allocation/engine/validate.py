@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
+from .cost import attended_rounds, participant_cost
 from .errors import ProblemError, key_path, quote
 from .problem import (
     MAX_CAPACITY,
+    MAX_CEILING,
     MAX_MOVE_COST,
     MAX_PARTICIPANTS,
     MAX_ROUNDS,
     MAX_SESSIONS,
     MAX_TOPICS,
+    Participant,
     Problem,
     Session,
     organisation_limit,
@@ -167,7 +170,16 @@ def validate(problem: Problem) -> list[ProblemError]:
                             f"organisation {quote(participant.organisation)}, the most allowed",
                         )
                     )
+        _check_reoffer(problem, i, participant, attended, sessions, fail)
 
+    if problem.previous is not None and any(p.reoffered for p in problem.participants):
+        fail(
+            ProblemError(
+                "previous",
+                "cannot be combined with the re-offer fields current and ceiling: "
+                "a re-offer keeps seats through current, not through move costs",
+            )
+        )
     if problem.previous is not None:
         for pid, seats in problem.previous.items():
             for rid, sid in seats.items():
@@ -182,6 +194,87 @@ def validate(problem: Problem) -> list[ProblemError]:
     return errors
 
 
+def _check_reoffer(
+    problem: Problem,
+    i: int,
+    participant: Participant,
+    attended: set[str],
+    sessions: Mapping[str, Session],
+    fail: Callable[[ProblemError], None],
+) -> None:
+    """The re-offer fields of contract version 3: ``current`` seats the participant may hold
+    and a ``ceiling`` that the current seats meet."""
+    path = f"participants[{i}]"
+    round_ids = {rnd.id for rnd in problem.rounds}
+    ok = True
+    topics: dict[str, str] = {
+        sessions[sid].topic: rid
+        for rid, sid in participant.fixed.items()
+        if sid in sessions and rid in attended
+    }
+    for rid, sid in participant.current.items():
+        where = key_path(f"{path}.current", rid)
+        session = sessions.get(sid)
+        if rid not in round_ids:
+            fail(ProblemError(where, f"round {quote(rid)} is not in rounds"))
+        elif session is None:
+            fail(ProblemError(where, f"session {quote(sid)} is not in sessions"))
+        elif session.round != rid:
+            fail(
+                ProblemError(
+                    where,
+                    f"session {quote(sid)} is in round {quote(session.round)}, not {quote(rid)}",
+                )
+            )
+        elif rid not in attended:
+            continue  # released: an absent participant's seat is free capacity
+        elif rid in participant.fixed:
+            if participant.fixed[rid] != sid:
+                fail(
+                    ProblemError(
+                        where,
+                        f"differs from the fixed seat {quote(participant.fixed[rid])} of the round",
+                    )
+                )
+            continue
+        elif participant.needs_accessible and not session.accessible:
+            fail(
+                ProblemError(
+                    where,
+                    f"session {quote(sid)} is not step-free accessible, which the participant needs",
+                )
+            )
+        elif session.topic in topics:
+            fail(
+                ProblemError(
+                    where,
+                    f"topic {quote(session.topic)} is already held in round "
+                    f"{quote(topics[session.topic])}",
+                )
+            )
+        else:
+            topics[session.topic] = rid
+            continue
+        ok = False
+    ceiling = participant.ceiling
+    if ceiling is None:
+        return
+    if ceiling < 0:
+        fail(ProblemError(f"{path}.ceiling", f"must not be negative, not {ceiling}"))
+    elif ceiling > MAX_CEILING:
+        fail(ProblemError(f"{path}.ceiling", f"must be at most {MAX_CEILING:,}"))
+    elif ok and participant.current:
+        cost = participant_cost(problem, participant, participant.current)
+        if cost > ceiling:
+            fail(
+                ProblemError(
+                    f"{path}.ceiling",
+                    f"is {ceiling:,}, below {cost:,}, the cost of the current seats: "
+                    "keeping them must always be allowed",
+                )
+            )
+
+
 def validate_assignment(
     problem: Problem, assignment: Mapping[str, Mapping[str, str]]
 ) -> list[ProblemError]:
@@ -189,7 +282,9 @@ def validate_assignment(
 
     Checks what docs/allocation-contract.md calls a feasible assignment: sessions exist and lie in rounds the
     participant attends, one per round, no topic twice, capacities, step-free access, the
-    organisation-share rule and fixed seats. Use it on solver output and on manual edits alike.
+    organisation-share rule and fixed seats; in a re-offer (version 3) also that a current
+    seat is kept or traded for a ranked topic and that nobody's cost exceeds their ceiling.
+    Use it on solver output and on manual edits alike.
     """
     errors: list[ProblemError] = []
     fail = errors.append
@@ -260,6 +355,12 @@ def validate_assignment(
                     )
                 )
 
+    for i, participant in enumerate(problem.participants):
+        if participant.reoffered:
+            _check_reoffer_assignment(
+                problem, i, participant, assignment.get(participant.id, {}), sessions, fail
+            )
+
     for sid, count in sorted(occupancy.items(), key=lambda item: session_index[item[0]]):
         session = sessions[sid]
         where = f"sessions[{session_index[sid]}]"
@@ -277,3 +378,40 @@ def validate_assignment(
                         )
                     )
     return errors
+
+
+def _check_reoffer_assignment(
+    problem: Problem,
+    i: int,
+    participant: Participant,
+    seats: Mapping[str, str],
+    sessions: Mapping[str, Session],
+    fail: Callable[[ProblemError], None],
+) -> None:
+    path = f"participants[{i}]"
+    ranked = set(participant.preferences)
+    for rid in attended_rounds(problem, participant):
+        held = participant.current.get(rid)
+        if held is None or rid in participant.fixed:
+            continue
+        got = seats.get(rid)
+        where = key_path(key_path("assignment", participant.id), rid)
+        if got is None:
+            fail(ProblemError(where, f"current seat {quote(held)} is taken and no session given"))
+        elif got != held and got in sessions and sessions[got].topic not in ranked:
+            fail(
+                ProblemError(
+                    where,
+                    f"moved from {quote(held)} into {quote(got)}, whose topic "
+                    f"{quote(sessions[got].topic)} the participant did not rank",
+                )
+            )
+    if participant.ceiling is not None:
+        cost = participant_cost(problem, participant, seats)
+        if cost > participant.ceiling:
+            fail(
+                ProblemError(
+                    f"{path}.ceiling",
+                    f"the participant's cost {cost:,} exceeds their ceiling {participant.ceiling:,}",
+                )
+            )
