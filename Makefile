@@ -37,6 +37,10 @@ $(ASSETS): frontend/package.json frontend/package-lock.json frontend/build.mjs
 
 assets: $(ASSETS)
 
+# Links in mails, calendar addresses and schedule exports point at the port served on, unless
+# KETENCONF_BASE_URL says otherwise (the settings read KETENCONF_PORT).
+demo serve serve-prod: export KETENCONF_PORT = $(PORT)
+
 demo: install assets pdf
 	$(BIN)/ketenconf migrate --noinput
 	$(BIN)/ketenconf demo --port $(PORT)

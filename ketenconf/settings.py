@@ -208,8 +208,10 @@ DEFAULT_FROM_EMAIL = env("FROM_EMAIL", "ketenconf <noreply@localhost>")
 # Background work (mail, scheduled jobs) is queued in the database and run by `ketenconf worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-# The address people reach the site at, for links in emails.
-BASE_URL = env("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The address people reach the site at, for links in mails, calendar addresses and the
+# schedule exports. Without it, this machine on the port the site is served on
+# (KETENCONF_PORT, which `make demo PORT=...` and `make serve PORT=...` set).
+BASE_URL = env("BASE_URL", f"http://127.0.0.1:{env('PORT', '8000')}").rstrip("/")
 
 
 def env_rate(name: str, default: str) -> str | None:
