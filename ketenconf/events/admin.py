@@ -21,8 +21,8 @@ from .models import Edition, Organisation, Room, Series, SeriesPartner, Venue
 @admin.register(Organisation)
 class OrganisationAdmin(SharedDataAdmin):
     form = OrganisationForm
-    list_display = ("name", "short_name", "kind")
-    list_filter = ("kind",)
+    list_display = ("name", "short_name", "kind", "accepted")
+    list_filter = ("accepted", "kind")
     search_fields = ("name", "short_name")
 
 

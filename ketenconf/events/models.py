@@ -57,6 +57,18 @@ class Organisation(models.Model):
     chain_links = models.JSONField(
         _("links of the chain"), default=list, blank=True, validators=[validate_chain_links]
     )
+    #: A name typed by someone who is not an organiser (a registrant, a stand's or a
+    #: session's applicant) is a proposal until an organiser of ``proposed_in`` accepts it or
+    #: merges it into a known organisation; only accepted ones are suggested to visitors.
+    accepted = models.BooleanField(_("accepted"), default=True)
+    proposed_in = models.ForeignKey(
+        "Edition",
+        verbose_name=_("proposed in"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposed_organisations",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
+from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 
 from .models import PUBLIC_STATUSES, Edition, Organisation, SeriesPartner
@@ -31,3 +32,24 @@ def edition_organisers(*, edition: Edition) -> list[Organisation]:
     ]
     lead = edition.lead_organisation
     return [lead, *[o for o in partners if o.pk != lead.pk]]
+
+
+def organisation_names_suggested() -> QuerySet[Organisation, str]:
+    """The names offered to visitors as they type: accepted organisations only, never the
+    proposals other visitors typed."""
+    return Organisation.objects.filter(accepted=True).values_list("name", flat=True)
+
+
+def organisations_proposed(*, edition: Edition) -> QuerySet[Organisation]:
+    """The names typed for this edition that wait for an organiser, with how many
+    registrations carry each."""
+    return (
+        Organisation.objects.filter(accepted=False, proposed_in=edition)
+        .annotate(registration_count=Count("registrations"))
+        .order_by(Lower("name"), "pk")
+    )
+
+
+def organisations_accepted() -> QuerySet[Organisation]:
+    """The organisations a proposal may be merged into."""
+    return Organisation.objects.filter(accepted=True).order_by(Lower("name"), "pk")

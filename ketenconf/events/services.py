@@ -7,6 +7,7 @@ from collections.abc import Collection
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -100,3 +101,43 @@ def edition_save(*, edition: Edition, changed: Collection[str]) -> list[Registra
     if "capacity" in changed:
         return edition_fill_from_waitlist(edition=edition)
     return []
+
+
+def _proposal_of(*, edition: Edition, pk: int) -> Organisation:
+    proposal = (
+        Organisation.objects.select_for_update()
+        .filter(pk=pk, accepted=False, proposed_in=edition)
+        .first()
+    )
+    if proposal is None:
+        raise ValidationError(_("This name is no longer waiting for a decision."))
+    return proposal
+
+
+@transaction.atomic
+def organisation_accept(*, edition: Edition, pk: int) -> Organisation:
+    """An organiser of ``edition`` accepts a name typed for it: visitors are offered it."""
+    proposal = _proposal_of(edition=edition, pk=pk)
+    proposal.accepted = True
+    proposal.save(update_fields=["accepted"])
+    return proposal
+
+
+@transaction.atomic
+def organisation_merge(*, edition: Edition, pk: int, into: Organisation) -> int:
+    """An organiser of ``edition`` says a typed name is a known organisation (a typo, a short
+    name): every registration, host, stand and proposal that carries it moves to ``into``,
+    in every edition, and the name is gone. Returns how many registrations moved."""
+    proposal = _proposal_of(edition=edition, pk=pk)
+    if into.pk == proposal.pk or not into.accepted:
+        raise ValidationError({"into": [_("Choose an accepted organisation.")]})
+    moved = 0
+    for relation in Organisation._meta.related_objects:
+        if relation.many_to_many or relation.related_model is Organisation:
+            continue
+        rows = relation.related_model._base_manager.filter(**{relation.field.name: proposal})
+        count = rows.update(**{relation.field.name: into})
+        if relation.related_model is Registration:
+            moved = count
+    proposal.delete()
+    return moved

@@ -100,7 +100,7 @@ def stand_apply(
     stand = Stand(
         edition=edition,
         organisation=organisation_for_registration(
-            organisation=None, organisation_name=organisation_name
+            organisation=None, organisation_name=organisation_name, proposed_in=edition
         ),
         name=" ".join(name.split()),
         description=description.strip(),

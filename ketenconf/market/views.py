@@ -11,8 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ketenconf.events.models import Organisation
-from ketenconf.events.selectors import edition_public_get
+from ketenconf.events.selectors import edition_public_get, organisation_names_suggested
 from ketenconf.networking.themes import interest_label
 from ketenconf.registration import access
 
@@ -118,7 +117,7 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "edition": edition,
             "form": form,
-            "organisations": Organisation.objects.values_list("name", flat=True),
+            "organisations": organisation_names_suggested(),
         },
         status=422 if request.method == "POST" else 200,
     )

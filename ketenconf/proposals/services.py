@@ -114,7 +114,9 @@ def proposal_submit(
         name=" ".join(host_name.split()),
         email=normalise_email(host_email),
         organisation=organisation_for_registration(
-            organisation=None, organisation_name=host_organisation_name
+            organisation=None,
+            organisation_name=host_organisation_name,
+            proposed_in=call.edition,
         ),
         is_contact=True,
         language=host_language,
@@ -172,7 +174,9 @@ def proposal_host_invite(
         name=" ".join(name.split()),
         email=normalise_email(email),
         organisation=organisation_for_registration(
-            organisation=None, organisation_name=organisation_name
+            organisation=None,
+            organisation_name=organisation_name,
+            proposed_in=proposal.call.edition,
         ),
         language=language,
     )

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ketenconf.events.models import Edition, Organisation
-from ketenconf.events.selectors import edition_public_get
+from ketenconf.events.models import Edition
+from ketenconf.events.selectors import edition_public_get, organisation_names_suggested
 from ketenconf.registration import access as registration_access
 
 from . import access, links, selectors, services
@@ -37,7 +37,7 @@ def _add_errors(form: object, error: ValidationError) -> None:
 
 
 def _organisations() -> list[str]:
-    return list(Organisation.objects.values_list("name", flat=True))
+    return list(organisation_names_suggested())
 
 
 @require_http_methods(["GET", "POST"])

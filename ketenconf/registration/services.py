@@ -118,9 +118,18 @@ def _organisation_named(name: str) -> Organisation | None:
 
 
 def organisation_for_registration(
-    *, organisation: Organisation | None, organisation_name: str
+    *,
+    organisation: Organisation | None,
+    organisation_name: str,
+    proposed_in: Edition | None = None,
 ) -> Organisation:
-    """A known organisation, or the one typed in: matched by name without regard to case."""
+    """A known organisation, or the one typed in: matched by name without regard to case.
+
+    A new name typed by someone who is not an organiser (``proposed_in``: the edition they
+    typed it for) becomes a proposal, which no visitor is offered until an organiser of that
+    edition accepts it or merges it into a known organisation; organisers' and trusted lists'
+    names are accepted at once.
+    """
     if organisation is not None:
         return organisation
     name = " ".join(organisation_name.split())
@@ -129,7 +138,12 @@ def organisation_for_registration(
     known = organisations_by_name.get(name.lower(), lambda: _organisation_named(name))
     if known is not None:
         return known
-    created = Organisation(name=name, kind=OrganisationKind.OTHER)
+    created = Organisation(
+        name=name,
+        kind=OrganisationKind.OTHER,
+        accepted=proposed_in is None,
+        proposed_in=proposed_in,
+    )
     created.full_clean(validate_unique=False, validate_constraints=False)
     try:
         with transaction.atomic():
@@ -192,7 +206,9 @@ def registration_create(
         validate_constraints=False,
     )
     registration.organisation = organisation_for_registration(
-        organisation=organisation, organisation_name=organisation_name
+        organisation=organisation,
+        organisation_name=organisation_name,
+        proposed_in=None if even_if_closed or confirmed else edition,
     )
     # Written for the outcome the edition as read suggests (a seat while seats are left), with
     # the seat taken last; the rare registration that finds it otherwise (the last seats went

@@ -21,8 +21,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_ratelimit.core import get_usage
 
 from ketenconf.allocation.selectors import personal_programme
-from ketenconf.events.models import Edition, Organisation
-from ketenconf.events.selectors import edition_public_get
+from ketenconf.events.models import Edition
+from ketenconf.events.selectors import edition_public_get, organisation_names_suggested
 from ketenconf.programme.models import Block, BlockKind, Topic
 from ketenconf.programme.selectors import programme_for_edition
 from ketenconf.proposals.selectors import interest_votes_open
@@ -82,7 +82,7 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "edition": edition,
             "form": form,
-            "organisations": Organisation.objects.values_list("name", flat=True),
+            "organisations": organisation_names_suggested(),
         },
         status=status,
     )

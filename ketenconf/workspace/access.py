@@ -38,6 +38,7 @@ class Part(StrEnum):
     PROGRAMME = "programme"
     PROPOSALS = "proposals"
     REGISTRATIONS = "registrations"
+    ORGANISATIONS = "organisations"  # names typed by registrants, to accept or merge
     ASSIGNMENT = "assignment"
     MARKET = "market"
     NETWORKING = "networking"

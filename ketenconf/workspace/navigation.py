@@ -37,6 +37,7 @@ SEGMENTS: dict[Part, str] = {
 PART_PAGES: dict[Part, tuple[Promise, Callable[[Edition], str]]] = {
     Part.DASHBOARD: (_("Dashboard"), _by_slug("workspace:dashboard")),
     Part.PROPOSALS: (_("Call for sessions"), _by_id("proposals_organise:overview")),
+    Part.ORGANISATIONS: (_("Organisations"), _by_slug("events_organise:proposed")),
     Part.ASSIGNMENT: (_("Workshop assignment"), _by_slug("allocation:edition")),
     Part.CHECKIN: (_("Check-in"), _by_slug("checkin:edition")),
     Part.BADGES: (_("Badges and live counts"), _by_slug("checkin:badges")),

@@ -13,6 +13,7 @@ from ketenconf.allocation.models import AssignmentRun
 from ketenconf.imports import services as imports
 from tests.allocation.test_adapter import Small, make_edition
 from tests.browser.conftest import assert_accessible, visit_at_every_width
+from tests.factories import OrganisationFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -49,6 +50,7 @@ def workspace_paths(small: Small, run: AssignmentRun, job_id: int) -> list[str]:
         f"{edition}/exports/",
         f"{edition}/imports/",
         f"{edition}/imports/{job_id}/",
+        f"{edition}/organisations/",
     ]
 
 
@@ -63,6 +65,8 @@ def test_every_workspace_page_reflows_and_is_accessible(live_server: Any, browse
         content=b"naam,e-mail,organisatie\nEva,eva@example.org,IND\n",
         by=small.organiser,
     )
+    for typed in ("Dienst Ter", "Gemeente Ede met een heel lange naam die niet past"):
+        OrganisationFactory(name=typed, accepted=False, proposed_in=small.edition)
     paths = workspace_paths(small, run, job.pk)
     visited = visit_at_every_width(
         browser, live_server.url, paths, log_in=log_in_as(small.organiser, live_server.url)
