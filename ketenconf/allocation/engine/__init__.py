@@ -18,7 +18,7 @@ topics and never above their ceiling (status ``"no_solution"`` when it found not
 publish nothing), and :func:`reoffer_moves` lists the moves and the day's figures.
 """
 
-from .baselines import first_come_first_served, random_serial_dictatorship
+from .baselines import first_come_first_served, random_serial_dictatorship, waiting_list
 from .cost import objective, participant_cost
 from .errors import InvalidProblem, ProblemError
 from .problem import Participant, Problem, Round, Rules, Session
@@ -49,4 +49,5 @@ __all__ = [
     "solve",
     "validate",
     "validate_assignment",
+    "waiting_list",
 ]

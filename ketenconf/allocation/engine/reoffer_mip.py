@@ -1,18 +1,18 @@
-"""The re-offer on the day (contract version 3) as one MIP, solved by HiGHS.
+"""The re-offer on the day (contract version 3): round by round, then one MIP by HiGHS.
 
-The direct MIP of :mod:`.direct` with three additions:
+:func:`solve_reoffer` starts from the current seats, improves them round by round with
+min-cost flows (:mod:`.reoffer_flow`) and, for models of at most ``MIP_ARCS`` arcs,
+continues with the MIP over all rounds: the direct MIP of :mod:`.direct` with
 
-- a slot whose participant holds a ``current`` seat in its round must be seated (slot row
-  ``= 1``) and has arcs only to that seat and to sessions of topics the participant ranked;
-- a participant with a ``ceiling`` gets one row: their arcs' costs plus their empty rounds'
+- a slot whose participant holds a ``current`` seat in its round seated (slot row ``= 1``),
+  with arcs only to that seat and to sessions of topics the participant ranked;
+- per participant with a ``ceiling`` one row: their arcs' costs plus their empty rounds'
   convex charge (the ``w`` columns of :mod:`.model`) at most the ceiling;
-- among optimal answers the fewest moves: every arc that leaves a current seat costs 1 more
-  and every other cost is multiplied by ``M`` = (slots with a current seat) + 1, so one unit
-  of the contract's objective outweighs all moves together (exact on integers).
+- lexicographic objectives: the contract's objective first, then, with a row holding it at
+  the value found, the fewest arcs that leave a current seat.
 
 Only useful arcs are columns: an arc whose cost alone exceeds what the participant's ceiling
-leaves after the cheapest possible other rounds cannot be part of any feasible answer. The
-current seats are HiGHS's start solution; they meet every ceiling.
+leaves after the cheapest possible other rounds cannot be part of any feasible answer.
 """
 
 from __future__ import annotations
@@ -26,11 +26,17 @@ import numpy as np
 
 from .compiled import Arcs, Compiled, IntArray
 from .cost import attended_rounds
-from .model import Model, build_model, configured_highs
+from .model import FloatArray, Model, build_model, configured_highs
 from .outcome import Outcome
-from .primal import fill_greedily
+from .primal import fill_greedily, solver_cost
 from .relaxation import integer_bound
+from .reoffer_flow import flow_bound, personal_bound, round_by_round
 
+#: Above this many arcs the round-by-round answer stands: HiGHS's MIP set-up alone can take
+#: longer than the re-offer may (10,000 participants in 4 rounds have about 120,000 arcs).
+MIP_ARCS = 60_000
+#: Share of the time for the objective; the rest for the fewest moves among its optima.
+OBJECTIVE_SHARE = 0.8
 TIME_LIMIT_NOTE = "the time limit was reached before any assignment meeting every ceiling was found"
 
 
@@ -92,65 +98,154 @@ def reoffer_arcs(compiled: Compiled, current: IntArray) -> Arcs:
 def solve_reoffer(
     compiled: Compiled, *, deadline: float, seed: int, progress: Callable[[str], None]
 ) -> Outcome:
-    """Solve the re-offer MIP within the time left; ``solved`` is False without an answer."""
+    """Solve the re-offer within the time left; ``solved`` is False without an answer.
+
+    First round by round as min-cost flows (:mod:`.reoffer_flow`: an answer and a bound in
+    well under a second at 10,000 participants); then, when that answer is not proven
+    optimal and the MIP has at most ``MIP_ARCS`` arcs, the MIP from that answer with the
+    time left: the objective, then the fewest moves among answers at least as good.
+    """
     if deadline <= time.perf_counter():
-        return Outcome(
-            Arcs.empty(), 0, "re-offer (no solution)", solved=False, note=TIME_LIMIT_NOTE
-        )
+        return _no_solution(TIME_LIMIT_NOTE)
     current = current_sessions(compiled)
     arcs = reoffer_arcs(compiled, current)
-    participants = np.arange(len(compiled.participant_slots), dtype=np.int64)
+    held = current >= 0
+    progress(f"re-offer: {len(arcs):,} arcs, {int(held.sum()):,} current seats")
+    swept = round_by_round(compiled, arcs, current)
+    bound = max(flow_bound(compiled, arcs, current), personal_bound(compiled, arcs, current))
+    best: Arcs | None = None
+    if swept is not None:
+        best = _chosen(arcs, swept)
+        value = solver_cost(compiled, best)
+        progress(f"round by round: objective {value:,}, bound {bound:,}")
+        moves = bool((held[best.slot] & (best.session != current[best.slot])).any())
+        if len(arcs) > MIP_ARCS or (value <= bound and not moves):
+            return Outcome(best, min(bound, value), "re-offer (round by round)")
+    left = deadline - time.perf_counter()
+    if left <= 0:
+        if best is None:
+            return _no_solution(TIME_LIMIT_NOTE)
+        return Outcome(best, min(bound, solver_cost(compiled, best)), "re-offer (round by round)")
+    return _mip(
+        compiled, arcs, current, best, bound, deadline=deadline, seed=seed, progress=progress
+    )
+
+
+def _no_solution(note: str) -> Outcome:
+    return Outcome(Arcs.empty(), 0, "re-offer (no solution)", solved=False, note=note)
+
+
+def _chosen(arcs: Arcs, sessions: IntArray) -> Arcs:
+    """The arcs that give each slot its session in ``sessions`` (-1: none)."""
+    return arcs.take(arcs.session == sessions[arcs.slot])
+
+
+def _mip(
+    compiled: Compiled,
+    arcs: Arcs,
+    current: IntArray,
+    start_arcs: Arcs | None,
+    flow_lower: int,
+    *,
+    deadline: float,
+    seed: int,
+    progress: Callable[[str], None],
+) -> Outcome:
+    held = current >= 0
+    # The exact charge for several empty rounds only where two or more can be empty.
+    free_slots = np.bincount(
+        compiled.slot_participant[~held], minlength=len(compiled.participant_slots)
+    )
+    convex = np.flatnonzero(free_slots >= 2).astype(np.int64)
     model = build_model(
-        compiled, arcs, compiled.capacity_left, dict(compiled.fixed_organisation), participants
+        compiled, arcs, compiled.capacity_left, dict(compiled.fixed_organisation), convex
     )
     lp = model.lp
-    held = current >= 0
-    scale = int(held.sum()) + 1
-    moves = (held[arcs.slot] & (arcs.session != current[arcs.slot])).astype(np.float64)
-    cost = np.asarray(lp.col_cost_, dtype=np.float64) * scale
-    cost[: len(arcs)] += moves
+    n = len(arcs)
+    # A held slot is always seated: its arcs cost what they cost, not that minus none.
+    # A copy: passModel takes the LP's vectors, which an asarray view would still point into.
+    cost = np.array(lp.col_cost_, dtype=np.float64)
+    cost[:n] += np.where(held[arcs.slot], compiled.slot_none_cost[arcs.slot], 0)
     lp.col_cost_ = cost
-    lp.offset_ = 0.0
     slots = np.unique(arcs.slot)
-    lower = np.asarray(lp.row_lower_, dtype=np.float64)
+    lp.offset_ = float(compiled.slot_none_cost[slots[~held[slots]]].sum())
+    lower = np.array(lp.row_lower_, dtype=np.float64)
     lower[: len(slots)] = np.where(held[slots], 1.0, -highspy.kHighsInf)
     lp.row_lower_ = lower
     lp.integrality_ = [highspy.HighsVarType.kInteger] * lp.num_col_
+    # Contract objective = offset + cost · x + none cost of slots without any arc.
+    outside = float(compiled.slot_none_cost.sum()) - float(compiled.slot_none_cost[slots].sum())
 
-    highs = configured_highs(time_limit=deadline - time.perf_counter(), seed=seed)
+    started = time.perf_counter()
+    highs = configured_highs(time_limit=(deadline - started) * OBJECTIVE_SHARE, seed=seed)
     highs.passModel(lp)
     ceilings = _add_ceiling_rows(highs, compiled, model)
-    progress(
-        f"re-offer MIP: {len(arcs):,} arcs, {lp.num_row_ + ceilings:,} rows, "
-        f"{int(held.sum()):,} current seats"
-    )
-    start = np.zeros(len(arcs))
-    start[held[arcs.slot] & (arcs.session == current[arcs.slot])] = 1.0
-    solution = highspy.HighsSolution()
-    solution.col_value = list(model.full_start(start))
-    solution.value_valid = True
-    highs.setSolution(solution)
+    progress(f"re-offer MIP: {n:,} arcs, {lp.num_row_ + ceilings:,} rows")
+    start = np.zeros(n)
+    if start_arcs is not None:
+        width = len(compiled.session_ids)
+        start[
+            np.isin(arcs.slot * width + arcs.session, start_arcs.slot * width + start_arcs.session)
+        ] = 1.0
+    else:
+        start[held[arcs.slot] & (arcs.session == current[arcs.slot])] = 1.0
+    _set_start(highs, model.full_start(start))
     highs.run()
     status = highs.getModelStatus()
     sol = highs.getSolution()
-    none_total = int(compiled.slot_none_cost.sum())
     if status == highspy.HighsModelStatus.kModelEmpty:
         chosen = fill_greedily(compiled, Arcs.empty(), arcs)
         return Outcome(chosen, 0, "re-offer")
     if not sol.value_valid:
+        if start_arcs is not None:
+            return Outcome(start_arcs, flow_lower, "re-offer (round by round)")
         if status == highspy.HighsModelStatus.kInfeasible:
-            note = "no assignment keeps every current seat or a ranked one within every ceiling"
-        else:
-            note = TIME_LIMIT_NOTE
-        return Outcome(Arcs.empty(), 0, "re-offer (no solution)", solved=False, note=note)
-    x = np.asarray(sol.col_value, dtype=np.float64)[: len(arcs)]
+            return _no_solution(
+                "no assignment keeps every current seat or a ranked one within every ceiling"
+            )
+        return _no_solution(TIME_LIMIT_NOTE)
+    x_all = np.asarray(sol.col_value, dtype=np.float64)
+    found = float(highs.getInfo().objective_function_value)
+    dual = float(highs.getInfo().mip_dual_bound)
+    bound = flow_lower
+    if math.isfinite(dual):
+        bound = max(bound, integer_bound(dual + outside, compiled.bound_scale))
+    value = round(found)
+
+    # Then the fewest moves among answers at least as good as the one found.
+    left = deadline - time.perf_counter()
+    moving = held[arcs.slot] & (arcs.session != current[arcs.slot])
+    if left > 0.05 and moving[x_all[:n] > 0.5].any():
+        progress(f"objective {value + outside:,.0f}; fewest moves next ({left:.1f} s left)")
+        highs.setOptionValue("time_limit", max(0.01, left))
+        highs.addRow(
+            -highspy.kHighsInf,
+            value - lp.offset_ + 0.5,
+            lp.num_col_,
+            np.arange(lp.num_col_, dtype=np.int32),
+            cost,
+        )
+        move_cost = np.zeros(lp.num_col_)
+        move_cost[:n] = moving
+        highs.changeColsCost(lp.num_col_, np.arange(lp.num_col_, dtype=np.int32), move_cost)
+        highs.changeObjectiveOffset(0.0)
+        _set_start(highs, x_all)
+        highs.run()
+        again = highs.getSolution()
+        if again.value_valid:
+            x_all = np.asarray(again.col_value, dtype=np.float64)
+    x = x_all[:n]
     chosen = fill_greedily(compiled, arcs.take(x > 0.5), arcs)
-    bound_scaled = float(highs.getInfo().mip_dual_bound)
-    bound = 0
-    if math.isfinite(bound_scaled):
-        value = none_total + (bound_scaled - (scale - 1)) / scale
-        bound = max(integer_bound(value, compiled.bound_scale), 0)
-    return Outcome(chosen, bound, "re-offer")
+    if start_arcs is not None and solver_cost(compiled, start_arcs) < solver_cost(compiled, chosen):
+        chosen = start_arcs
+    return Outcome(chosen, min(bound, solver_cost(compiled, chosen)), "re-offer")
+
+
+def _set_start(highs: highspy.Highs, values: FloatArray) -> None:
+    solution = highspy.HighsSolution()
+    solution.col_value = list(values)
+    solution.value_valid = True
+    highs.setSolution(solution)
 
 
 def _add_ceiling_rows(highs: highspy.Highs, compiled: Compiled, model: Model) -> int:

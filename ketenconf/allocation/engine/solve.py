@@ -64,7 +64,8 @@ def solve(
     invalid input; never returns a partial answer to an invalid one.
 
     A re-offer (a participant with ``current`` or ``ceiling``, contract version 3) is solved
-    by the re-offer MIP (:mod:`.reoffer_mip`) under ``"auto"`` and ``"direct"``; the other
+    by :mod:`.reoffer_mip` (min-cost flows round by round, then the MIP while it is small)
+    under ``"auto"`` and ``"direct"``; the other
     methods refuse it with :class:`InvalidProblem`. When no assignment meeting every
     ceiling is found in time, the result's status is ``"no_solution"``, its assignment the
     current and fixed seats unchanged and ``metrics.warnings`` says why: publish nothing.

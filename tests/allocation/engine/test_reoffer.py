@@ -14,11 +14,14 @@ from ketenconf.allocation.engine import (
     Participant,
     Problem,
     first_come_first_served,
+    objective,
     participant_cost,
+    reoffer_mip,
     reoffer_moves,
     solve,
     validate,
     validate_assignment,
+    waiting_list,
 )
 from ketenconf.allocation.engine.cost import attended_rounds
 
@@ -345,3 +348,51 @@ def test_random_days_are_optimal_with_the_fewest_moves_and_nobody_worse_off(seed
         for rid, sid in participant.fixed.items():
             assert seats[rid] == sid
         assert set(seats) <= set(attended_rounds(problem, participant))
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_round_by_round_alone_is_feasible_and_bounds_the_optimum(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What large re-offers get: the min-cost flows round by round, without the MIP after.
+    monkeypatch.setattr(reoffer_mip, "MIP_ARCS", 0)
+    problem = _day(seed)
+    result = solve(problem)
+    assert result.metrics.method.startswith("re-offer")
+    assert validate_assignment(problem, result.assignment) == []
+    optimum, _moves = _best(problem)
+    assert result.lower_bound <= optimum <= result.objective
+    for participant in problem.participants:
+        if participant.current:
+            before = participant_cost(problem, participant, participant.current)
+            assert (
+                participant_cost(problem, participant, result.assignment[participant.id]) <= before
+            )
+
+
+def test_round_by_round_finds_the_chain(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(reoffer_mip, "MIP_ARCS", 0)
+    result = solve(Problem.from_dict(chain_problem()))
+    assert result.metrics.method == "re-offer (round by round)"
+    assert (result.status, result.objective) == ("optimal", 4)
+    assert result.assignment["C"]["r1"] == "Z"
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_waiting_list_baseline_breaks_no_rule(seed: int) -> None:
+    problem = _day(seed)
+    listed = waiting_list(problem)
+    assert validate_assignment(problem, listed) == []
+    assert objective(problem, listed) >= _best(problem)[0]
+
+
+def test_the_waiting_list_serves_whoever_asked_first() -> None:
+    # X frees up: A, first in line for X, moves up; B is next in line for the seat A left in
+    # Y, C for B's in Z, and E, who walked in last, gets C's in W: here the queue finds the
+    # chain too, because everyone wants exactly the seat the one before them left.
+    problem = Problem.from_dict(chain_problem())
+    listed = waiting_list(problem)
+    assert listed["A"] == {"r0": "H", "r1": "X"}
+    assert listed["B"] == {"r0": "H", "r1": "Y"}
+    assert listed["C"] == {"r0": "H", "r1": "Z"}
+    assert listed["E"] == {"r1": "W"}
