@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "ketenconf.imports",
     "ketenconf.checkin",
     "ketenconf.evaluation",
+    "ketenconf.messaging",
     "ketenconf.api",
     "ketenconf.demo",
     "ketenconf.workspace",

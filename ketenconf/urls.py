@@ -31,6 +31,7 @@ urlpatterns = [
     path("organise/<slug:slug>/exports/", include("ketenconf.exports.organise_urls")),
     path("organise/<slug:slug>/imports/", include("ketenconf.imports.organise_urls")),
     path("organise/<slug:slug>/organisations/", include("ketenconf.events.organise_urls")),
+    path("organise/<slug:slug>/messages/", include("ketenconf.messaging.organise_urls")),
     # Addresses from before the workspace, sent on to the same pages under /organise/.
     path("admin/assignment/", workspace_views.moved),
     re_path(

@@ -196,6 +196,7 @@ def _registration_create(request: HttpRequest, *, slug: str) -> Any:
 
 # The organisers' API -------------------------------------------------------------------------
 
+from . import organiser_messages  # noqa: E402, F401 - adds its endpoints to the router
 from .organiser import Missing, not_found  # noqa: E402 - the router needs the helpers above
 from .organiser import router as organiser_router  # noqa: E402
 

@@ -17,15 +17,21 @@ def pending_outbox_ids() -> list[int]:
 
 
 def outbox_ids_with_queued_delivery() -> set[int]:
-    """Ids of outbox rows that have a delivery task waiting in the queue (ready or deferred)."""
-    from .tasks import deliver_message
+    """Ids of outbox rows that have a delivery task waiting in the queue (ready or deferred):
+    one mail's (``deliver_message``) or a batch's (``deliver_messages``)."""
+    from .tasks import deliver_message, deliver_messages
 
     ids: set[int] = set()
-    for args_kwargs in DBTaskResult.objects.filter(
-        status=TaskResultStatus.READY, task_path=deliver_message.module_path
-    ).values_list("args_kwargs", flat=True):
+    for path, args_kwargs in DBTaskResult.objects.filter(
+        status=TaskResultStatus.READY,
+        task_path__in=[deliver_message.module_path, deliver_messages.module_path],
+    ).values_list("task_path", "args_kwargs"):
         args = args_kwargs.get("args") or []
         kwargs = args_kwargs.get("kwargs") or {}
+        if path == deliver_messages.module_path:
+            batch = args[0] if args else kwargs.get("message_ids")
+            ids.update(i for i in batch or [] if isinstance(i, int))
+            continue
         message_id = args[0] if args else kwargs.get("message_id")
         if isinstance(message_id, int):
             ids.add(message_id)

@@ -31,7 +31,7 @@ import logging
 import smtplib
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parseaddr
@@ -130,6 +130,66 @@ def mail_enqueue(
         statements.insert(message)  # one per mail: see ketenconf.core.statements
         _enqueue_delivery(message.pk)
     return message
+
+
+def mail_enqueue_many(
+    *,
+    recipients: Sequence[tuple[str, str]],
+    template: str,
+    contexts: Mapping[str, Mapping[str, Any]],
+    edition: Edition | None = None,
+    topic: str = "",
+) -> list[int]:
+    """The same mail to many people, each in their language: ``recipients`` are (address,
+    language) pairs, ``contexts`` the context per language. Returns the outbox ids, in the
+    order of ``recipients``.
+
+    For a mail whose text is the same for everyone who reads that language (a message of the
+    organisers): the templates are rendered once per language, the rows written in one INSERT
+    and their delivery given to one task, so a batch costs the same few queries whatever its
+    size. Call it inside the caller's transaction, as :func:`mail_enqueue`.
+    """
+    rendered: dict[str, tuple[str, str, str]] = {}
+    for language in {language for _to, language in recipients}:
+        if language not in dict(settings.LANGUAGES) or language not in contexts:
+            raise ValueError(f"No mail language or context for {language!r}.")
+        with translation.override(language):
+            context = contexts[language]
+            rendered[language] = (
+                " ".join(_render(f"{template}.subject.txt", context, autoescape=False).split())[
+                    :255
+                ],
+                _render(f"{template}.txt", context, autoescape=False).strip() + "\n",
+                _render(f"{template}.html", context, autoescape=True).strip() + "\n",
+            )
+    if not recipients:
+        return []
+    domain = _message_id_domain()
+    rows = [
+        OutboxMessage(
+            to=to,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            subject=rendered[language][0],
+            body_text=rendered[language][1],
+            body_html=rendered[language][2],
+            language=language,
+            topic=topic or template,
+            edition=edition,
+            message_id=f"<{uuid.uuid4().hex}@{domain}>",
+        )
+        for to, language in recipients
+    ]
+    with transaction.atomic(savepoint=False):
+        created = OutboxMessage.objects.bulk_create(rows)
+        ids = [row.pk for row in created]
+        _enqueue_deliveries(ids)
+    return ids
+
+
+def _enqueue_deliveries(message_ids: list[int]) -> None:
+    from .tasks import deliver_messages
+
+    deliver_messages.enqueue(message_ids)
 
 
 def _enqueue_delivery(message_id: int, run_after: datetime | None = None) -> None:

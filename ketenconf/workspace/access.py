@@ -39,6 +39,7 @@ class Part(StrEnum):
     PROPOSALS = "proposals"
     REGISTRATIONS = "registrations"
     ORGANISATIONS = "organisations"  # names typed by registrants, to accept or merge
+    MESSAGES = "messages"  # messages to participants and the reminders
     ASSIGNMENT = "assignment"
     MARKET = "market"
     NETWORKING = "networking"

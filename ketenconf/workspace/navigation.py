@@ -31,6 +31,7 @@ SEGMENTS: dict[Part, str] = {
     Part.REPORT: "report",
     Part.EXPORTS: "exports",
     Part.IMPORTS: "imports",
+    Part.MESSAGES: "messages",
 }
 
 #: The label of each part, and the address of its first page.
@@ -44,6 +45,7 @@ PART_PAGES: dict[Part, tuple[Promise, Callable[[Edition], str]]] = {
     Part.REPORT: (_("Report"), _by_slug("report:edition")),
     Part.EXPORTS: (_("Export"), _by_slug("exports:tables")),
     Part.IMPORTS: (_("Import"), _by_slug("imports:new")),
+    Part.MESSAGES: (_("Messages"), _by_slug("messaging:list")),
 }
 
 

@@ -21,6 +21,7 @@ from ketenconf.mail.services import (
     SweepResult,
     mail_deliver,
     mail_enqueue,
+    mail_enqueue_many,
     mail_sweep,
 )
 from tests.factories import EditionFactory
@@ -297,3 +298,23 @@ def test_the_sweep_releases_stuck_sends_and_requeues_lost_tasks() -> None:
     assert mail_sweep() == SweepResult(released=0, failed=0, enqueued=0)
     assert mail_sweep(stuck_after=timedelta(0)) == SweepResult(released=1, failed=0, enqueued=1)
     assert sorted(deliveries_queued()) == sorted([[stuck.pk], [lost.pk], [busy.pk]])
+
+
+@pytest.mark.django_db
+def test_many_mails_in_one_insert_and_one_delivery_task_that_the_sweep_sees() -> None:
+    with transaction.atomic():
+        ids = mail_enqueue_many(
+            recipients=[("jan@example.org", "nl"), ("john@example.org", "en")],
+            template="mail/test_message",
+            contexts={"nl": CONTEXT, "en": CONTEXT},
+            topic="tests.many",
+        )
+    rows = {m.pk: m for m in OutboxMessage.objects.all()}
+    assert [rows[i].to for i in ids] == ["jan@example.org", "john@example.org"]
+    assert rows[ids[0]].subject == "Testbericht voor Ketenconferentie 2027"
+    assert rows[ids[1]].subject == "Test message for Ketenconferentie 2027"
+    assert "Jan O&#x27;Brien &amp; Zn" in rows[ids[0]].body_html
+    assert len({rows[i].message_id for i in ids}) == 2
+    assert deliveries_queued() == [[ids]]
+    # The batch's task counts for the sweep: it enqueues nothing more.
+    assert mail_sweep() == SweepResult(released=0, failed=0, enqueued=0)
