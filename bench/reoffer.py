@@ -124,9 +124,17 @@ def the_day(
     return dataclasses.replace(first, participants=tuple(day))
 
 
-def _figures(problem: Problem, summary: ReofferSummary) -> dict[str, Any]:
+def _figures(
+    problem: Problem, summary: ReofferSummary, assignment: dict[str, dict[str, str]]
+) -> dict[str, Any]:
     total = summary.total
+    topic_of = {s.id: s.topic for s in problem.sessions}
+    walk_ins = [p for p in problem.participants if not p.current]
+    ranked = sum(
+        topic_of[sid] in p.preferences for p in walk_ins for sid in assignment[p.id].values()
+    )
     return {
+        "walk_ins_ranked": ranked,
         "freed": total.seats_freed,
         "refilled": total.seats_refilled,
         "moved": total.moved,
@@ -152,7 +160,7 @@ def _run(problem: Problem, *, time_limit: float, seed: int) -> dict[str, Any]:
     assert validate_assignment(problem, listed) == []
     return {
         "engine": {
-            **_figures(problem, reoffer_moves(problem, result)),
+            **_figures(problem, reoffer_moves(problem, result), result.assignment),
             "status": result.status,
             "objective": result.objective,
             "bound": result.lower_bound,
@@ -161,9 +169,10 @@ def _run(problem: Problem, *, time_limit: float, seed: int) -> dict[str, Any]:
             "cpu": cpu,
         },
         "list": {
-            **_figures(problem, reoffer_moves(problem, listed)),
+            **_figures(problem, reoffer_moves(problem, listed), listed),
             "objective": objective(problem, listed),
             "seconds": list_seconds,
+            "cpu": list_seconds,
         },
     }
 
@@ -260,7 +269,7 @@ def demo(args: argparse.Namespace) -> None:
     )
     print(
         "| no-shows | by | freed | re-filled | moved | upgrades | ranks gained (1/2/3+) "
-        "| walk-in rounds seated | empty seats | objective | s |"
+        "| walk-in rounds seated (ranked) | empty seats | objective | s (cpu s) |"
     )
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for share in args.no_shows:
@@ -281,8 +290,8 @@ def demo(args: argparse.Namespace) -> None:
             print(
                 f"| {100 * share:.0f} % | {name}{status} | {f['freed']} | {f['refilled']} "
                 f"| {f['moved']} | {f['upgrades']} | {f['ranks']} ({spread}) "
-                f"| {f['walk_ins']} of {f['walk_in_rounds']} | {f['empty']} "
-                f"| {f['objective']:,} | {f['seconds']:.2f} |",
+                f"| {f['walk_ins']} of {f['walk_in_rounds']} ({f['walk_ins_ranked']}) "
+                f"| {f['empty']} | {f['objective']:,} | {f['seconds']:.2f} ({f['cpu']:.2f}) |",
                 flush=True,
             )
 
