@@ -30,11 +30,15 @@ from .model import FloatArray, Model, build_model, configured_highs
 from .outcome import Outcome
 from .primal import fill_greedily, solver_cost
 from .relaxation import integer_bound
-from .reoffer_flow import flow_bound, personal_bound, round_by_round
+from .reoffer_flow import flow_bound, personal_bound, personal_pass, round_by_round
 
 #: Above this many arcs the round-by-round answer stands: HiGHS's MIP set-up alone can take
 #: longer than the re-offer may (10,000 participants in 4 rounds have about 120,000 arcs).
 MIP_ARCS = 60_000
+#: Share of the time for the flows and personal passes when the MIP may follow.
+FLOW_SHARE = 0.3
+#: Rounds of "each participant on their own, then round by round again" at most.
+PERSONAL_PASSES = 3
 #: Share of the time for the objective; the rest for the fewest moves among its optima.
 OBJECTIVE_SHARE = 0.8
 TIME_LIMIT_NOTE = "the time limit was reached before any assignment meeting every ceiling was found"
@@ -111,7 +115,18 @@ def solve_reoffer(
     arcs = reoffer_arcs(compiled, current)
     held = current >= 0
     progress(f"re-offer: {len(arcs):,} arcs, {int(held.sum()):,} current seats")
-    swept = round_by_round(compiled, arcs, current)
+    # Flows and personal passes take a share of the time when the MIP may follow.
+    until = deadline
+    if len(arcs) <= MIP_ARCS:
+        until = time.perf_counter() + FLOW_SHARE * (deadline - time.perf_counter())
+    swept = round_by_round(compiled, arcs, current, deadline=until)
+    for _ in range(PERSONAL_PASSES):
+        if swept is None or time.perf_counter() >= until:
+            break
+        swept, improved = personal_pass(compiled, arcs, current, swept, deadline=until)
+        if not improved:
+            break
+        swept = round_by_round(compiled, arcs, current, swept, deadline=until)
     bound = max(flow_bound(compiled, arcs, current), personal_bound(compiled, arcs, current))
     best: Arcs | None = None
     if swept is not None:
