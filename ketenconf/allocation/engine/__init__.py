@@ -19,7 +19,7 @@ publish nothing), and :func:`reoffer_moves` lists the moves and the day's figure
 """
 
 from .baselines import first_come_first_served, random_serial_dictatorship, waiting_list
-from .cost import objective, participant_cost
+from .cost import CostTable, objective, participant_cost
 from .errors import InvalidProblem, ProblemError
 from .problem import Participant, Problem, Round, Rules, Session
 from .reoffer import Move, ReofferSummary, RoundFigures, reoffer_moves
@@ -28,6 +28,7 @@ from .solve import solve
 from .validate import validate, validate_assignment
 
 __all__ = [
+    "CostTable",
     "InvalidProblem",
     "Metrics",
     "Move",

@@ -65,10 +65,24 @@ def participant_cost(problem: Problem, participant: Participant, seats: Mapping[
 
     Counts the participant's attended rounds that are not fixed (seats in other rounds are
     ignored), the convex charge for empty ones included. Of the participant's ``current``
-    seats this is the ceiling that leaves them no worse off in a re-offer.
+    seats this is the ceiling that leaves them no worse off in a re-offer. For many
+    participants of one problem use :class:`CostTable`, which reads the sessions once.
     """
     topic_of = {session.id: session.topic for session in problem.sessions}
     return _participant_cost(problem, participant, seats, topic_of, problem.topic_count)
+
+
+class CostTable:
+    """:func:`participant_cost` for many participants of one problem: the session topics
+    and ``T`` are looked up once, not per participant."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        self.topic_of = {session.id: session.topic for session in problem.sessions}
+        self.topics = len(set(self.topic_of.values()))
+
+    def participant(self, participant: Participant, seats: Mapping[str, str]) -> int:
+        return _participant_cost(self.problem, participant, seats, self.topic_of, self.topics)
 
 
 def _participant_cost(

@@ -10,7 +10,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
 
-from .cost import attended_rounds, participant_cost
+from .cost import CostTable, attended_rounds
 from .errors import ProblemError, key_path, quote
 from .problem import (
     MAX_CAPACITY,
@@ -30,6 +30,7 @@ from .problem import (
 def validate(problem: Problem) -> list[ProblemError]:
     """Every reason why ``problem`` cannot be solved as given (see docs/allocation-contract.md)."""
     errors: list[ProblemError] = []
+    costs: CostTable | None = None
     fail = errors.append
     round_ids: set[str] = set()
     for i, rnd in enumerate(problem.rounds):
@@ -170,7 +171,9 @@ def validate(problem: Problem) -> list[ProblemError]:
                             f"organisation {quote(participant.organisation)}, the most allowed",
                         )
                     )
-        _check_reoffer(problem, i, participant, attended, sessions, fail)
+        if participant.reoffered:
+            costs = costs or CostTable(problem)
+            _check_reoffer(problem, i, participant, attended, sessions, costs, fail)
 
     if problem.previous is not None and any(p.reoffered for p in problem.participants):
         fail(
@@ -200,6 +203,7 @@ def _check_reoffer(
     participant: Participant,
     attended: set[str],
     sessions: Mapping[str, Session],
+    costs: CostTable,
     fail: Callable[[ProblemError], None],
 ) -> None:
     """The re-offer fields of contract version 3: ``current`` seats the participant may hold
@@ -264,7 +268,7 @@ def _check_reoffer(
     elif ceiling > MAX_CEILING:
         fail(ProblemError(f"{path}.ceiling", f"must be at most {MAX_CEILING:,}"))
     elif ok and participant.current:
-        cost = participant_cost(problem, participant, participant.current)
+        cost = costs.participant(participant, participant.current)
         if cost > ceiling:
             fail(
                 ProblemError(
@@ -287,6 +291,7 @@ def validate_assignment(
     Use it on solver output and on manual edits alike.
     """
     errors: list[ProblemError] = []
+    costs: CostTable | None = None
     fail = errors.append
     sessions = {session.id: session for session in problem.sessions}
     session_index = {session.id: i for i, session in enumerate(problem.sessions)}
@@ -357,8 +362,9 @@ def validate_assignment(
 
     for i, participant in enumerate(problem.participants):
         if participant.reoffered:
+            costs = costs or CostTable(problem)
             _check_reoffer_assignment(
-                problem, i, participant, assignment.get(participant.id, {}), sessions, fail
+                problem, i, participant, assignment.get(participant.id, {}), sessions, costs, fail
             )
 
     for sid, count in sorted(occupancy.items(), key=lambda item: session_index[item[0]]):
@@ -386,6 +392,7 @@ def _check_reoffer_assignment(
     participant: Participant,
     seats: Mapping[str, str],
     sessions: Mapping[str, Session],
+    costs: CostTable,
     fail: Callable[[ProblemError], None],
 ) -> None:
     path = f"participants[{i}]"
@@ -407,7 +414,7 @@ def _check_reoffer_assignment(
                 )
             )
     if participant.ceiling is not None:
-        cost = participant_cost(problem, participant, seats)
+        cost = costs.participant(participant, seats)
         if cost > participant.ceiling:
             fail(
                 ProblemError(

@@ -396,3 +396,41 @@ def test_the_waiting_list_serves_whoever_asked_first() -> None:
     assert listed["B"] == {"r0": "H", "r1": "Y"}
     assert listed["C"] == {"r0": "H", "r1": "Z"}
     assert listed["E"] == {"r1": "W"}
+
+
+@pytest.mark.parametrize("mip_arcs", [0, reoffer_mip.MIP_ARCS])
+def test_of_two_optima_the_one_with_fewer_moves(
+    mip_arcs: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # D stays away from X. A (tx, ty) sits in Y; W walks in wanting tx, then ty. A to X and
+    # W to Y costs 1 + 4, as does W to X with A staying: the engine moves nobody.
+    monkeypatch.setattr(reoffer_mip, "MIP_ARCS", mip_arcs)
+    data = {
+        "rounds": [{"id": "r1"}],
+        "sessions": [
+            {"id": "X", "topic": "tx", "round": "r1", "capacity": 1},
+            {"id": "Y", "topic": "ty", "round": "r1", "capacity": 1},
+        ],
+        "participants": [
+            person("D", ["tx"], rounds=[], current={"r1": "X"}),
+            person("A", ["tx", "ty"], current={"r1": "Y"}, ceiling=4),
+            person("W", ["tx", "ty"]),
+        ],
+    }
+    problem = Problem.from_dict(data)
+    result = solve(problem)
+    assert result.assignment == {"D": {}, "A": {"r1": "Y"}, "W": {"r1": "X"}}
+    assert (result.status, result.objective) == ("optimal", 5)
+    summary = reoffer_moves(problem, result)
+    assert summary.moves == []
+    assert summary.total.to_dict() | {"round": "r1"} == {
+        "round": "r1",
+        "seats_freed": 1,
+        "seats_refilled": 1,
+        "moved": 0,
+        "upgrades": 0,
+        "ranks_gained": {},
+        "newly_seated": 1,
+        "walk_ins_seated": 1,
+        "empty_seats": 0,
+    }
