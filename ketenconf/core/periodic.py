@@ -1,6 +1,6 @@
 """Jobs the worker runs on a schedule, registered by the apps in ``AppConfig.ready()``:
 releasing unconfirmed registrations, anonymising editions whose retention period ended,
-deleting uploaded import files nobody imported.
+deleting uploaded import files nobody imported, sending the reminders organisers switched on.
 
 Any number of workers may call :func:`periodic_run_due`; a job runs once per interval
 because a worker must first move the job's ``last_started_at`` forward with a conditional

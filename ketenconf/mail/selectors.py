@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
@@ -18,13 +19,19 @@ def pending_outbox_ids() -> list[int]:
 
 def outbox_ids_with_queued_delivery() -> set[int]:
     """Ids of outbox rows that have a delivery task waiting in the queue (ready or deferred):
-    one mail's (``deliver_message``) or a batch's (``deliver_messages``)."""
+    one mail's (``deliver_message``), or a batch's (``deliver_messages``) waiting or running,
+    since a batch's later mails wait for its earlier ones; a running batch whose worker died
+    is released by ``ops.release_stalled_tasks``, and its mails still pending are then
+    enqueued again by the next sweep."""
     from .tasks import deliver_message, deliver_messages
 
     ids: set[int] = set()
     for path, args_kwargs in DBTaskResult.objects.filter(
-        status=TaskResultStatus.READY,
-        task_path__in=[deliver_message.module_path, deliver_messages.module_path],
+        Q(status=TaskResultStatus.READY, task_path=deliver_message.module_path)
+        | Q(
+            status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
+            task_path=deliver_messages.module_path,
+        )
     ).values_list("task_path", "args_kwargs"):
         args = args_kwargs.get("args") or []
         kwargs = args_kwargs.get("kwargs") or {}

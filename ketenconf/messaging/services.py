@@ -86,6 +86,8 @@ def _validate(
             ]
         elif field.startswith("subject") and any(ord(c) < 32 for c in text):
             errors[field] = [_("A subject is one line, without tabs or other control characters.")]
+        elif any(ord(c) < 32 and c not in "\t\n\r" for c in text):
+            errors[field] = [_("Remove the control characters from this text.")]
     if errors:
         raise ValidationError(errors)
 

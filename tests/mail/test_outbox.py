@@ -316,5 +316,10 @@ def test_many_mails_in_one_insert_and_one_delivery_task_that_the_sweep_sees() ->
     assert "Jan O&#x27;Brien &amp; Zn" in rows[ids[0]].body_html
     assert len({rows[i].message_id for i in ids}) == 2
     assert deliveries_queued() == [[ids]]
-    # The batch's task counts for the sweep: it enqueues nothing more.
+    # The batch's task counts for the sweep, waiting or running: it enqueues nothing more.
     assert mail_sweep() == SweepResult(released=0, failed=0, enqueued=0)
+    DBTaskResult.objects.update(status=TaskResultStatus.RUNNING)
+    assert mail_sweep() == SweepResult(released=0, failed=0, enqueued=0)
+    # Released as its worker died: the mails still pending get a task each.
+    DBTaskResult.objects.update(status=TaskResultStatus.FAILED)
+    assert mail_sweep() == SweepResult(released=0, failed=0, enqueued=2)

@@ -86,7 +86,7 @@ def test_bad_input_is_refused_with_a_message_per_field(groups: Groups) -> None:
             group="everybody",
             subject_nl=" ",
             subject_en="a\tb",
-            body_nl="",
+            body_nl="regel\x00",
             body_en="x" * 20_001,
             by=groups.organiser,
         )
@@ -97,7 +97,7 @@ def test_bad_input_is_refused_with_a_message_per_field(groups: Groups) -> None:
         ],
         "subject_nl": ["Dit veld is verplicht."],
         "subject_en": ["Een onderwerp is één regel, zonder tabs of andere stuurtekens."],
-        "body_nl": ["Dit veld is verplicht."],
+        "body_nl": ["Haal de stuurtekens uit deze tekst."],
         "body_en": ["Houd dit op 20000 tekens; het zijn er 20001."],
     }
     with pytest.raises(ValidationError) as refused:
