@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 
 from ketenconf.messaging import services
-from tests.browser.conftest import assert_accessible, visit_at_every_width
+from tests.browser.conftest import assert_accessible, screenshot_folder, visit_at_every_width
 from tests.browser.test_workspace import log_in_as
 from tests.mail.conftest import SMTPServer
 from tests.messaging.conftest import Groups, groups, restore_signals, smtp_server  # noqa: F401
@@ -45,6 +45,15 @@ def test_an_organiser_sends_a_message_to_who_have_not_ranked(
     )
     assert "Kies <b>nu</b>." in page.locator(".kc-mail-preview__text").first.inner_text()
     assert_accessible(page)
+    # The preview, too, fits a phone and a wide screen.
+    folder = screenshot_folder()
+    for width in (320, 390, 1280):
+        page.set_viewport_size({"width": width, "height": 800})
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        if folder is not None:
+            folder.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(folder / f"message-preview-nl-{width}.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 800})
     page.get_by_role("button", name="Verstuur naar 2 mensen").click()
     page.wait_for_selector("#message-progress")
     assert page.locator("#recipients").inner_text() == "2"
