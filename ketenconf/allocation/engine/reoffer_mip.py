@@ -35,8 +35,10 @@ from .reoffer_flow import flow_bound, personal_bound, personal_pass, round_by_ro
 #: Above this many arcs the round-by-round answer stands: HiGHS's MIP set-up alone can take
 #: longer than the re-offer may (10,000 participants in 4 rounds have about 120,000 arcs).
 MIP_ARCS = 60_000
-#: Share of the time for the flows and personal passes when the MIP may follow.
+#: Share of the time left for the flows and personal passes when the MIP may follow, and
+#: when it may not.
 FLOW_SHARE = 0.3
+ALONE_SHARE = 0.8
 #: Rounds of "each participant on their own, then round by round again" at most.
 PERSONAL_PASSES = 3
 #: Share of the time for the objective; the rest for the fewest moves among its optima.
@@ -69,14 +71,16 @@ def reoffer_arcs(compiled: Compiled, current: IntArray) -> Arcs:
     if len(held):
         held_session = current[held]
         # The current seat: at its rank, or at the unranked cost.
-        rank_cost = np.full(len(held), compiled.unranked_cost, dtype=np.int64)
-        lookup = {
-            (int(s), int(e)): int(c)
-            for s, e, c in zip(ranked.slot, ranked.session, ranked.cost, strict=True)
-            if has_current[s]
-        }
-        for i, (slot, session) in enumerate(zip(held.tolist(), held_session.tolist(), strict=True)):
-            rank_cost[i] = lookup.get((slot, session), compiled.unranked_cost)
+        width = len(compiled.session_ids)
+        keys = ranked.slot * width + ranked.session
+        order = np.argsort(keys)
+        query = held * width + held_session
+        pos = np.minimum(np.searchsorted(keys[order], query), max(len(keys) - 1, 0))
+        found = (keys[order][pos] == query) if len(keys) else np.zeros(len(held), dtype=np.bool_)
+        rank_cost = np.where(
+            found, ranked.cost[order][pos] if len(keys) else 0, compiled.unranked_cost
+        )
+        rank_cost = rank_cost.astype(np.int64)
         arcs = arcs.concat(Arcs(held, held_session, rank_cost))
     free = np.flatnonzero(~has_current)
     if len(free):
@@ -115,10 +119,11 @@ def solve_reoffer(
     arcs = reoffer_arcs(compiled, current)
     held = current >= 0
     progress(f"re-offer: {len(arcs):,} arcs, {int(held.sum()):,} current seats")
-    # Flows and personal passes take a share of the time when the MIP may follow.
-    until = deadline
-    if len(arcs) <= MIP_ARCS:
-        until = time.perf_counter() + FLOW_SHARE * (deadline - time.perf_counter())
+    bound = max(flow_bound(compiled, arcs, current), personal_bound(compiled, arcs, current))
+    # Flows and personal passes take a share of the time when the MIP may follow, else most
+    # of it: checking and describing the answer in solve() takes the rest.
+    share = FLOW_SHARE if len(arcs) <= MIP_ARCS else ALONE_SHARE
+    until = time.perf_counter() + share * max(deadline - time.perf_counter(), 0.0)
     swept = round_by_round(compiled, arcs, current, deadline=until)
     for _ in range(PERSONAL_PASSES):
         if swept is None or time.perf_counter() >= until:
@@ -127,7 +132,6 @@ def solve_reoffer(
         if not improved:
             break
         swept = round_by_round(compiled, arcs, current, swept, deadline=until)
-    bound = max(flow_bound(compiled, arcs, current), personal_bound(compiled, arcs, current))
     best: Arcs | None = None
     if swept is not None:
         best = _chosen(arcs, swept)
