@@ -138,7 +138,7 @@ def message_send(
             created_by=actor_user(by),
             recipients=count,
         )
-        if not _queue_batch(message.pk):
+        if not _queue_batch(message.pk)[1]:
             from .tasks import queue_message
 
             transaction.on_commit(lambda: queue_message.enqueue(message.pk), robust=True)
@@ -146,8 +146,9 @@ def message_send(
     return message
 
 
-def _queue_batch(message_id: int) -> bool:
-    """Queue the next batch of a message; True when nobody of its group is left.
+def _queue_batch(message_id: int) -> tuple[int, bool]:
+    """Queue the next batch of a message: how many it queued, and True when nobody of its
+    group is left.
 
     Call inside a transaction: the message row is locked, so two workers queue one after
     the other, and the second finds the people the first reached.
@@ -192,21 +193,20 @@ def _queue_batch(message_id: int) -> bool:
         message.status = MessageStatus.QUEUEING
         message.recipients = max(message.recipients, message.queued)
     message.save(update_fields=["queued", "status", "recipients"])
-    return done
+    return len(batch), done
 
 
 def message_queue(*, message_id: int) -> int:
     """Queue what is left of a message, batch after batch (the worker's task; safe to run
     twice). Returns the mails queued."""
-    before = Message.objects.filter(pk=message_id).values_list("queued", flat=True).first()
-    if before is None:
+    if not Message.objects.filter(pk=message_id).exists():
         return 0
-    done = False
+    queued, done = 0, False
     while not done:
         with transaction.atomic():
-            done = _queue_batch(message_id)
-    after = Message.objects.filter(pk=message_id).values_list("queued", flat=True).get()
-    return after - before
+            count, done = _queue_batch(message_id)
+        queued += count
+    return queued
 
 
 # Reminders ----------------------------------------------------------------------------------

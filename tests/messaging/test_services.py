@@ -298,3 +298,40 @@ def test_reminders_need_what_they_send(groups: Groups) -> None:
         "practical_subject_en": ["Schrijf deze tekst om de praktische informatie te versturen."],
         "practical_body_nl": ["Schrijf deze tekst om de praktische informatie te versturen."],
     }
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_queueing_one_message_at_once_reach_each_person_once(
+    groups: Groups, monkeypatch: Any
+) -> None:
+    import threading
+
+    from django.db import connections
+
+    monkeypatch.setattr(services, "BATCH", 3)
+    for n in range(20):
+        RegistrationFactory(
+            edition=groups.edition, email=f"extra{n}@example.org", organisation=groups.coa
+        )
+    message = send(groups, "registered")
+    start = threading.Barrier(4)
+    queued: list[int] = []
+
+    def worker() -> None:
+        try:
+            start.wait()
+            queued.append(services.message_queue(message_id=message.pk))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sum(queued) == 20
+    addresses = list(OutboxMessage.objects.values_list("to", flat=True))
+    assert len(addresses) == len(set(addresses)) == 23
+    message.refresh_from_db()
+    assert (message.queued, message.recipients, message.status) == (23, 23, "queued")
