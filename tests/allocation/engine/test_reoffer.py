@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import json
 import random
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,6 +25,7 @@ from ketenconf.allocation.engine import (
     validate_assignment,
     waiting_list,
 )
+from ketenconf.allocation.engine.cli import main
 from ketenconf.allocation.engine.cost import attended_rounds
 
 
@@ -434,3 +437,17 @@ def test_of_two_optima_the_one_with_fewer_moves(
         "walk_ins_seated": 1,
         "empty_seats": 0,
     }
+
+
+def test_ketenconf_assign_reads_and_writes_a_re_offer(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "day.json"
+    source.write_text(json.dumps(chain_problem()), encoding="utf-8")
+    target = tmp_path / "out.json"
+    assert main([str(source), "-o", str(target)]) == 0
+    out = json.loads(target.read_text(encoding="utf-8"))
+    assert (out["status"], out["objective"]) == ("optimal", 4)
+    assert out["assignment"]["C"] == {"r0": "H", "r1": "Z"}
+    assert main([str(source), "-o", str(target), "--method", "large"]) == 2
+    assert "cannot honour the re-offer fields" in capsys.readouterr().err
