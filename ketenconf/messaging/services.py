@@ -251,6 +251,14 @@ def reminder_settings_save(
                 errors[field] = [_("Write this text to send the practical information.")]
     if errors:
         raise ValidationError(errors)
+    if practical_enabled:
+        # Who joins the group after the reminder went out gets the text as it is now.
+        Message.objects.filter(edition=edition, kind=MessageKind.PRACTICAL_REMINDER).update(
+            subject_nl=" ".join(practical_subject_nl.split()),
+            subject_en=" ".join(practical_subject_en.split()),
+            body_nl=practical_body_nl.strip(),
+            body_en=practical_body_en.strip(),
+        )
     reminder, _created = ReminderSettings.objects.update_or_create(
         edition=edition,
         defaults={

@@ -265,6 +265,12 @@ def test_reminders_go_out_on_their_days_once_to_each_person(groups: Groups) -> N
     assert practical.recipients == 5
     to = list(OutboxMessage.objects.filter(topic="messaging/practical_reminder").values_list("to"))
     assert len(to) == len(set(to)) == 5
+    # A changed text: who joins later gets it as it is now.
+    switch_on(groups, practical_body_nl="Neem uw badge en een paraplu mee.")
+    RegistrationFactory(edition=groups.edition, email="nieuw@example.org", organisation=groups.coa)
+    assert services.reminders_send_due(today=dt.date(2027, 4, 14)) == "1 reminders queued"
+    assert "paraplu" in OutboxMessage.objects.get(to="nieuw@example.org").body_text
+    assert Message.objects.get(kind="practical_reminder").recipients == 6
     # Switched off: nothing, even on its day.
     switch_on(groups, practical_enabled=False, rank_enabled=False)
     RegistrationFactory(edition=groups.edition, email="nog@example.org", organisation=groups.coa)
