@@ -68,6 +68,10 @@ class Organisation:
     kind: str
     chain_links: tuple[str, ...]
 
+    def __str__(self) -> str:
+        """Its name (the short one where it has one), as labels and descriptions print it."""
+        return self.name
+
 
 @dataclass(frozen=True)
 class Person:

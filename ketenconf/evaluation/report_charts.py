@@ -53,8 +53,9 @@ def _group_chart(*, title: str, rows: list[GroupRow], checked_in: bool) -> BarCh
     )
 
 
-#: The tallest a row chart gets, in drawing units: it fits an A4 page at the page's width.
-MAX_CHART_HEIGHT = 880
+#: The tallest a row chart gets, in drawing units: at the width of an A4 page's text it
+#: leaves room on the page for a section's heading and introduction above it.
+MAX_CHART_HEIGHT = 720
 
 
 def _row_charts(
@@ -108,6 +109,8 @@ class Node:
     label_x: float
     label_y: float
     anchor: str
+    #: Degrees the label is turned about its anchor point (organisations: along the radius).
+    rotate: float | None = None
 
 
 @dataclass(frozen=True)
@@ -139,8 +142,46 @@ class NetworkChart:
     numbers: bool = True
 
 
+#: The kinds' circle sits in the middle of a picture wide enough for their longest names
+#: ("landelijke uitvoeringsorganisatie") written beside the points on either side.
+KINDS_WIDTH = 1000
 CENTRE_X, CENTRE_Y, RADIUS = 400, 280, 190
 MAX_EDGE = 14
+FONT_SIZE = 14
+#: A generous width of one character of the charts' sans-serif at FONT_SIZE, to keep labels
+#: apart without measuring the font.
+CHARACTER_WIDTH = 0.62 * FONT_SIZE
+
+Box = tuple[float, float, float, float]
+
+
+def text_box(text: str, x: float, y: float, anchor: str, size: float = FONT_SIZE) -> Box:
+    """The rectangle a label written at (x, y) covers, from its baseline and anchor."""
+    width = len(text) * 0.62 * size
+    left = {"start": x, "middle": x - width / 2, "end": x - width}[anchor]
+    return (left, y - 0.8 * size, left + width, y + 0.25 * size)
+
+
+def _overlaps(a: Box, b: Box, gap: float = 2) -> bool:
+    return a[0] < b[2] + gap and b[0] < a[2] + gap and a[1] < b[3] + gap and b[1] < a[3] + gap
+
+
+def _edge_label_spot(
+    edge: tuple[float, float, float, float], text: str, taken: list[Box]
+) -> tuple[float, float]:
+    """Where along a line its number goes: the middle, else the nearest point to it that
+    overlaps no label or point already placed (lines through the centre share a middle)."""
+    x1, y1, x2, y2 = edge
+    for t in (0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74, 0.18, 0.82):
+        x = round(x1 + (x2 - x1) * t, 1)
+        y = round(y1 + (y2 - y1) * t + 5, 1)
+        box = text_box(text, x, y, "middle")
+        if not any(_overlaps(box, other) for other in taken):
+            taken.append(box)
+            return x, y
+    x, y = round((x1 + x2) / 2, 1), round((y1 + y2) / 2 + 5, 1)
+    taken.append(text_box(text, x, y, "middle"))
+    return x, y
 
 
 def network_chart(encounters: Encounters) -> NetworkChart:
@@ -151,7 +192,7 @@ def network_chart(encounters: Encounters) -> NetworkChart:
     nodes = []
     for i, (_key, label) in enumerate(encounters.kinds):
         angle = -math.pi / 2 + 2 * math.pi * i / max(count, 1)
-        x = CENTRE_X + RADIUS * math.cos(angle)
+        x = KINDS_WIDTH / 2 + RADIUS * math.cos(angle)
         y = CENTRE_Y + RADIUS * math.sin(angle)
         cos = math.cos(angle)
         anchor = "middle" if abs(cos) < 0.3 else ("start" if cos > 0 else "end")
@@ -161,7 +202,7 @@ def network_chart(encounters: Encounters) -> NetworkChart:
                 x=round(x, 1),
                 y=round(y, 1),
                 within=encounters.matrix[i][i],
-                label_x=round(CENTRE_X + (RADIUS + 28) * cos, 1),
+                label_x=round(KINDS_WIDTH / 2 + (RADIUS + 28) * cos, 1),
                 label_y=round(CENTRE_Y + (RADIUS + 28) * math.sin(angle) + 5, 1),
                 anchor=anchor,
             )
@@ -169,6 +210,10 @@ def network_chart(encounters: Encounters) -> NetworkChart:
     largest = max(
         (encounters.matrix[i][j] for i in range(count) for j in range(i + 1, count)), default=0
     )
+    # The points and their labels first; each line's number then goes where it is free.
+    taken: list[Box] = [(n.x - 18, n.y - 18, n.x + 18, n.y + 18) for n in nodes] + [
+        text_box(n.label, n.label_x, n.label_y, n.anchor) for n in nodes
+    ]
     edges = []
     for i in range(count):
         for j in range(i + 1, count):
@@ -176,6 +221,7 @@ def network_chart(encounters: Encounters) -> NetworkChart:
             if not value:
                 continue
             a, b = nodes[i], nodes[j]
+            label_x, label_y = _edge_label_spot((a.x, a.y, b.x, b.y), str(value), taken)
             edges.append(
                 Edge(
                     x1=a.x,
@@ -184,8 +230,8 @@ def network_chart(encounters: Encounters) -> NetworkChart:
                     y2=b.y,
                     width=round(1 + (MAX_EDGE - 1) * value / (largest or 1), 1),
                     count=value,
-                    label_x=round((a.x + b.x) / 2, 1),
-                    label_y=round((a.y + b.y) / 2 + 5, 1),
+                    label_x=label_x,
+                    label_y=label_y,
                 )
             )
     pairs = [
@@ -208,10 +254,20 @@ def network_chart(encounters: Encounters) -> NetworkChart:
         description=description,
         nodes=nodes,
         edges=edges,
+        width=KINDS_WIDTH,
     )
 
 
-ORGANISATION_RADIUS = 220
+ORGANISATION_RADIUS = 170
+ORGANISATION_CENTRE_Y = 400
+#: The longest organisation name written beside its point; the table holds every name whole.
+ORGANISATION_LABEL_CHARACTERS = 24
+
+
+def _short(name: str) -> str:
+    if len(name) <= ORGANISATION_LABEL_CHARACTERS:
+        return name
+    return name[: ORGANISATION_LABEL_CHARACTERS - 1].rstrip() + "…"
 
 
 def organisation_network_chart(encounters: Encounters) -> NetworkChart:
@@ -226,18 +282,23 @@ def organisation_network_chart(encounters: Encounters) -> NetworkChart:
     )
     count = len(ordered)
     nodes: dict[int, Node] = {}
+    # Each name is written outward along its point's radius (turned upright on the left),
+    # so neighbouring names lie side by side like spokes and never cross however many there
+    # are; the first point sits a little past the top, off the vertical.
     for i, organisation in enumerate(ordered):
-        angle = -math.pi / 2 + 2 * math.pi * i / max(count, 1)
+        angle = -math.pi / 2 + 2 * math.pi * (i + 0.5) / max(count, 1)
         cos, sin = math.cos(angle), math.sin(angle)
-        anchor = "middle" if abs(cos) < 0.3 else ("start" if cos > 0 else "end")
+        degrees = math.degrees(angle)
+        right = cos >= 0
         nodes[organisation.pk] = Node(
-            label=str(organisation),
+            label=_short(str(organisation)),
             x=round(CENTRE_X + ORGANISATION_RADIUS * cos, 1),
-            y=round(CENTRE_Y + ORGANISATION_RADIUS * sin, 1),
+            y=round(ORGANISATION_CENTRE_Y + ORGANISATION_RADIUS * sin, 1),
             within=0,
-            label_x=round(CENTRE_X + (ORGANISATION_RADIUS + 14) * cos, 1),
-            label_y=round(CENTRE_Y + (ORGANISATION_RADIUS + 14) * sin + 5, 1),
-            anchor=anchor,
+            label_x=round(CENTRE_X + (ORGANISATION_RADIUS + 12) * cos, 1),
+            label_y=round(ORGANISATION_CENTRE_Y + (ORGANISATION_RADIUS + 12) * sin, 1),
+            anchor="start" if right else "end",
+            rotate=round(degrees if right else degrees - 180, 1),
         )
     largest = max((row.times for row in pairs), default=0) or 1
     edges = []
@@ -274,6 +335,7 @@ def organisation_network_chart(encounters: Encounters) -> NetworkChart:
         nodes=list(nodes.values()),
         edges=edges,
         chart_id="organisation-network-chart",
+        height=800,
         node_radius=6,
         numbers=False,
     )

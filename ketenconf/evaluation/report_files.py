@@ -275,13 +275,19 @@ def report_context(report: EditionReport) -> dict[str, Any]:
     }
 
 
-def report_pdf(report: EditionReport) -> bytes:
-    """The report on A4 pages, numbered, with the charts as vector graphics."""
+def report_document(report: EditionReport) -> Any:
+    """The report laid out on A4 pages (a WeasyPrint ``Document``), numbered, with the
+    charts as vector graphics."""
     from weasyprint import CSS, HTML
 
     html = render_to_string("evaluation/report_pdf.html", report_context(report))
     document = HTML(string=html, base_url=str(PRINT_CSS.parent))
-    return bytes(document.write_pdf(stylesheets=[CSS(filename=str(PRINT_CSS))]))
+    return document.render(stylesheets=[CSS(filename=str(PRINT_CSS))])
+
+
+def report_pdf(report: EditionReport) -> bytes:
+    """The report as a PDF file."""
+    return bytes(report_document(report).write_pdf())
 
 
 def report_xlsx(report: EditionReport) -> bytes:
