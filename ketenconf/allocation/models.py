@@ -39,6 +39,8 @@ class AssignmentRun(models.Model):
         verbose_name=_("started by"),
     )
     created_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    #: 1 for the first run of its edition, then on: what organisers see ("Indeling 1").
+    number = models.PositiveIntegerField(_("number"), null=True, blank=True, editable=False)
     status = models.CharField(
         _("status"), max_length=16, choices=RunStatus.choices, default=RunStatus.QUEUED
     )
@@ -84,10 +86,13 @@ class AssignmentRun(models.Model):
                 condition=Q(published_at__isnull=True) | Q(status="done"),
                 name="assignment_run_published_only_when_done",
             ),
+            models.UniqueConstraint(
+                fields=["edition", "number"], name="assignment_run_number_once_per_edition"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.edition}: run {self.pk}"
+        return f"{self.edition}: run {self.number or self.pk}"
 
     @property
     def is_finished(self) -> bool:

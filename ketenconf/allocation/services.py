@@ -17,6 +17,7 @@ from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,7 +30,7 @@ from ketenconf.registration import links
 from ketenconf.registration.models import Registration, RegistrationStatus
 
 from . import adapter, selectors
-from .engine import InvalidProblem, Problem, solve, validate, validate_assignment
+from .engine import InvalidProblem, Problem, objective, solve, validate, validate_assignment
 from .models import Assignment, AssignmentLock, AssignmentRun, RunStatus
 
 logger = logging.getLogger(__name__)
@@ -80,8 +81,12 @@ def assignment_run_start(
     problem = built.problem
     errors = validate(problem)
     with transaction.atomic():
+        # Numbered within the edition; the edition's row, locked, keeps two starts apart.
+        Edition.objects.select_for_update().filter(pk=edition.pk).values_list("pk").first()
+        last = AssignmentRun.objects.filter(edition=edition).aggregate(last=Max("number"))
         run = AssignmentRun.objects.create(
             edition=edition,
+            number=(last["last"] or 0) + 1,
             created_by=actor_user(by),
             time_limit=time_limit,
             seed=seed,
@@ -236,7 +241,9 @@ def assignment_move(
             adapter.assignment_rows(run=run, problem=problem, assignment={pid: assignment[pid]})
         )
         run.changed_by_hand += changed
-        run.save(update_fields=["changed_by_hand"])
+        # The run's figure follows its seats: the runs list compares runs by it.
+        run.objective = objective(unfixed, assignment)
+        run.save(update_fields=["changed_by_hand", "objective"])
         if lock:
             for block_pk, session_pk in seats.items():
                 if session_pk is None:

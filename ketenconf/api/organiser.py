@@ -600,8 +600,9 @@ class ExportQuery(Schema):
     "/editions/{slug}/exports/{identifier}",
     response={200: bytes, **NOT_FOUND},
     summary="A spreadsheet: programme, participants or assignments, as .csv or .xlsx",
-    description="identifier is programme.csv, programme.xlsx, participants.csv, "
-    "participants.xlsx, assignments.csv or assignments.xlsx (the published run, or ?run=).",
+    description="identifier is programme.xlsx, programme.excel.csv, programme.csv, and the "
+    "same for participants and assignments (the published run, or ?run=); .excel.csv is CSV "
+    "for Excel: semicolons, decimal commas and a UTF-8 byte-order mark.",
     operation_id="organiser_export",
     openapi_extra={
         "responses": {

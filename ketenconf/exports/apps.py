@@ -14,21 +14,28 @@ class ExportsConfig(AppConfig):
         from .registry import exporter_register, table_exporter_register
         from .tables import (
             AssignmentsCsv,
+            AssignmentsExcelCsv,
             AssignmentsXlsx,
             ParticipantsCsv,
+            ParticipantsExcelCsv,
             ParticipantsXlsx,
             ProgrammeCsv,
+            ProgrammeExcelCsv,
             ProgrammeXlsx,
         )
 
         for exporter in (ICalExporter(), FrabXmlExporter(), FrabJsonExporter()):
             exporter_register(exporter)
+        # Excel first: what organisers open; then CSV for Excel, then plain CSV for programs.
         for table in (
             ProgrammeXlsx(),
+            ProgrammeExcelCsv(),
             ProgrammeCsv(),
             ParticipantsXlsx(),
+            ParticipantsExcelCsv(),
             ParticipantsCsv(),
             AssignmentsXlsx(),
+            AssignmentsExcelCsv(),
             AssignmentsCsv(),
         ):
             table_exporter_register(table)

@@ -246,7 +246,8 @@ def next_steps(*, dashboard: Dashboard, now: datetime) -> list[NextStep]:
         elif run.status == RunStatus.DONE:
             steps.append(
                 NextStep(
-                    _("Assignment %(run)d is ready: check it and publish it.") % {"run": run.pk},
+                    _("Assignment %(run)d is ready: check it and publish it.")
+                    % {"run": run.number},
                     "assignment",
                 )
             )
@@ -259,7 +260,7 @@ def next_steps(*, dashboard: Dashboard, now: datetime) -> list[NextStep]:
         steps.append(
             NextStep(
                 _("Assignment %(run)d is newer than the published one: publish it or leave it.")
-                % {"run": run.pk},
+                % {"run": run.number},
                 "assignment",
             )
         )
@@ -355,12 +356,12 @@ def part_states(*, dashboard: Dashboard, now: datetime) -> list[PartState]:
     run, published = parts.latest_run, parts.published_run
     if published is not None:
         assignment = _("Assignment %(run)d published on %(day)s.") % {
-            "run": published.pk,
+            "run": published.number,
             "day": date_format(timezone.localtime(published.published_at), "j F Y"),
         }
     elif run is not None:
         assignment = _("Assignment %(run)d: %(status)s, not published.") % {
-            "run": run.pk,
+            "run": run.number,
             "status": run.get_status_display(),
         }
     else:

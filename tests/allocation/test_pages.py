@@ -11,7 +11,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from ketenconf.allocation import selectors, services
+from ketenconf.allocation import adapter, selectors, services
+from ketenconf.allocation.engine import Problem, objective
 from ketenconf.allocation.models import AssignmentLock, AssignmentRun, RunStatus
 from ketenconf.mail.models import OutboxMessage
 from tests.allocation.test_adapter import Small, make_edition
@@ -398,3 +399,49 @@ def test_after_publishing_participants_see_their_programme_on_their_personal_pag
     text = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", item)).strip() for item in items[:2]]
     # The known optimum puts Anna in Zaal B in both rounds (see Small).
     assert [line.split(": ", 1)[1] for line in text] == ["Huisvesting, Zaal B", "Terugkeer, Zaal B"]
+
+
+def _runs_rows(html: str) -> list[list[str]]:
+    table = html.split('id="runs"')[1].split("</table>")[0]
+    rows = re.findall(
+        r"<tr class=\"utrecht-table__row\">(.*?)</tr>", table.split("<tbody")[1], re.S
+    )
+    return [
+        [
+            re.sub(r"<[^>]+>", "", cell).strip()
+            for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+        ]
+        for row in rows
+    ]
+
+
+def test_runs_are_numbered_per_edition(organiser: Client, small: Small) -> None:
+    other = make_edition(prefix="x")
+    for _ in range(2):
+        services.assignment_run_start(edition=other.edition, by=other.organiser)
+    first = run_small(small)
+    second = run_small(small)
+    assert (first.number, second.number) == (1, 2)
+    page = organiser.get(reverse("allocation:edition", args=[small.edition.slug]))
+    assert [row[0] for row in _runs_rows(page.content.decode())] == ["Indeling 2", "Indeling 1"]
+    run_page = organiser.get(reverse("allocation:run", args=[small.edition.slug, first.pk]))
+    assert (
+        '<h1 class="utrecht-heading-1">Indeling 1 van Ketenconferentie 2027</h1>'
+        in run_page.content.decode()
+    )
+
+
+def test_the_runs_list_shows_the_objective_after_a_move(organiser: Client, small: Small) -> None:
+    run = run_small(small)
+    before = run.objective
+    chris = small.people["Chris"]
+    b1, b2 = small.rounds
+    organiser.post(
+        reverse("allocation:participant", args=[small.edition.slug, run.pk, chris.pk]),
+        {f"round_{b1.pk}": "", f"round_{b2.pk}": ""},
+    )
+    run.refresh_from_db()
+    expected = objective(Problem.from_dict(run.problem), adapter.seats_of_run(run=run))
+    assert run.objective == expected != before
+    page = organiser.get(reverse("allocation:edition", args=[small.edition.slug]))
+    assert _runs_rows(page.content.decode())[0][5] == str(expected)

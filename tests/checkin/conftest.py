@@ -125,7 +125,9 @@ def make_day(*, prefix: str = "", capacity: int = 600) -> Day:
         ),
     }
     edition.__class__.objects.filter(pk=edition.pk).update(seats_taken=4)
-    run = AssignmentRun.objects.create(edition=edition, status="done", published_at=timezone.now())
+    run = AssignmentRun.objects.create(
+        edition=edition, number=1, status="done", published_at=timezone.now()
+    )
     seats = {"anna": s_a, "bram": s_a, "chris": s_b, "dirk": s_b}
     for key, session in seats.items():
         Assignment.objects.create(

@@ -39,7 +39,7 @@ def test_the_download_holds_every_part_and_only_the_persons_own() -> None:
         )
     NetworkingProfile.objects.create(registration=anna, interests=["return"], wanted_kinds=[])
     run = AssignmentRun.objects.create(
-        edition=anna.edition, status=RunStatus.DONE, published_at=timezone.now()
+        edition=anna.edition, number=1, status=RunStatus.DONE, published_at=timezone.now()
     )
     for session in (world.sessions["terugkeer"], world.sessions["arbeid"]):
         Assignment.objects.create(run=run, registration=anna, block=session.block, session=session)

@@ -191,6 +191,7 @@ def build(*, room_check_ins: bool = True) -> Built:
 
     run = AssignmentRun.objects.create(
         edition=edition,
+        number=1,
         status=RunStatus.DONE,
         problem=problem_build(edition=edition).problem.to_dict(),
         published_at=timezone.now(),

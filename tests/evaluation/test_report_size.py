@@ -78,6 +78,7 @@ def big_edition(people: int, *, seed: int = 7) -> Any:
     )
     run = AssignmentRun.objects.create(
         edition=edition,
+        number=1,
         status=RunStatus.DONE,
         problem=problem_build(edition=edition).problem.to_dict(),
         published_at=timezone.now(),

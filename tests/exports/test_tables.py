@@ -37,15 +37,40 @@ def render(identifier: str, edition: Edition, **kwargs: object) -> bytes:
         return exporter.render(edition, **kwargs)  # type: ignore[arg-type]
 
 
-def test_the_registry_has_three_tables_in_two_formats() -> None:
+def test_the_registry_has_three_tables_in_three_formats_excel_first() -> None:
     assert [e.identifier for e in table_exporters()] == [
         "programme.xlsx",
+        "programme.excel.csv",
         "programme.csv",
         "participants.xlsx",
+        "participants.excel.csv",
         "participants.csv",
         "assignments.xlsx",
+        "assignments.excel.csv",
         "assignments.csv",
     ]
+
+
+def test_csv_for_excel_has_semicolons_and_a_byte_order_mark() -> None:
+    """Dutch Excel reads a comma-separated file as one column and UTF-8 without a BOM as
+    Windows-1252 ("CoÃ¶rdinator"); the Excel dialect opens as columns with its accents."""
+    small = make_edition()
+    RegistrationFactory(
+        edition=small.edition,
+        name="Zoë Coördinator; de Vries",
+        email="zoe@example.org",
+        organisation=small.organisations["IND"],
+    )
+    content = render("participants.excel.csv", small.edition)
+    assert content.startswith("\ufeff".encode())
+    text = content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    name, email = rows[0].index("Name"), rows[0].index("Email address")
+    assert ["Zoë Coördinator; de Vries", "zoe@example.org"] in [[r[name], r[email]] for r in rows]
+    assert "," not in text.splitlines()[0]
+    plain = render("participants.csv", small.edition)
+    assert not plain.startswith("\ufeff".encode())
+    assert content.decode("utf-8-sig").replace(";", ",") != plain.decode()
 
 
 def test_the_programme_has_times_rooms_capacity_and_hosts(programme_edition: Edition) -> None:
@@ -219,5 +244,5 @@ def test_the_export_page_names_the_published_run_as_the_runs_list_does(
         page = client.get(
             f"/organise/{small.edition.slug}/exports/", headers={"Accept-Language": "nl"}
         ).content.decode()
-    assert f"De gepubliceerde indeling (indeling {run.pk})" in page
-    assert f"ronde {run.pk}" not in page
+    assert f"De gepubliceerde indeling (indeling {run.number})" in page
+    assert f"ronde {run.number}" not in page

@@ -32,8 +32,9 @@ class Command(BaseCommand):
         parser.add_argument("--edition", required=True, help="the edition's slug")
         parser.add_argument(
             "--format",
-            choices=["csv", "xlsx", "ics", "xml", "json"],
-            help="csv or xlsx (default) for tables; ics (default), xml or json for the schedule",
+            choices=["csv", "excel.csv", "xlsx", "ics", "xml", "json"],
+            help="xlsx (default), excel.csv (semicolons and a BOM, for Excel) or csv for "
+            "tables; ics (default), xml or json for the schedule",
         )
         parser.add_argument(
             "--run", type=int, help="assignments: this run instead of the published one"
@@ -74,7 +75,7 @@ class Command(BaseCommand):
         wanted = options["format"] or "xlsx"
         table = table_exporter_get(f"{kind}.{wanted}")
         if table is None:
-            raise CommandError(f"{kind} is exported as csv or xlsx.")
+            raise CommandError(f"{kind} is exported as xlsx, excel.csv or csv.")
         run = None
         if options["run"] is not None:
             run = AssignmentRun.objects.filter(edition=edition, pk=options["run"]).first()
