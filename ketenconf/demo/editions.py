@@ -489,6 +489,13 @@ _TOPICS_2018: tuple[TopicSpec, ...] = (
     ),
 )
 
+#: The rooms that are not set up for workshops; every other room of the demo is.
+ROOM_KINDS = {
+    "Plenaire zaal": "plenary",
+    "Beursvloer": "market_floor",
+    "Foyer": "market_floor",
+}
+
 KETENCONFERENTIE_2018 = EditionSpec(
     series="ketenconferentie",
     slug="ketenconferentie-2018",

@@ -23,7 +23,15 @@ from django.db.models import Model
 from django.utils import timezone
 
 from ketenconf.checkin.models import DoorStaff
-from ketenconf.events.models import Edition, Organisation, Room, Series, SeriesPartner, Venue
+from ketenconf.events.models import (
+    Edition,
+    Organisation,
+    Room,
+    RoomKind,
+    Series,
+    SeriesPartner,
+    Venue,
+)
 from ketenconf.programme.models import Block, Host, Session, Topic
 from ketenconf.programme.services import programme_changed
 from ketenconf.registration.services import (
@@ -37,6 +45,7 @@ from .editions import (
     DOOR_STAFF_USERS,
     EDITIONS,
     ORGANISER_USERNAME,
+    ROOM_KINDS,
     SERIES,
     STAFF_USERS,
     EditionSpec,
@@ -133,7 +142,14 @@ def _load_programme(
 ) -> dict[str, Topic]:
     rooms = {
         name: _create(
-            summary, "rooms", Room, edition=edition, name=name, capacity=cap, step_free=step_free
+            summary,
+            "rooms",
+            Room,
+            edition=edition,
+            name=name,
+            kind=ROOM_KINDS.get(name, RoomKind.WORKSHOP),
+            capacity=cap,
+            step_free=step_free,
         )
         for name, cap, step_free in spec.rooms
     }

@@ -277,11 +277,22 @@ class Edition(models.Model):
             raise ValidationError(errors)
 
 
+class RoomKind(models.TextChoices):
+    """What a room is set up for; the scheduler puts a session only in a room of its kind."""
+
+    WORKSHOP = "workshop", _("workshop room")
+    PLENARY = "plenary", _("plenary hall")
+    MARKET_FLOOR = "market_floor", _("market floor")
+
+
 class Room(models.Model):
     """A room of the venue as it is set up for one edition."""
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="rooms")
     name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(
+        _("kind of room"), max_length=16, choices=RoomKind.choices, default=RoomKind.WORKSHOP
+    )
     capacity = models.PositiveIntegerField(_("capacity"))
     step_free = models.BooleanField(_("step-free access"), default=True)
 

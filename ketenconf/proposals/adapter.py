@@ -18,7 +18,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from ketenconf.events.models import Edition, Room
+from ketenconf.events.models import Edition, Room, RoomKind
 from ketenconf.programme.models import Block, BlockKind, Host, Session, Topic
 from ketenconf.registration.models import Registration, RegistrationStatus
 
@@ -93,6 +93,11 @@ def demand_for_edition(*, edition: Edition) -> tuple[dict[int, Demand], dict[tup
     return demand, together
 
 
+def room_feature(kind: str) -> str:
+    """A room's kind as the scheduler's feature: a session needs its kind of room."""
+    return f"kind:{kind}"
+
+
 def problem_for_edition(*, edition: Edition) -> Built:
     blocks = list(Block.objects.filter(edition=edition, kind=BlockKind.ROUND).order_by("start"))
     rooms = list(Room.objects.filter(edition=edition).select_related("equipment"))
@@ -105,7 +110,7 @@ def problem_for_edition(*, edition: Edition) -> Built:
     scheduler_rooms = []
     for room in rooms:
         labels[f"room-{room.pk}"] = room.name
-        features = []
+        features = [room_feature(room.kind)]
         if room.step_free:
             features.append("step_free")
         equipment = getattr(room, "equipment", None)
@@ -129,7 +134,9 @@ def problem_for_edition(*, edition: Edition) -> Built:
         key = topic_key(topic.pk)
         labels[key] = topic.title
         available = [f"round-{b.pk}" for b in proposal.available_rounds.all()]
-        needs = []
+        # Every kind of session a call takes runs in a workshop room, never in the plenary
+        # hall or on the market floor.
+        needs = [room_feature(RoomKind.WORKSHOP)]
         if proposal.needs_step_free:
             needs.append("step_free")
         if proposal.needs_projector:

@@ -240,3 +240,29 @@ def test_pins_are_kept(problem: Problem, data: st.DataObject) -> None:
     schedule = solve(pinned, time_limit=5)
     assert set(pins) <= set(schedule.placements)
     check_rules(pinned, schedule.placements)
+
+
+def test_workshops_take_workshop_rooms_the_smallest_that_seats_them() -> None:
+    """Two 40-seat workshops and the plenary hall, the market floor and workshop rooms free:
+    each workshop goes to a workshop room, and to the smallest that holds it."""
+    problem = Problem(
+        rounds=(Round("r1"),),
+        rooms=(
+            Room("plenary", 620, ("kind:plenary",)),
+            Room("market", 600, ("kind:market_floor",)),
+            Room("big", 120, ("kind:workshop",)),
+            Room("forty", 40, ("kind:workshop",)),
+            Room("fifty", 50, ("kind:workshop",)),
+        ),
+        topics=(
+            Topic("w1", 35, ("h1",), needs=("kind:workshop",), size=40),
+            Topic("w2", 38, ("h2",), needs=("kind:workshop",), size=40),
+        ),
+    )
+    schedule = solve(problem, time_limit=10)
+    assert schedule.objective == 0
+    assert sorted((p.topic, p.room) for p in schedule.placements) == [
+        ("w1", "forty"),
+        ("w2", "fifty"),
+    ]
+    assert validate_schedule(problem, schedule.placements, require_pins=True) == []

@@ -55,7 +55,7 @@ def solve(problem: Problem, *, time_limit: float = 30.0, seed: int = 0) -> Sched
         placements, bound, method = solved[0], solved[1], "mip"
         if evaluate(problem, start).total < evaluate(problem, placements).total:
             placements = start
-    placements = _ordered(problem, placements)
+    placements = _ordered(problem, smallest_rooms(problem, placements))
     violations = validate_schedule(problem, placements, require_pins=True)
     if violations:  # a bug, never an answer
         raise RuntimeError(
@@ -75,6 +75,54 @@ def solve(problem: Problem, *, time_limit: float = 30.0, seed: int = 0) -> Sched
         seconds=time.perf_counter() - started,
         method=method,
     )
+
+
+def smallest_rooms(problem: Problem, placements: list[Placement]) -> list[Placement]:
+    """The same sessions, each in the smallest room of its round that seats it.
+
+    Round by round, the sessions that are not pinned, the least needing first, take the
+    smallest room that has their needs and holds what they need (their ``size``, else their
+    demand, and never fewer seats than they had): a workshop of 40 leaves the plenary hall to
+    whoever needs it. The objective does not change (no session loses seats); should it
+    ever, the placements stay as they were.
+    """
+    topics = {topic.id: topic for topic in problem.topics}
+    rooms = {room.id: room for room in problem.rooms}
+    pinned = set(problem.pins)
+    moved: list[Placement] = []
+    for rnd in problem.rounds:
+        here = [p for p in placements if p.round == rnd.id]
+        fixed = [p for p in here if p in pinned]
+        taken = {p.room for p in fixed}
+        free = sorted(
+            (r for r in problem.rooms if r.id not in taken), key=lambda r: (r.capacity, r.id)
+        )
+        moved.extend(fixed)
+
+        def wanted(placement: Placement) -> int:
+            topic = topics[placement.topic]
+            had = topic.seats_in(rooms[placement.room])
+            return min(had, topic.size if topic.size is not None else max(topic.demand, 1))
+
+        for placement in sorted(
+            (p for p in here if p not in pinned), key=lambda p: (wanted(p), p.topic)
+        ):
+            topic = topics[placement.topic]
+            fits = [
+                r
+                for r in free
+                if all(need in r.features for need in topic.needs)
+                and topic.seats_in(r) >= wanted(placement)
+            ]
+            room = fits[0] if fits else rooms[placement.room]
+            if room in free:
+                free.remove(room)
+            moved.append(Placement(placement.topic, placement.round, room.id))
+    if len(moved) != len(placements) or len({(p.round, p.room) for p in moved}) != len(moved):
+        return placements
+    if evaluate(problem, moved).total > evaluate(problem, placements).total:
+        return placements
+    return moved
 
 
 def _ordered(problem: Problem, placements: list[Placement]) -> list[Placement]:
