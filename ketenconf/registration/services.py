@@ -234,7 +234,10 @@ def registration_create(
                 # public request only mails its owner the link to do so (anyone can type
                 # anyone's address).
                 return _registration_again(
-                    existing, notify=notify, resume=even_if_closed or confirmed
+                    existing,
+                    notify=notify,
+                    resume=even_if_closed or confirmed,
+                    confirmed=confirmed,
                 )
         registration.pk = None
         registration._state.adding = True
@@ -284,12 +287,18 @@ def _registration_insert(
 
 
 def _registration_again(
-    registration: Registration, *, notify: bool = True, resume: bool = True
+    registration: Registration,
+    *,
+    notify: bool = True,
+    resume: bool = True,
+    confirmed: bool = False,
 ) -> RegistrationOutcome:
     """A repeated registration. An active one is mailed its link (within the limit per address,
     ketenconf.registration.limits). An ended one (cancelled, lapsed) starts again when
     ``resume``; otherwise it stays as it is and its owner is mailed the link, on whose page
-    they can register again (``registration_resume``)."""
+    they can register again (``registration_resume``). Started again, it counts as confirmed
+    when ``confirmed`` (a trusted list, a walk-in at the door) as a new registration would;
+    otherwise, like any new one, it must be confirmed through the mailed link in time."""
     created = False
     ended = registration.anonymised_at is None and registration.status not in ACTIVE_STATUSES
     if ended and not resume:
@@ -299,7 +308,7 @@ def _registration_again(
     if ended:
         now = timezone.now()
         registration.cancelled_at = None
-        registration.confirmed_at = None
+        registration.confirmed_at = now if confirmed else None
         registration.created_at = now
         _seat_or_waitlist(registration, now=now)
         registration.save(

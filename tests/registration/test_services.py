@@ -232,6 +232,46 @@ def test_an_organiser_brings_a_cancelled_registration_back_at_once(edition: Edit
     assert again.registration.status == RegistrationStatus.REGISTERED
 
 
+def test_a_brought_back_registration_is_confirmed_as_a_new_one_would_be(
+    edition: Edition,
+) -> None:
+    """An organiser's own add must still be confirmed by its owner in time (the public form's
+    rule for a new address); a trusted list or a walk-in at the door counts as confirmed, and
+    the registration it brings back is not released a day later for want of confirmation."""
+    later = timezone.now() + dt.timedelta(hours=edition.confirmation_hours + 1)
+    by_hand, from_list = (register(edition, n).registration for n in (1, 2))
+    for registration in (by_hand, from_list):
+        services.registration_cancel(registration=registration)
+    services.registration_create(
+        edition=edition,
+        name="Een",
+        email=by_hand.email,
+        organisation_name="COA",
+        even_if_closed=True,
+    )
+    services.registration_create(
+        edition=edition,
+        name="Twee",
+        email=from_list.email,
+        organisation_name="COA",
+        even_if_closed=True,
+        notify=False,
+        confirmed=True,
+    )
+    by_hand.refresh_from_db()
+    from_list.refresh_from_db()
+    assert by_hand.confirmed_at is None
+    assert from_list.confirmed_at is not None
+
+    assert services.registrations_release_unconfirmed(now=later) == 1
+    by_hand.refresh_from_db()
+    from_list.refresh_from_db()
+    assert (by_hand.status, from_list.status) == (
+        RegistrationStatus.RELEASED,
+        RegistrationStatus.REGISTERED,
+    )
+
+
 def test_organiser_cannot_seat_someone_when_full(edition: Edition) -> None:
     for n in range(3):
         register(edition, n)
