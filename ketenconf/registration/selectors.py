@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count
@@ -12,6 +14,7 @@ from ketenconf.core.personal_data import when as _when
 from ketenconf.core.process_memo import ProcessMemo
 from ketenconf.events.models import PUBLIC_STATUSES, Edition
 from ketenconf.mail.models import OutboxMessage
+from ketenconf.programme.models import Block, BlockKind, Session, Topic
 
 from .models import AccessToken, Preference, Registration, RegistrationStatus
 
@@ -138,3 +141,41 @@ def registration_personal_data(*, registration: Registration) -> dict[str, Any]:
         ],
         **personal_data_sections(registration=registration),
     }
+
+
+@dataclass(frozen=True)
+class UnattendedChoice:
+    """A ranked workshop that runs only in rounds the participant said they do not attend."""
+
+    topic: Topic
+    rank: int
+    rounds: list[Block]
+
+    @property
+    def round_names(self) -> str:
+        return ", ".join(str(block) for block in self.rounds)
+
+
+def choices_in_unattended_rounds(*, registration: Registration) -> list[UnattendedChoice]:
+    """The participant's ranked workshops, best first, that they cannot get a seat in: every
+    round the workshop runs in is one they unticked. Three queries; none without unticked
+    rounds."""
+    absent = set(registration.absent_rounds.values_list("pk", flat=True))
+    if not absent:
+        return []
+    preferences = list(
+        Preference.objects.filter(registration=registration)
+        .select_related("topic")
+        .order_by("rank")
+    )
+    rounds_of: dict[int, dict[int, Block]] = defaultdict(dict)
+    sessions = Session.objects.filter(
+        topic_id__in=[p.topic_id for p in preferences], block__kind=BlockKind.ROUND
+    ).select_related("block")
+    for session in sessions.order_by("block__start", "pk"):
+        rounds_of[session.topic_id][session.block_id] = session.block
+    return [
+        UnattendedChoice(topic=p.topic, rank=p.rank, rounds=list(blocks.values()))
+        for p in preferences
+        if (blocks := rounds_of[p.topic_id]) and set(blocks) <= absent
+    ]

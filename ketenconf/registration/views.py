@@ -203,6 +203,13 @@ def _round_label(block: Block) -> str:
     }
 
 
+def _unattended_message(choice: selectors.UnattendedChoice) -> str:
+    return _(
+        "Your choice %(rank)s, %(topic)s, runs only in %(rounds)s, which you do not attend: "
+        "you cannot get a seat in it. Tick the round again or choose another workshop."
+    ) % {"rank": choice.rank, "topic": choice.topic.title, "rounds": choice.round_names}
+
+
 @dataclass(frozen=True)
 class WorkshopRound:
     block: Block
@@ -450,6 +457,7 @@ def workshops(request: HttpRequest, edition: Edition, registration: Registration
             "layout": layout,
             "rows": _ranking_rows(form, focus),
             "moved_message": moved_message,
+            "unattended": selectors.choices_in_unattended_rounds(registration=registration),
         },
         status=status,
     )
@@ -476,6 +484,8 @@ def rounds(request: HttpRequest, edition: Edition, registration: Registration) -
             form.add_error("rounds", error.messages)
         else:
             messages.success(request, _("Your rounds are saved."))
+            for choice in selectors.choices_in_unattended_rounds(registration=registration):
+                messages.warning(request, _unattended_message(choice))
             return redirect(_me_url(edition))
     return render(
         request,

@@ -624,7 +624,8 @@ def test_ranking_page_queries_do_not_grow_with_the_workshops(
         topic_ids=list(Topic.objects.filter(edition=edition).values_list("pk", flat=True)),
     )
     client = logged_in(registration)
-    with django_assert_num_queries(7):
+    # The eighth asks for the rounds Anna does not attend (none: no warning to work out).
+    with django_assert_num_queries(8):
         response = client.get("/telling/me/workshops/")
     assert response.status_code == 200
     assert len(page(response).selects) == min(workshops, 4)
@@ -656,6 +657,29 @@ def test_rounds_attended_default_to_all_and_can_be_unticked(
     assert list(fresh(participant).absent_rounds.order_by("start")) == [first, second]
     client_for.post(f"{ME}rounds/", {"rounds": [first.pk, second.pk]})
     assert list(fresh(participant).absent_rounds.all()) == []
+
+
+def test_unticking_the_only_round_of_a_first_choice_is_warned_of(
+    edition: Edition, participant: Registration, client_for: Client
+) -> None:
+    second = add_round(edition, "Statushouders")
+    statushouders = topic("Statushouders")
+    services.registration_set_preferences(registration=participant, topic_ids=[statushouders.pk])
+    assert 'id="unattended-choices"' not in client_for.get(f"{ME}workshops/").content.decode()
+
+    response = client_for.post(f"{ME}rounds/", {"rounds": [round_1().pk]}, follow=True)
+
+    assert list(fresh(participant).absent_rounds.all()) == [second]
+    warning = (
+        "Uw keuze 1, Statushouders, is alleen in Workshopronde 2, waar u niet bij bent: daarin "
+        "kunt u geen plaats krijgen."
+    )
+    assert warning in " ".join(response.content.decode().split())
+    ranking = client_for.get(f"{ME}workshops/")
+    assert text(ranking, "unattended-choices").startswith(warning)
+    # Ticked again, the warning is gone.
+    client_for.post(f"{ME}rounds/", {"rounds": [round_1().pk, second.pk]})
+    assert 'id="unattended-choices"' not in client_for.get(f"{ME}workshops/").content.decode()
 
 
 def test_a_round_not_of_this_edition_is_refused(
