@@ -24,6 +24,8 @@ edition_patterns: list[URLPattern | URLResolver] = [
 urlpatterns = [
     # The organiser workspace: every part of an edition, under one access rule.
     path("organise/", include("ketenconf.workspace.urls")),
+    path("organise/<slug:slug>/programme/", include("ketenconf.programme.organise_urls")),
+    path("organise/<slug:slug>/registrations/", include("ketenconf.registration.organise_urls")),
     path("organise/<slug:slug>/assignment/", include("ketenconf.allocation.organise_urls")),
     # The day itself: door and room check-in, badges, live counts.
     path("organise/<slug:slug>/checkin/", include("ketenconf.checkin.organise_urls")),
@@ -32,6 +34,8 @@ urlpatterns = [
     path("organise/<slug:slug>/imports/", include("ketenconf.imports.organise_urls")),
     path("organise/<slug:slug>/organisations/", include("ketenconf.events.organise_urls")),
     path("organise/<slug:slug>/messages/", include("ketenconf.messaging.organise_urls")),
+    path("organise/<slug:slug>/api/", include("ketenconf.api.organise_urls")),
+    path("organise/<slug:slug>/settings/", include("ketenconf.events.settings_urls")),
     # Addresses from before the workspace, sent on to the same pages under /organise/.
     path("admin/assignment/", workspace_views.moved),
     re_path(

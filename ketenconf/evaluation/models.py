@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -202,3 +203,58 @@ class Quote(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class ReportPdfStatus(models.TextChoices):
+    QUEUED = "queued", _("waiting for the worker")
+    FIGURES = "figures", _("reading the figures")
+    LAYOUT = "layout", _("laying out the pages")
+    DONE = "done", _("ready")
+    FAILED = "failed", _("failed")
+
+
+class ReportPdf(models.Model):
+    """The conference report of an edition as a PDF, made by the worker; the page polls it."""
+
+    edition = models.ForeignKey(
+        Edition, on_delete=models.CASCADE, related_name="report_pdfs", verbose_name=_("edition")
+    )
+    language = models.CharField(_("language"), max_length=8, default="nl")
+    status = models.CharField(
+        _("status"), max_length=8, choices=ReportPdfStatus.choices, default=ReportPdfStatus.QUEUED
+    )
+    file = models.CharField(_("file"), max_length=300, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    seconds = models.FloatField(_("seconds"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("started by"),
+    )
+    created_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("report PDF")
+        verbose_name_plural = _("report PDFs")
+
+    def __str__(self) -> str:
+        return f"{self.edition} {self.pk}"
+
+    #: The steps of the work in order, for "step 2 of 3".
+    STEPS = (ReportPdfStatus.QUEUED, ReportPdfStatus.FIGURES, ReportPdfStatus.LAYOUT)
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ReportPdfStatus.DONE, ReportPdfStatus.FAILED)
+
+    @property
+    def step(self) -> int:
+        """1 to 3 while it is made; 3 once finished."""
+        if self.is_finished:
+            return len(self.STEPS)
+        return self.STEPS.index(ReportPdfStatus(self.status)) + 1

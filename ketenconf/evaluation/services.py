@@ -9,16 +9,22 @@ people answered cannot be matched against the order of the anonymous rows writte
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from ketenconf.accounts.models import Actor, actor_user
 from ketenconf.core.validators import validate_multiline_text
+from ketenconf.events.models import Edition
 from ketenconf.mail.services import mail_enqueue
 from ketenconf.registration.links import access_link_url
 from ketenconf.registration.models import Registration
@@ -31,6 +37,8 @@ from .models import (
     Question,
     QuestionKind,
     Quote,
+    ReportPdf,
+    ReportPdfStatus,
     Response,
     Survey,
     SurveyInvitation,
@@ -330,3 +338,57 @@ def survey_submit(
 def quote_set_shown(*, quote: Quote, shown: bool) -> None:
     """Organisers leave a quote out of the report, or put it back."""
     Quote.objects.filter(pk=quote.pk).update(shown=shown)
+
+
+# --- The report as PDF, made by the worker ------------------------------------------------
+
+
+def report_pdf_start(*, edition: Edition, language: str, by: Actor) -> ReportPdf:
+    """Queue the report of the edition as a PDF in ``language``; the worker makes it."""
+    from . import tasks
+
+    with transaction.atomic():
+        report = ReportPdf.objects.create(
+            edition=edition, language=language, created_by=actor_user(by)
+        )
+        transaction.on_commit(partial(tasks.make_report_pdf.enqueue, report.pk), robust=True)
+    return report
+
+
+def report_pdf_path(*, report: ReportPdf) -> Path:
+    return Path(settings.VAR_DIR) / "reports" / f"{report.edition.slug}-{report.pk}.pdf"
+
+
+def report_pdf_execute(*, report_id: int) -> str:
+    """Make the PDF, writing each step to its row as it begins (the page polls it).
+
+    Runs in the worker, outside a transaction: every step commits at once."""
+    from .report import edition_report
+    from .report_files import report_pdf
+
+    report = ReportPdf.objects.select_related("edition").get(pk=report_id)
+    if report.is_finished:
+        return report.status
+    began = time.perf_counter()
+    rows = ReportPdf.objects.filter(pk=report.pk)
+    try:
+        with translation.override(report.language):
+            rows.update(status=ReportPdfStatus.FIGURES)
+            figures = edition_report(edition=report.edition)
+            rows.update(status=ReportPdfStatus.LAYOUT)
+            content = report_pdf(figures)
+        target = report_pdf_path(report=report)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial_file = target.with_suffix(".part")
+        partial_file.write_bytes(content)
+        partial_file.replace(target)
+    except Exception as error:
+        rows.update(status=ReportPdfStatus.FAILED, error=repr(error), finished_at=timezone.now())
+        raise
+    rows.update(
+        status=ReportPdfStatus.DONE,
+        file=str(target),
+        seconds=time.perf_counter() - began,
+        finished_at=timezone.now(),
+    )
+    return ReportPdfStatus.DONE

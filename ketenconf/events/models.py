@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -215,6 +215,20 @@ class Edition(models.Model):
             "A registration not confirmed within this time is released and its seat offered on."
         ),
     )
+    ranking_opens_at = models.DateTimeField(
+        _("ranking opens"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "From this moment participants rank the workshops; empty: from their registration."
+        ),
+    )
+    ranking_closes_at = models.DateTimeField(
+        _("ranking closes"),
+        null=True,
+        blank=True,
+        help_text=_("After this moment rankings no longer change; empty: until the assignment."),
+    )
     retention_days = models.PositiveSmallIntegerField(
         _("retention of personal data (days)"),
         default=90,
@@ -260,6 +274,12 @@ class Edition(models.Model):
     @property
     def registration_is_open(self) -> bool:
         return self.status == EditionStatus.REGISTRATION_OPEN
+
+    def ranking_is_open(self, now: datetime) -> bool:
+        """Whether participants may rank the workshops at ``now`` (a window the organisers set)."""
+        if self.ranking_opens_at is not None and now < self.ranking_opens_at:
+            return False
+        return self.ranking_closes_at is None or now < self.ranking_closes_at
 
     @property
     def seats_left(self) -> int:

@@ -14,6 +14,9 @@ def edition_errors(edition: Edition) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if edition.start_date and edition.end_date and edition.end_date < edition.start_date:
         errors.setdefault("end_date", []).append(_("The last day cannot be before the first day."))
+    opens, closes = edition.ranking_opens_at, edition.ranking_closes_at
+    if opens and closes and closes <= opens:
+        errors.setdefault("ranking_closes_at", []).append(_("Ranking must close after it opens."))
     if edition.pk and edition.capacity is not None:
         taken = (
             type(edition)

@@ -16,7 +16,7 @@ from ketenconf.programme import services as programme_services
 from ketenconf.registration.models import Registration
 from ketenconf.registration.services import edition_fill_from_waitlist
 
-from .models import Edition, EditionStatus, Organisation, Series
+from .models import Edition, EditionStatus, Organisation, Room, Series, validate_edition_slug
 
 
 class SeriesHasNoPartners(ValueError):
@@ -39,7 +39,6 @@ def series_next_lead(*, series: Series, after: Organisation | None) -> Organisat
     return rotation[(rotation.index(after) + 1) % len(rotation)]
 
 
-@transaction.atomic
 def _title_for_year(title: str | None, old: int, new: int) -> str | None:
     """ "Ketenconferentie 2027" for 2028 is "Ketenconferentie 2028"; a title without the year
     stays as it is."""
@@ -48,12 +47,20 @@ def _title_for_year(title: str | None, old: int, new: int) -> str | None:
     return re.sub(rf"(?<!\d){old}(?!\d)", str(new), title)
 
 
+@transaction.atomic
 def edition_create_next(*, series: Series, slug: str, start_date: date | None = None) -> Edition:
     """A new draft edition: the rooms and the blocks of the latest edition, the lead passed on.
 
     Blocks move with the days (by default to the same weekday one year later); topics and
-    sessions are not copied, for they are chosen anew each year.
+    sessions are not copied, for they are chosen anew each year. A slug that is taken or
+    reserved raises ``ValidationError`` on ``slug``; nothing is written then.
     """
+    try:
+        validate_edition_slug(slug)
+    except ValidationError as error:
+        raise ValidationError({"slug": error.messages}) from error
+    if Edition.objects.filter(slug=slug).exists():
+        raise ValidationError({"slug": [_("An edition with this slug exists already.")]})
     previous = series.editions.order_by("-start_date").first()
     if previous is None:
         raise Edition.DoesNotExist(
@@ -141,3 +148,26 @@ def organisation_merge(*, edition: Edition, pk: int, into: Organisation) -> int:
             moved = count
     proposal.delete()
     return moved
+
+
+def edition_ranking_open(*, edition: Edition, now: datetime | None = None) -> None:
+    """Participants may rank the workshops from now on, until the organisers close it."""
+    edition.ranking_opens_at = now or timezone.now()
+    edition.ranking_closes_at = None
+    edition.save(update_fields=["ranking_opens_at", "ranking_closes_at"])
+
+
+def edition_ranking_close(*, edition: Edition, now: datetime | None = None) -> None:
+    """Rankings stay as they are from now on: the input of the assignment is final."""
+    moment = now or timezone.now()
+    if edition.ranking_opens_at is not None and edition.ranking_opens_at >= moment:
+        edition.ranking_opens_at = None
+    edition.ranking_closes_at = moment
+    edition.save(update_fields=["ranking_opens_at", "ranking_closes_at"])
+
+
+def room_save(*, room: Room) -> Room:
+    """Add or change a room of an edition; validated (``ValidationError`` per field)."""
+    room.full_clean()
+    room.save()
+    return room

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
 
 from ketenconf.core import statements
 from ketenconf.core.personal_data import personal_data_sections
@@ -179,3 +181,48 @@ def choices_in_unattended_rounds(*, registration: Registration) -> list[Unattend
         for p in preferences
         if (blocks := rounds_of[p.topic_id]) and set(blocks) <= absent
     ]
+
+
+class Listed(StrEnum):
+    """The filters of the organisers' list of registrations."""
+
+    ALL = "all"
+    REGISTERED = "registered"
+    UNCONFIRMED = "unconfirmed"
+    WAITLISTED = "waitlisted"
+    ENDED = "ended"  # cancelled or released
+
+
+def registrations_for_organisers(
+    *, edition: Edition, search: str = "", listed: str = Listed.ALL
+) -> QuerySet[Registration]:
+    """The organisers' list: searched in name, address and organisation, filtered by status.
+
+    The waiting list comes in its order (first in line first); the rest by name."""
+    rows = Registration.objects.filter(edition=edition).select_related("organisation")
+    for word in search.split():
+        rows = rows.filter(
+            Q(name__icontains=word)
+            | Q(email__icontains=word)
+            | Q(organisation__name__icontains=word)
+        )
+    if listed == Listed.REGISTERED:
+        rows = rows.filter(status=RegistrationStatus.REGISTERED)
+    elif listed == Listed.UNCONFIRMED:
+        rows = rows.filter(status=RegistrationStatus.REGISTERED, confirmed_at__isnull=True)
+    elif listed == Listed.WAITLISTED:
+        return rows.filter(status=RegistrationStatus.WAITLISTED).order_by("waitlisted_at", "pk")
+    elif listed == Listed.ENDED:
+        rows = rows.filter(status__in=[RegistrationStatus.CANCELLED, RegistrationStatus.RELEASED])
+    return rows.order_by("name", "pk")
+
+
+def registration_for_organisers(*, edition: Edition, pk: int) -> Registration:
+    """One registration of the edition with what its page shows; 404 when not of this edition."""
+    return get_object_or_404(
+        Registration.objects.select_related("organisation", "edition").prefetch_related(
+            Prefetch("preferences", Preference.objects.select_related("topic").order_by("rank"))
+        ),
+        edition=edition,
+        pk=pk,
+    )

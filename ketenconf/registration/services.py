@@ -527,7 +527,13 @@ def workshop_topics(*, edition: Edition) -> list[Topic]:
 def registration_set_preferences(
     *, registration: Registration, topic_ids: Sequence[int]
 ) -> list[Preference]:
-    """Replace the ranked choices: ``topic_ids`` best first, each a workshop of this edition."""
+    """Replace the ranked choices: ``topic_ids`` best first, each a workshop of this edition.
+
+    Only while the edition's ranking is open (its window, set by the organisers)."""
+    if not registration.edition.ranking_is_open(timezone.now()):
+        raise ValidationError(
+            {"preferences": [_("Ranking the workshops is closed for this edition.")]}
+        )
     if len(set(topic_ids)) != len(topic_ids):
         raise ValidationError({"preferences": [_("Each workshop can be ranked once.")]})
     allowed = {t.pk for t in workshop_topics(edition=registration.edition)}

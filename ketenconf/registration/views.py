@@ -458,6 +458,7 @@ def workshops(request: HttpRequest, edition: Edition, registration: Registration
             "rows": _ranking_rows(form, focus),
             "moved_message": moved_message,
             "unattended": selectors.choices_in_unattended_rounds(registration=registration),
+            "ranking_open": edition.ranking_is_open(timezone.now()),
         },
         status=status,
     )

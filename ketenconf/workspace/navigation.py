@@ -37,15 +37,19 @@ SEGMENTS: dict[Part, str] = {
 #: The label of each part, and the address of its first page.
 PART_PAGES: dict[Part, tuple[Promise, Callable[[Edition], str]]] = {
     Part.DASHBOARD: (_("Dashboard"), _by_slug("workspace:dashboard")),
+    Part.PROGRAMME: (_("Programme and rooms"), _by_slug("programme_organise:overview")),
     Part.PROPOSALS: (_("Call for sessions"), _by_id("proposals_organise:overview")),
+    Part.REGISTRATIONS: (_("Registrations"), _by_slug("registrations:list")),
     Part.ORGANISATIONS: (_("Organisations"), _by_slug("events_organise:proposed")),
     Part.ASSIGNMENT: (_("Workshop assignment"), _by_slug("allocation:edition")),
     Part.CHECKIN: (_("Check-in"), _by_slug("checkin:edition")),
     Part.BADGES: (_("Badges and live counts"), _by_slug("checkin:badges")),
-    Part.REPORT: (_("Report"), _by_slug("report:edition")),
+    Part.REPORT: (_("Survey and report"), _by_slug("report:edition")),
     Part.EXPORTS: (_("Export"), _by_slug("exports:tables")),
     Part.IMPORTS: (_("Import"), _by_slug("imports:new")),
     Part.MESSAGES: (_("Messages"), _by_slug("messaging:list")),
+    Part.API: (_("API tokens"), _by_slug("api_tokens:list")),
+    Part.SETTINGS: (_("Settings"), _by_slug("edition_settings:edit")),
 }
 
 

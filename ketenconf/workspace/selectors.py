@@ -223,9 +223,26 @@ def next_steps(*, dashboard: Dashboard, now: datetime) -> list[NextStep]:
         EditionStatus.ARCHIVED,
     )
     run, published = parts.latest_run, parts.published_run
+    ranking_closed = edition.ranking_closes_at is not None and edition.ranking_closes_at <= now
     if regs.ranked and published is None:
         if run is None:
-            if registration_closed:
+            if ranking_closed:
+                assert edition.ranking_closes_at is not None
+                days = (today - timezone.localdate(edition.ranking_closes_at)).days
+                steps.append(
+                    NextStep(
+                        _("Ranking closed today: run the assignment.")
+                        if days == 0
+                        else ngettext(
+                            "Ranking closed %(days)d day ago: run the assignment.",
+                            "Ranking closed %(days)d days ago: run the assignment.",
+                            days,
+                        )
+                        % {"days": days},
+                        "assignment",
+                    )
+                )
+            elif registration_closed:
                 steps.append(
                     NextStep(
                         _("Registration has closed: run the workshop assignment."),
@@ -345,14 +362,22 @@ def part_states(*, dashboard: Dashboard, now: datetime) -> list[PartState]:
     else:
         programme = _("Published; %(sessions)d sessions.") % {"sessions": parts.sessions}
     states.append(PartState("programme", _("Programme"), programme))
-    states.append(
-        PartState(
-            "registrations",
-            _("Ranking of workshops"),
-            _("%(ranked)d of %(registered)d registered participants have ranked.")
-            % {"ranked": regs.ranked, "registered": regs.registered},
-        )
-    )
+    ranked = _("%(ranked)d of %(registered)d registered participants have ranked.") % {
+        "ranked": regs.ranked,
+        "registered": regs.registered,
+    }
+    if edition.ranking_is_open(now):
+        window = _("Open.")
+    elif edition.ranking_closes_at is not None and edition.ranking_closes_at <= now:
+        window = _("Closed since %(day)s.") % {
+            "day": date_format(timezone.localtime(edition.ranking_closes_at), "j F Y")
+        }
+    else:
+        assert edition.ranking_opens_at is not None
+        window = _("Opens on %(day)s.") % {
+            "day": date_format(timezone.localtime(edition.ranking_opens_at), "j F Y")
+        }
+    states.append(PartState("settings", _("Ranking of workshops"), f"{window} {ranked}"))
     run, published = parts.latest_run, parts.published_run
     if published is not None:
         assignment = _("Assignment %(run)d published on %(day)s.") % {

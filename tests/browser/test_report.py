@@ -47,7 +47,7 @@ def test_organiser_reads_the_report(live_server: Any, page: Any) -> None:
     page.goto(f"{live_server.url}/organise/")
     page.locator("#editions a").filter(has_text=built.edition.title).click()
     page.get_by_role("navigation", name=f"Onderdelen van {built.edition.title}").get_by_role(
-        "link", name="Rapport"
+        "link", name="Enquête en rapport"
     ).click()
     page.wait_for_url(f"{live_server.url}{start}")
     assert_accessible(page)

@@ -15,6 +15,8 @@ from django.utils import translation
 from openpyxl import load_workbook
 from PIL import Image
 
+from ketenconf.evaluation import services
+from ketenconf.evaluation.models import ReportPdf
 from ketenconf.evaluation.report import edition_report
 from ketenconf.evaluation.report_files import report_pdf, report_xlsx
 from tests.conftest import in_ci
@@ -136,12 +138,32 @@ def test_the_page_shows_the_figures_and_no_free_text(organiser: Client, built: B
         assert f'<table class="utrecht-table" id="{table}">' in html
 
 
-def test_the_downloads(organiser: Client) -> None:
-    pdf = organiser.get(PAGES[1])
-    assert pdf.status_code == 200
-    assert pdf["Content-Type"] == "application/pdf"
-    assert pdf["Content-Disposition"] == f'attachment; filename="report-{SLUG}.pdf"'
-    assert pdf.content.startswith(b"%PDF-")
+def test_the_downloads(organiser: Client, built: Built, django_capture_on_commit_callbacks) -> None:
+    # Before any PDF is made its old address shows the page where it is made.
+    before = organiser.get(PAGES[1])
+    assert before.status_code == 200
+    assert f'action="/organise/{SLUG}/report/pdf/"' in before.content.decode()
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        started = organiser.post(f"/organise/{SLUG}/report/pdf/")
+    report = ReportPdf.objects.get()
+    status = f"/organise/{SLUG}/report/pdf/{report.pk}/"
+    assert (started.status_code, started["Location"]) == (302, status)
+    assert len(queued) == 1  # the worker's task, after the commit
+    waiting = organiser.get(status, headers={"HX-Request": "true"}).content.decode()
+    assert "Stap 1 van 3: wacht op verwerking." in waiting
+    assert 'hx-trigger="every 2s"' in waiting
+
+    assert services.report_pdf_execute(report_id=report.pk) == "done"  # what the worker does
+
+    ready = organiser.get(status).content.decode()
+    assert "hx-trigger" not in ready
+    assert f'href="{status}report.pdf"' in ready
+    for url in (f"{status}report.pdf", PAGES[1]):
+        pdf = organiser.get(url)
+        assert pdf.status_code == 200
+        assert pdf["Content-Type"] == "application/pdf"
+        assert pdf["Content-Disposition"] == f'attachment; filename="report-{SLUG}.pdf"'
+        assert b"".join(pdf.streaming_content).startswith(b"%PDF-")
     xlsx = organiser.get(PAGES[2])
     assert xlsx.status_code == 200
     assert xlsx["Content-Disposition"] == f'attachment; filename="report-{SLUG}.xlsx"'

@@ -121,7 +121,33 @@ def test_what_to_do_next_once_registration_has_closed(client, edition, organiser
     ]
     states = {state.part: state.state for state, _url in page.context["states"]}
     assert states["assignment"] == "Nog niet ingedeeld."
-    assert states["registrations"] == "2 van 4 aangemelde deelnemers hebben gerangschikt."
+    assert states["settings"] == "Open. 2 van 4 aangemelde deelnemers hebben gerangschikt."
+
+
+def test_ranking_closed_days_ago_says_run_the_assignment(client, edition, organiser):
+    _register(edition, 4)
+    edition.ranking_closes_at = timezone.now() - dt.timedelta(days=2, hours=1)
+    edition.save()
+    client.force_login(organiser)
+
+    page = client.get("/organise/ketenconferentie-2027/")
+
+    assert page.context["steps"] == [
+        (
+            "Het rangschikken is 2 dagen geleden gesloten: maak de indeling.",
+            "/organise/ketenconferentie-2027/assignment/",
+        )
+    ]
+    states = {state.part: state.state for state, _url in page.context["states"]}
+    closed = edition.ranking_closes_at.astimezone(timezone.get_current_timezone())
+    assert states["settings"] == (
+        f"Gesloten sinds {closed.day} {MONTHS[closed.month - 1]} {closed.year}. "
+        "2 van 4 aangemelde deelnemers hebben gerangschikt."
+    )
+
+
+MONTHS = "januari februari maart april mei juni juli augustus september oktober november december"
+MONTHS = MONTHS.split()
 
 
 def _dashboard_queries(client, edition) -> int:
