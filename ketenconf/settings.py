@@ -97,6 +97,9 @@ MIDDLEWARE = [
     # answer before the host check and the redirect to HTTPS.
     "ketenconf.ops.middleware.RequestIdMiddleware",
     "ketenconf.ops.middleware.ProbeMiddleware",
+    # Each request starts without an edition's scope: a query on an edition's rows raises
+    # until the view has resolved its edition (ketenconf.core.tenancy).
+    "ketenconf.core.tenancy.EditionScopeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",

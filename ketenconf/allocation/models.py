@@ -8,12 +8,15 @@ organiser fixed: every later run keeps it.
 
 from __future__ import annotations
 
+from typing import ClassVar, Self
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ketenconf.core.tenancy import edition_scoped
 from ketenconf.events.models import Edition
 from ketenconf.programme.models import Block, Session
 from ketenconf.registration.models import Registration
@@ -77,6 +80,8 @@ class AssignmentRun(models.Model):
         verbose_name=_("published by"),
     )
 
+    objects: ClassVar[models.Manager[Self]] = edition_scoped()
+
     class Meta:
         ordering = ["edition", "-created_at", "-pk"]
         verbose_name = _("assignment run")
@@ -115,6 +120,8 @@ class Assignment(models.Model):
     #: The session's topic at this place in the participant's preferences; null: not ranked.
     rank = models.PositiveSmallIntegerField(_("rank"), null=True, blank=True)
 
+    objects: ClassVar[models.Manager[Self]] = edition_scoped("run__edition")
+
     class Meta:
         ordering = ["run", "registration", "block__start"]
         verbose_name = _("assignment")
@@ -143,6 +150,8 @@ class AssignmentLock(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects: ClassVar[models.Manager[Self]] = edition_scoped()
 
     class Meta:
         ordering = ["edition", "registration", "block__start"]

@@ -26,6 +26,7 @@ from ninja.responses import Status
 from ketenconf.allocation import selectors as allocation_selectors
 from ketenconf.allocation import services as allocation_services
 from ketenconf.allocation.models import Assignment, AssignmentRun
+from ketenconf.core.tenancy import edition_scope_enter
 from ketenconf.events.models import Edition
 from ketenconf.events.permissions import topics_editable_by
 from ketenconf.exports.organise import table_response
@@ -106,15 +107,18 @@ def _user(request: HttpRequest) -> Any:
     return request.auth  # type: ignore[attr-defined]
 
 
-def _edition(request: HttpRequest, slug: str) -> Edition:
+def _edition(request: HttpRequest, slug: str, part: Part = Part.API) -> Edition:
+    """The edition at ``slug`` if the token's user may open ``part`` of it, by the
+    workspace's one rule; the request is in the edition's scope from here on."""
     edition = (
-        editions_for(user=_user(request), part=Part.API)
+        editions_for(user=_user(request), part=part)
         .select_related("lead_organisation")
         .filter(slug=slug)
         .first()
     )
     if edition is None:
         raise Missing(_("There is no edition %(slug)s that you organise.") % {"slug": slug})
+    edition_scope_enter(edition)
     return edition
 
 

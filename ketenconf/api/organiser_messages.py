@@ -16,9 +16,10 @@ from ninja.responses import Status
 from ketenconf.events.models import Edition
 from ketenconf.messaging import selectors, services
 from ketenconf.messaging.models import Group, Message
-from ketenconf.workspace.access import Part, editions_for
+from ketenconf.workspace.access import Part
 
-from .organiser import NOT_FOUND, Missing, Pages, _errors, _user, router
+from .organiser import NOT_FOUND, Pages, _errors, _user, router
+from .organiser import _edition as organiser_edition
 from .schemas import Errors
 
 
@@ -58,12 +59,7 @@ class MessageSent(Schema):
 
 
 def _edition(request: HttpRequest, slug: str) -> Edition:
-    from django.utils.translation import gettext as _
-
-    edition = editions_for(user=_user(request), part=Part.MESSAGES).filter(slug=slug).first()
-    if edition is None:
-        raise Missing(_("There is no edition %(slug)s that you organise.") % {"slug": slug})
-    return edition
+    return organiser_edition(request, slug, part=Part.MESSAGES)
 
 
 def _message_out(message: Message) -> dict[str, Any]:

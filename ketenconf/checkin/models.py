@@ -7,11 +7,14 @@ locking service, and the client's nonce is unique so that a retried scan counts 
 
 from __future__ import annotations
 
+from typing import ClassVar, Self
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ketenconf.core.tenancy import edition_scoped
 from ketenconf.events.models import Edition
 from ketenconf.programme.models import Session
 from ketenconf.registration.models import Registration
@@ -53,6 +56,8 @@ class CheckIn(models.Model):
         related_name="+",
         verbose_name=_("checked in by"),
     )
+
+    objects: ClassVar[models.Manager[Self]] = edition_scoped()
 
     class Meta:
         ordering = ["edition", "at", "pk"]
@@ -103,6 +108,8 @@ class CheckInSettings(models.Model):
         help_text=_("Door staff may register people at the desk while seats are left."),
     )
 
+    objects: ClassVar[models.Manager[Self]] = edition_scoped()
+
     class Meta:
         verbose_name = _("check-in settings")
         verbose_name_plural = _("check-in settings")
@@ -123,6 +130,8 @@ class DoorStaff(models.Model):
         related_name="door_duties",
         verbose_name=_("user"),
     )
+
+    objects: ClassVar[models.Manager[Self]] = edition_scoped()
 
     class Meta:
         verbose_name = _("door staff")
@@ -145,6 +154,8 @@ class Badge(models.Model):
         Registration, on_delete=models.CASCADE, related_name="badge"
     )
     version = models.PositiveIntegerField(default=0)
+
+    objects: ClassVar[models.Manager[Self]] = edition_scoped("registration__edition")
 
     class Meta:
         verbose_name = _("badge")
@@ -193,6 +204,8 @@ class BadgeBatch(models.Model):
     )
     created_at = models.DateTimeField(_("started at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects: ClassVar[models.Manager[Self]] = edition_scoped()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -23,6 +23,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from ketenconf.checkin.models import DoorStaff
+from ketenconf.core.tenancy import with_scopes_disabled
 from ketenconf.events.models import (
     Edition,
     Organisation,
@@ -341,6 +342,7 @@ def _load_user(
     )
 
 
+@with_scopes_disabled  # several editions and their history
 @transaction.atomic
 def demo_load(*, password: str | None = None) -> DemoSummary:
     """Create whatever of the demo is missing; return what was created and the logins."""

@@ -12,6 +12,7 @@ their registration.
 from __future__ import annotations
 
 import uuid
+from typing import ClassVar, Self
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -19,6 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ketenconf.core.tenancy import edition_scoped
 from ketenconf.core.validators import validate_multiline_text, validate_no_control_characters
 from ketenconf.events.models import Edition, OrganisationKind
 from ketenconf.programme.models import Session
@@ -44,6 +46,8 @@ class Survey(models.Model):
         help_text=_("The last day answers are taken; empty: open until the data is deleted."),
     )
     invitations_sent_at = models.DateTimeField(_("invitations sent at"), null=True, blank=True)
+
+    objects: ClassVar[models.Manager[Self]] = edition_scoped()
 
     class Meta:
         verbose_name = _("survey")
@@ -84,6 +88,8 @@ class Question(models.Model):
         ),
     )
 
+    objects: ClassVar[models.Manager[Self]] = edition_scoped("survey__edition")
+
     class Meta:
         ordering = ["survey", "position", "pk"]
         verbose_name = _("question")
@@ -106,6 +112,8 @@ class SurveyInvitation(models.Model):
     )
     invited_at = models.DateTimeField(_("invited at"), null=True, blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    objects: ClassVar[models.Manager[Self]] = edition_scoped("survey__edition")
 
     class Meta:
         verbose_name = _("survey invitation")
@@ -130,6 +138,8 @@ class Response(models.Model):
         _("kind of organisation"), max_length=32, choices=OrganisationKind.choices, blank=True
     )
     submitted_on = models.DateField(_("submitted on"))
+
+    objects: ClassVar[models.Manager[Self]] = edition_scoped("survey__edition")
 
     class Meta:
         ordering = ["survey", "submitted_on"]
@@ -157,6 +167,8 @@ class Answer(models.Model):
     #: active language.
     choice = models.CharField(max_length=200, blank=True)
     text = models.TextField(blank=True, validators=[validate_multiline_text])
+
+    objects: ClassVar[models.Manager[Self]] = edition_scoped("response__survey__edition")
 
     class Meta:
         verbose_name = _("answer")
@@ -195,6 +207,8 @@ class Quote(models.Model):
         help_text=_("Organisers may leave a quote out of the report."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects: ClassVar[models.Manager[Self]] = edition_scoped("survey__edition")
 
     class Meta:
         ordering = ["survey", "created_at", "pk"]
@@ -236,6 +250,8 @@ class ReportPdf(models.Model):
     )
     created_at = models.DateTimeField(_("started at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects: ClassVar[models.Manager[Self]] = edition_scoped()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

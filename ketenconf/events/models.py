@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar, Self
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -12,6 +12,8 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from ketenconf.core.tenancy import edition_scoped
 
 
 class OrganisationKind(models.TextChoices):
@@ -315,6 +317,8 @@ class Room(models.Model):
     )
     capacity = models.PositiveIntegerField(_("capacity"))
     step_free = models.BooleanField(_("step-free access"), default=True)
+
+    objects: ClassVar[models.Manager[Self]] = edition_scoped()
 
     class Meta:
         ordering = ["edition", "-capacity", "name"]

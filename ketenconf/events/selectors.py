@@ -6,6 +6,8 @@ from django.db.models import Count, QuerySet
 from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 
+from ketenconf.core.tenancy import edition_scope_enter
+
 from .models import PUBLIC_STATUSES, Edition, Organisation, SeriesPartner
 
 
@@ -18,8 +20,11 @@ def editions_public() -> QuerySet[Edition]:
 
 
 def edition_public_get(*, slug: str) -> Edition:
-    """The edition at ``slug`` if the public may see it; 404 otherwise (drafts stay hidden)."""
-    return get_object_or_404(editions_public(), slug=slug)
+    """The edition at ``slug`` if the public may see it; 404 otherwise (drafts stay hidden).
+    The request is in the edition's scope from here on (ketenconf.core.tenancy)."""
+    edition = get_object_or_404(editions_public(), slug=slug)
+    edition_scope_enter(edition)
+    return edition
 
 
 def edition_organisers(*, edition: Edition) -> list[Organisation]:

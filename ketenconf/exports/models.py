@@ -8,9 +8,12 @@ address: the old one stops working at once.
 
 from __future__ import annotations
 
+from typing import ClassVar, Self
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ketenconf.core.tenancy import edition_scoped
 from ketenconf.registration.models import Registration
 
 
@@ -20,6 +23,8 @@ class CalendarFeed(models.Model):
     )
     key = models.CharField(max_length=32, unique=True)
     created_at = models.DateTimeField(_("made at"), auto_now_add=True)
+
+    objects: ClassVar[models.Manager[Self]] = edition_scoped("registration__edition")
 
     class Meta:
         verbose_name = _("calendar address")

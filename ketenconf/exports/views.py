@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
+from ketenconf.core.tenancy import edition_scope_enter, scopes_disabled
 from ketenconf.events.selectors import edition_public_get
 from ketenconf.programme.selectors import session_public_get
 from ketenconf.registration.access import session_registration
@@ -53,10 +54,12 @@ def calendar_feed(request: HttpRequest, slug: str, token: str) -> HttpResponse:
 
     An unknown or stopped address is a plain 404, the same whatever the reason.
     """
-    registration = selectors.calendar_feed_registration(token=token)
+    with scopes_disabled():  # the secret address finds its registration in any edition
+        registration = selectors.calendar_feed_registration(token=token)
     if registration is None or registration.edition.slug != slug:
         raise Http404
     edition = registration.edition
+    edition_scope_enter(edition)
     exporter = PersonalICalExporter()
     if registration.has_seat:
         sessions = selectors.personal_calendar_sessions(registration=registration)

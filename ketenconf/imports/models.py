@@ -5,10 +5,13 @@ deleted after a week by a periodic job, as are the rows an outcome shows."""
 
 from __future__ import annotations
 
+from typing import ClassVar, Self
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ketenconf.core.tenancy import edition_scoped
 from ketenconf.events.models import Edition
 
 
@@ -70,6 +73,8 @@ class ImportJob(models.Model):
     #: {"counts": {...}, "rows": [...first rows...], "errors": [...], "error_count": n}
     result = models.JSONField(null=True, blank=True)
     error = models.TextField(blank=True)
+
+    objects: ClassVar[models.Manager[Self]] = edition_scoped()
 
     class Meta:
         ordering = ["edition", "-created_at", "-pk"]

@@ -47,6 +47,7 @@ from django.template import Context, Engine
 from django.utils import timezone, translation
 
 from ketenconf.core import statements
+from ketenconf.core.tenancy import with_scopes_disabled
 
 from . import selectors
 from .models import OutboxMessage, OutboxStatus
@@ -320,6 +321,7 @@ class SweepResult:
     enqueued: int
 
 
+@with_scopes_disabled  # the outbox of every edition
 def mail_sweep(*, stuck_after: timedelta = STUCK_AFTER) -> SweepResult:
     """Recover from crashes: release stuck sends and re-enqueue pending mails without a task.
 

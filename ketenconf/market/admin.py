@@ -19,6 +19,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from ketenconf.core.tenancy import scopes_disabled
 from ketenconf.events.admin_access import OrganiserAdmin, is_organiser
 from ketenconf.events.models import Edition
 from ketenconf.events.permissions import editions_editable_by
@@ -46,19 +47,23 @@ class FloorPositionAdmin(EditionScopedAdmin):
     fields = ("edition", "number", "row", "column", "has_power", "is_large")
 
 
-class StandAdminForm(forms.ModelForm):
-    class Meta:
-        model = Stand
-        fields = ("position",)
+# The form's floor positions are chosen per stand in __init__; the class is made outside any
+# edition's scope (ketenconf.core.tenancy), as pretix does with such forms.
+with scopes_disabled():
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        position = self.fields["position"]
-        assert isinstance(position, forms.ModelChoiceField)
-        position.queryset = FloorPosition.objects.filter(edition_id=self.instance.edition_id)
-        position.help_text = gettext(
-            "Move the stand by hand; a stand already there swaps places with it."
-        )
+    class StandAdminForm(forms.ModelForm):
+        class Meta:
+            model = Stand
+            fields = ("position",)
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            position = self.fields["position"]
+            assert isinstance(position, forms.ModelChoiceField)
+            position.queryset = FloorPosition.objects.filter(edition_id=self.instance.edition_id)
+            position.help_text = gettext(
+                "Move the stand by hand; a stand already there swaps places with it."
+            )
 
 
 @admin.register(Stand)

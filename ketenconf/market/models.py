@@ -9,11 +9,14 @@ hand: automatic placement leaves it where it is.
 
 from __future__ import annotations
 
+from typing import ClassVar, Self
+
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ketenconf.core.tenancy import edition_scoped
 from ketenconf.core.validators import validate_no_control_characters, validate_no_markup
 from ketenconf.events.models import Edition, Organisation
 from ketenconf.registration.models import ParticipantLanguage, Registration
@@ -28,6 +31,8 @@ class FloorPosition(models.Model):
     column = models.PositiveSmallIntegerField(_("column"))
     has_power = models.BooleanField(_("power"), default=False)
     is_large = models.BooleanField(_("large"), default=False)
+
+    objects: ClassVar[models.Manager[Self]] = edition_scoped()
 
     class Meta:
         ordering = ["edition", "number"]
@@ -108,6 +113,8 @@ class Stand(models.Model):
     created_at = models.DateTimeField(_("applied at"), auto_now_add=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
+    objects: ClassVar[models.Manager[Self]] = edition_scoped()
+
     class Meta:
         ordering = ["edition", "name", "pk"]
         verbose_name = _("stand")
@@ -131,6 +138,8 @@ class SavedStand(models.Model):
     )
     stand = models.ForeignKey(Stand, on_delete=models.CASCADE, related_name="saved_by")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects: ClassVar[models.Manager[Self]] = edition_scoped("stand__edition")
 
     class Meta:
         ordering = ["registration", "created_at", "pk"]

@@ -9,12 +9,15 @@ however often its queueing runs.
 
 from __future__ import annotations
 
+from typing import ClassVar, Self
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ketenconf.core.tenancy import edition_scoped
 from ketenconf.core.validators import validate_no_control_characters
 from ketenconf.events.models import Edition
 from ketenconf.mail.models import OutboxMessage
@@ -89,6 +92,8 @@ class Message(models.Model):
     )
     queued = models.PositiveIntegerField(_("mails queued"), default=0)
 
+    objects: ClassVar[models.Manager[Self]] = edition_scoped()
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("message to participants")
@@ -124,6 +129,8 @@ class MessageRecipient(models.Model):
     mail = models.ForeignKey(
         OutboxMessage, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    objects: ClassVar[models.Manager[Self]] = edition_scoped("message__edition")
 
     class Meta:
         verbose_name = _("recipient of a message")
@@ -176,6 +183,8 @@ class ReminderSettings(models.Model):
     )
     practical_body_nl = models.TextField(_("text (Dutch)"), max_length=20_000, blank=True)
     practical_body_en = models.TextField(_("text (English)"), max_length=20_000, blank=True)
+
+    objects: ClassVar[models.Manager[Self]] = edition_scoped()
 
     class Meta:
         verbose_name = _("reminders")

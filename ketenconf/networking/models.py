@@ -9,6 +9,8 @@ run never proposes the same pair again, but they free their place at the table.
 
 from __future__ import annotations
 
+from typing import ClassVar, Self
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -17,6 +19,7 @@ from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.translation import gettext_lazy as _
 
+from ketenconf.core.tenancy import edition_scoped
 from ketenconf.events.models import Edition
 from ketenconf.programme.models import Block
 from ketenconf.registration.models import Registration
@@ -45,6 +48,8 @@ class NetworkingSlot(models.Model):
     )
     start = models.DateTimeField(_("start"))
     end = models.DateTimeField(_("end"))
+
+    objects: ClassVar[models.Manager[Self]] = edition_scoped()
 
     class Meta:
         ordering = ["edition", "start", "pk"]
@@ -75,6 +80,8 @@ class NetworkingTable(models.Model):
         _("seats"), default=4, validators=[MinValueValidator(2)]
     )
 
+    objects: ClassVar[models.Manager[Self]] = edition_scoped()
+
     class Meta:
         ordering = ["edition", "number"]
         verbose_name = _("networking table")
@@ -101,6 +108,8 @@ class NetworkingProfile(models.Model):
     interests = models.JSONField(_("interests"), default=list, blank=True)
     wanted_kinds = models.JSONField(_("kinds of organisation to meet"), default=list, blank=True)
     updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    objects: ClassVar[models.Manager[Self]] = edition_scoped("registration__edition")
 
     class Meta:
         verbose_name = _("networking profile")
@@ -142,6 +151,8 @@ class MeetingRequest(models.Model):
     )
     created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    objects: ClassVar[models.Manager[Self]] = edition_scoped()
 
     class Meta:
         ordering = ["edition", "created_at", "pk"]
@@ -200,6 +211,8 @@ class MatchRun(models.Model):
     time_limit = models.FloatField(_("time limit (seconds)"), default=30.0)
     error = models.TextField(_("error"), blank=True)
 
+    objects: ClassVar[models.Manager[Self]] = edition_scoped()
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("matchmaking run")
@@ -250,6 +263,8 @@ class Meeting(models.Model):
     weight = models.PositiveIntegerField(_("weight"), default=0)
     shared_interests = models.JSONField(_("shared interests"), default=list, blank=True)
     created_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
+
+    objects: ClassVar[models.Manager[Self]] = edition_scoped()
 
     class Meta:
         ordering = ["edition", "slot__start", "table__number", "pk"]

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import ClassVar, Self
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from ketenconf.core.tenancy import edition_scoped
 from ketenconf.events.models import Edition, Organisation, Room
 
 
@@ -28,6 +31,8 @@ class Block(models.Model):
     title = models.CharField(_("title"), max_length=200, blank=True)
     start = models.DateTimeField(_("start"))
     end = models.DateTimeField(_("end"))
+
+    objects: ClassVar[models.Manager[Self]] = edition_scoped()
 
     class Meta:
         ordering = ["edition", "start", "end"]
@@ -78,6 +83,8 @@ class Topic(models.Model):
         _("language"), max_length=2, choices=Language.choices, default=Language.DUTCH
     )
 
+    objects: ClassVar[models.Manager[Self]] = edition_scoped()
+
     class Meta:
         ordering = ["edition", "title"]
         verbose_name = _("topic")
@@ -102,6 +109,8 @@ class Host(models.Model):
         related_name="hosted",
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects: ClassVar[models.Manager[Self]] = edition_scoped("topic__edition")
 
     class Meta:
         ordering = ["topic", "order", "name"]
@@ -128,6 +137,8 @@ class Session(models.Model):
     capacity = models.PositiveIntegerField(
         _("capacity"), null=True, blank=True, help_text=_("Leave empty to use the room's capacity.")
     )
+
+    objects: ClassVar[models.Manager[Self]] = edition_scoped()
 
     class Meta:
         ordering = ["block__start", "room__name"]

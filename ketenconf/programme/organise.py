@@ -24,6 +24,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from ketenconf.core.tenancy import scopes_disabled
 from ketenconf.core.widgets import DateTimeInput
 from ketenconf.events import services as event_services
 from ketenconf.events.models import Edition, Room
@@ -56,23 +57,27 @@ class RoomForm(forms.ModelForm):
         fields = ["name", "kind", "capacity", "step_free"]
 
 
-class SessionForm(forms.ModelForm):
-    class Meta:
-        model = Session
-        fields = ["topic", "block", "room", "capacity"]
+# Made outside any edition's scope (ketenconf.core.tenancy), as pretix does with such forms;
+# the choices are the edition's, set in __init__.
+with scopes_disabled():
 
-    def __init__(self, *args: Any, edition: Edition, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        choices: dict[str, Any] = {
-            "topic": Topic.objects.filter(edition=edition).order_by("title"),
-            "block": Block.objects.filter(edition=edition).order_by("start", "end"),
-            "room": Room.objects.filter(edition=edition).order_by("name"),
-        }
-        for name, queryset in choices.items():
-            field = self.fields[name]
-            assert isinstance(field, forms.ModelChoiceField)
-            field.queryset = queryset
-        self.fields["block"].label_from_instance = _block_label  # type: ignore[attr-defined]
+    class SessionForm(forms.ModelForm):
+        class Meta:
+            model = Session
+            fields = ["topic", "block", "room", "capacity"]
+
+        def __init__(self, *args: Any, edition: Edition, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            choices: dict[str, Any] = {
+                "topic": Topic.objects.filter(edition=edition).order_by("title"),
+                "block": Block.objects.filter(edition=edition).order_by("start", "end"),
+                "room": Room.objects.filter(edition=edition).order_by("name"),
+            }
+            for name, queryset in choices.items():
+                field = self.fields[name]
+                assert isinstance(field, forms.ModelChoiceField)
+                field.queryset = queryset
+            self.fields["block"].label_from_instance = _block_label  # type: ignore[attr-defined]
 
 
 def _block_label(block: Block) -> str:

@@ -7,6 +7,8 @@ proposal becomes a topic with hosts, and the scheduler places topics in rounds a
 
 from __future__ import annotations
 
+from typing import ClassVar, Self
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -14,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ketenconf.core.tenancy import edition_scoped
 from ketenconf.core.validators import validate_no_control_characters, validate_no_markup
 from ketenconf.events.models import ChainLink, Edition, Organisation, Room
 from ketenconf.programme.models import Block, Language, SessionKind, Topic
@@ -34,6 +37,8 @@ class Call(models.Model):
     introduction = models.TextField(
         _("introduction"), blank=True, help_text=_("What the call asks for. Markdown.")
     )
+
+    objects: ClassVar[models.Manager[Self]] = edition_scoped()
 
     class Meta:
         verbose_name = _("call for sessions")
@@ -137,6 +142,8 @@ class Proposal(models.Model):
         related_name="+",
     )
 
+    objects: ClassVar[models.Manager[Self]] = edition_scoped("call__edition")
+
     class Meta:
         ordering = ["call", "created_at", "pk"]
         verbose_name = _("proposal")
@@ -173,6 +180,8 @@ class ProposalHost(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     access_version = models.PositiveIntegerField(default=0, editable=False)
 
+    objects: ClassVar[models.Manager[Self]] = edition_scoped("proposal__call__edition")
+
     class Meta:
         ordering = ["proposal", "-is_contact", "created_at", "pk"]
         verbose_name = _("host of a proposal")
@@ -197,6 +206,8 @@ class HostAccessToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
+
+    objects: ClassVar[models.Manager[Self]] = edition_scoped("host__proposal__call__edition")
 
     class Meta:
         verbose_name = _("host's personal link")
@@ -238,6 +249,8 @@ class Review(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects: ClassVar[models.Manager[Self]] = edition_scoped("proposal__call__edition")
+
     class Meta:
         ordering = ["proposal", "updated_at", "pk"]
         verbose_name = _("review")
@@ -264,6 +277,8 @@ class InterestVote(models.Model):
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="interest_votes")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects: ClassVar[models.Manager[Self]] = edition_scoped("topic__edition")
+
     class Meta:
         verbose_name = _("interest vote")
         verbose_name_plural = _("interest votes")
@@ -288,6 +303,8 @@ class SchedulePin(models.Model):
     room = models.ForeignKey(
         Room, verbose_name=_("room"), on_delete=models.CASCADE, related_name="+"
     )
+
+    objects: ClassVar[models.Manager[Self]] = edition_scoped()
 
     class Meta:
         ordering = ["block__start", "room__name"]
@@ -323,6 +340,8 @@ class ScheduleRun(models.Model):
     lower_bound = models.IntegerField(_("lower bound"), null=True, blank=True)
     applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
 
+    objects: ClassVar[models.Manager[Self]] = edition_scoped()
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("schedule run")
@@ -339,6 +358,8 @@ class RoomEquipment(models.Model):
         Room, verbose_name=_("room"), on_delete=models.CASCADE, related_name="equipment"
     )
     projector = models.BooleanField(_("projector"), default=True)
+
+    objects: ClassVar[models.Manager[Self]] = edition_scoped("room__edition")
 
     class Meta:
         verbose_name = _("room equipment")

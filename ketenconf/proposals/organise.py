@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ketenconf.core.tenancy import edition_scope_enter
 from ketenconf.events.models import Edition, Room
 from ketenconf.events.permissions import editions_editable_by
 from ketenconf.programme.models import Topic
@@ -37,6 +38,7 @@ def _organiser(view: EditionView) -> Callable[..., HttpResponse]:
     @wraps(view)
     def wrapper(request: HttpRequest, edition_id: int, **kwargs: Any) -> HttpResponse:
         edition = get_object_or_404(editions_editable_by(user=request.user), pk=edition_id)
+        edition_scope_enter(edition)
         return view(request, edition, **kwargs)
 
     return wrapper

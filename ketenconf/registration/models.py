@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import ClassVar, Self
+
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ketenconf.core.tenancy import edition_scoped
 from ketenconf.core.validators import validate_no_control_characters, validate_no_markup
 from ketenconf.events.models import Edition, Organisation
 from ketenconf.programme.models import Block, Topic
@@ -76,6 +79,8 @@ class Registration(models.Model):
     )
     access_version = models.PositiveIntegerField(default=0, editable=False)
 
+    objects: ClassVar[models.Manager[Self]] = edition_scoped()
+
     class Meta:
         ordering = ["edition", "created_at", "pk"]
         verbose_name = _("registration")
@@ -119,6 +124,8 @@ class Preference(models.Model):
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="preferences")
     rank = models.PositiveSmallIntegerField(_("rank"), validators=[MinValueValidator(1)])
 
+    objects: ClassVar[models.Manager[Self]] = edition_scoped("registration__edition")
+
     class Meta:
         ordering = ["registration", "rank"]
         verbose_name = _("preference")
@@ -143,6 +150,8 @@ class AccessToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
+
+    objects: ClassVar[models.Manager[Self]] = edition_scoped("registration__edition")
 
     class Meta:
         verbose_name = _("personal link")

@@ -14,6 +14,7 @@ from ketenconf.core import statements
 from ketenconf.core.personal_data import personal_data_sections
 from ketenconf.core.personal_data import when as _when
 from ketenconf.core.process_memo import ProcessMemo
+from ketenconf.core.tenancy import edition_scope_enter
 from ketenconf.events.models import PUBLIC_STATUSES, Edition
 from ketenconf.mail.models import OutboxMessage
 from ketenconf.programme.models import Block, BlockKind, Session, Topic
@@ -38,7 +39,10 @@ def public_edition(*, slug: str) -> Edition | None:
         )
         return found[0] if found else None
 
-    return public_editions.get(slug, load)
+    edition = public_editions.get(slug, load)
+    if edition is not None:
+        edition_scope_enter(edition)
+    return edition
 
 
 #: Those ahead of a registration on its edition's waiting list: waiting since earlier, or

@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ketenconf.checkin.models import DoorStaff
+from ketenconf.core.tenancy import edition_scope_enter, scopes_disabled
 from ketenconf.events.models import Edition
 from ketenconf.events.permissions import editions_editable_by
 
@@ -67,7 +68,8 @@ def editions_for(*, user: Any, part: Part) -> QuerySet[Edition]:
     organised = editions_editable_by(user=user)
     if part not in DOOR_STAFF_PARTS:
         return organised
-    duties = DoorStaff.objects.filter(user=user).values("edition_id")
+    with scopes_disabled():  # door duties in every edition: they decide which is in scope
+        duties = DoorStaff.objects.filter(user=user).values("edition_id")
     return Edition.objects.filter(Q(pk__in=duties) | Q(pk__in=organised.values("pk")))
 
 
@@ -87,7 +89,8 @@ def workspace_editions(*, user: Any) -> list[EditionAccess]:
     if not _staff(user):
         return []
     organised = set(editions_editable_by(user=user).values_list("pk", flat=True))
-    duties = set(DoorStaff.objects.filter(user=user).values_list("edition_id", flat=True))
+    with scopes_disabled():  # door duties in every edition
+        duties = set(DoorStaff.objects.filter(user=user).values_list("edition_id", flat=True))
     editions = Edition.objects.filter(pk__in=organised | duties).order_by("-start_date", "pk")
     return [
         EditionAccess(
@@ -105,17 +108,20 @@ def edition_access(*, user: Any, slug: str) -> EditionAccess:
     """
     if not _staff(user):
         raise Http404
-    edition = (
-        Edition.objects.select_related("venue", "lead_organisation", "series")
-        .annotate(
-            organised=Exists(editions_editable_by(user=user).filter(pk=OuterRef("pk"))),
-            door_duty=Exists(DoorStaff.objects.filter(user=user, edition=OuterRef("pk"))),
+    with scopes_disabled():  # whether the user works this edition's doors decides its scope
+        edition = (
+            Edition.objects.select_related("venue", "lead_organisation", "series")
+            .annotate(
+                organised=Exists(editions_editable_by(user=user).filter(pk=OuterRef("pk"))),
+                door_duty=Exists(DoorStaff.objects.filter(user=user, edition=OuterRef("pk"))),
+            )
+            .filter(slug=slug)
+            .first()
         )
-        .filter(slug=slug)
-        .first()
-    )
     if edition is None:
         raise Http404
+    if edition.organised or edition.door_duty:
+        edition_scope_enter(edition)
     if edition.organised:
         return EditionAccess(edition=edition, parts=ORGANISER_PARTS)
     if edition.door_duty:

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.utils import translation
+from django_scopes import scopes_disabled
 
 from ketenconf.checkin.models import CheckIn
 from ketenconf.checkin.services import Outcome, ScanResult, checkin_scan
@@ -27,7 +28,8 @@ def together(*calls: Callable[[], ScanResult]) -> list[ScanResult]:
 
     def run(index: int) -> None:
         try:
-            with translation.override("en"):
+            # A thread starts without the test's scope: as the test does, it crosses editions.
+            with translation.override("en"), scopes_disabled():
                 gate.wait()
                 results[index] = calls[index]()
         finally:

@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection, connections, transaction
 
+from ketenconf.core.tenancy import edition_scope
 from ketenconf.events.models import Edition, EditionStatus, Organisation
 from ketenconf.mail.models import OutboxMessage
 from ketenconf.registration import services
@@ -34,7 +35,9 @@ def rush(edition: Edition, register: Callable[[Edition, int], None], people: int
         try:
             with contextlib.suppress(threading.BrokenBarrierError):
                 barrier.wait(timeout=10)
-            register(Edition.objects.get(pk=edition.pk), n)
+            # Each thread registers as a request for the edition does: in its scope.
+            with edition_scope(edition):
+                register(Edition.objects.get(pk=edition.pk), n)
         finally:
             connections.close_all()
 

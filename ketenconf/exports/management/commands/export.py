@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from ketenconf.allocation.models import AssignmentRun
+from ketenconf.core.tenancy import edition_scope
 from ketenconf.events.models import Edition
 from ketenconf.exports.registry import exporter_get, table_exporter_get
 from ketenconf.exports.tables import NothingToExport
@@ -47,7 +48,7 @@ class Command(BaseCommand):
         if edition is None:
             raise CommandError(f"There is no edition {options['edition']!r}.")
         kind = options["kind"]
-        with translation.override(options["language"]):
+        with translation.override(options["language"]), edition_scope(edition):
             content = self._render(edition, kind, options)
         if isinstance(content, str):
             content = content.encode()

@@ -20,6 +20,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import translation
 
+from ketenconf.core.tenancy import edition_scope
 from ketenconf.events.models import Edition
 from ketenconf.imports import fields, services
 from ketenconf.imports.models import ImportJob, ImportKind, ImportStatus
@@ -78,6 +79,12 @@ class Command(BaseCommand):
             content = path.read_bytes()
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error.strerror}.") from error
+        with edition_scope(edition):
+            self._import(options, edition, path, content, by)
+
+    def _import(
+        self, options: dict[str, Any], edition: Edition, path: Path, content: bytes, by: Any
+    ) -> None:
         try:
             with transaction.atomic():
                 job = services.import_job_create(

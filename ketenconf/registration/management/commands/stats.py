@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from ketenconf.core.tenancy import edition_scope, scopes_disabled
 from ketenconf.events.models import Edition
 from ketenconf.registration.selectors import edition_counts
 
@@ -24,10 +25,12 @@ class Command(BaseCommand):
             if edition is None:
                 known = ", ".join(Edition.objects.values_list("slug", flat=True)) or "none"
                 raise CommandError(f"No edition {options['edition']!r}; known editions: {known}")
-            result: Any = edition_counts(edition=edition)
+            with edition_scope(edition):
+                result: Any = edition_counts(edition=edition)
             rows = [result]
         else:
-            rows = [edition_counts(edition=e) for e in Edition.objects.order_by("start_date")]
+            with scopes_disabled():  # every edition
+                rows = [edition_counts(edition=e) for e in Edition.objects.order_by("start_date")]
             result = rows
         if options["json"]:
             self.stdout.write(json.dumps(result, indent=2))
