@@ -5,8 +5,8 @@ statements of a registration that costs more CPU than the database spends on the
 registrations is bound by that CPU. Made once, the same statements cost a fraction (how much,
 on which machine: ``bench/README.md``, the registration rush). The price is a second way to
 read and write a few rows, which ``tests/core/test_statements.py`` holds to the ORM's results.
-Only the registration path uses it (``registration.services``/``selectors``, the personal
-link and the outbox row each registration writes); everything else stays on the ORM.
+Only the registration hot path uses it (``ketenconf.registration.hot_path``, and the outbox
+row each registration writes); everything else stays on the ORM.
 
 For those few statements this module makes the SQL once per model and database vendor, from
 the model's own fields, and leaves the values to those fields' conversions, so that a row reads

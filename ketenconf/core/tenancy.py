@@ -10,7 +10,7 @@ Where the scope comes from:
 
 - a request: :class:`EditionScopeMiddleware` starts every request with an empty scope, and
   the one place each part resolves its edition (``events.selectors.edition_public_get``,
-  ``registration.selectors.public_edition``, ``workspace.access.edition_access``, the
+  ``registration.hot_path.public_edition``, ``workspace.access.edition_access``, the
   organisers' API) calls :func:`edition_scope_enter`; the Django admin, which repairs rows
   of any edition, runs with scopes disabled;
 - a task, a management command, the demo: ``with edition_scope(edition):`` around the work

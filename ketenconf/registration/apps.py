@@ -50,8 +50,7 @@ class RegistrationConfig(AppConfig):
 
         from ketenconf.events.models import Edition, Organisation
 
-        from .selectors import public_editions
-        from .services import organisations_by_name
+        from .hot_path import organisations_by_name, public_editions
 
         # What this process keeps for a second is forgotten at once when it changes here.
         for model, memo in ((Edition, public_editions), (Organisation, organisations_by_name)):

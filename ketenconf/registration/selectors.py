@@ -10,62 +10,15 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from ketenconf.core import statements
 from ketenconf.core.personal_data import personal_data_sections
 from ketenconf.core.personal_data import when as _when
-from ketenconf.core.process_memo import ProcessMemo
-from ketenconf.core.tenancy import edition_scope_enter
-from ketenconf.events.models import PUBLIC_STATUSES, Edition
+from ketenconf.events.models import Edition
 from ketenconf.mail.models import OutboxMessage
 from ketenconf.programme.models import Block, BlockKind, Session, Topic
 
+from .hot_path import public_edition as public_edition
+from .hot_path import waitlist_position as waitlist_position
 from .models import AccessToken, Preference, Registration, RegistrationStatus
-
-#: The editions the API registers for, kept per process for a second: every registration
-#: reads its edition, and a rush of them reads the same one (cleared on every save of an
-#: edition in this process; see ketenconf.core.process_memo).
-public_editions: ProcessMemo[str, Edition] = ProcessMemo(seconds=1.0)
-
-
-def public_edition(*, slug: str) -> Edition | None:
-    """The public edition at ``slug``, alone (its series, venue and lead are not needed to
-    register, nor are they in the mails), as read at most a second ago. Shared by the
-    threads of the process: read it, do not change it."""
-
-    def load() -> Edition | None:
-        statuses = ", ".join(["%s"] * len(PUBLIC_STATUSES))
-        found = statements.select(
-            Edition, f"slug = %s AND status IN ({statuses})", [slug, *PUBLIC_STATUSES]
-        )
-        return found[0] if found else None
-
-    edition = public_editions.get(slug, load)
-    if edition is not None:
-        edition_scope_enter(edition)
-    return edition
-
-
-#: Those ahead of a registration on its edition's waiting list: waiting since earlier, or
-#: since the same moment with a lower key (the order of the ``waitlist_order`` index). A fixed
-#: statement (ketenconf.core.statements), since most of a rush ends up on the waiting list
-#: and each is told their place; the registration's own values are read in the statement, so
-#: no datetime travels as a parameter.
-_AHEAD_ON_THE_WAITING_LIST = (
-    "edition_id = %s AND status = %s AND (waitlisted_at, id) < "  # noqa: S608 - no values
-    f"(SELECT waitlisted_at, id FROM {Registration._meta.db_table} WHERE id = %s)"
-)
-
-
-def waitlist_position(*, registration: Registration) -> int | None:
-    """1 for the first on the waiting list; ``None`` when not on it."""
-    if registration.status != RegistrationStatus.WAITLISTED or registration.waitlisted_at is None:
-        return None
-    ahead = statements.count(
-        Registration,
-        _AHEAD_ON_THE_WAITING_LIST,
-        [registration.edition_id, RegistrationStatus.WAITLISTED, registration.pk],
-    )
-    return ahead + 1
 
 
 def edition_counts(*, edition: Edition) -> dict[str, Any]:

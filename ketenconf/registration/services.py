@@ -9,7 +9,6 @@ constraint on the edition is the backstop.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,61 +19,24 @@ from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ketenconf.core import statements
 from ketenconf.core.personal_data import anonymisers_run
-from ketenconf.core.process_memo import ProcessMemo
 from ketenconf.core.validators import normalise_email
 from ketenconf.events.models import Edition, Organisation, OrganisationKind
-from ketenconf.mail.services import mail_enqueue, mail_forget_recipient, mail_purge_edition
+from ketenconf.mail.services import mail_forget_recipient, mail_purge_edition
 from ketenconf.programme.models import Block, BlockKind, Topic
 
-from . import limits, links
+from . import hot_path, limits, links
+from .hot_path import RegistrationOutcome as RegistrationOutcome
+from .hot_path import waitlist_position
 from .models import ACTIVE_STATUSES, AccessToken, Preference, Registration, RegistrationStatus
-from .selectors import public_editions, waitlist_position
 
 
 class RegistrationClosed(Exception):
     """The edition does not take registrations now."""
 
 
-@dataclass(frozen=True)
-class RegistrationOutcome:
-    registration: Registration
-    created: bool
-    #: 1 for the first on the waiting list; ``None`` with a seat.
-    waitlist_position: int | None = None
-
-
-class _SeatTurned(Exception):
-    """The seat went the other way than the registration was written for: roll back, redo."""
-
-    def __init__(self, *, seated: bool) -> None:
-        super().__init__()
-        self.seated = seated
-
-
-# The two counters run on every registration and cancellation: fixed statements, not the ORM
-# (see ketenconf.core.statements for why).
-def _take_seat(*, edition_id: int) -> bool:
-    return (
-        statements.update(
-            Edition,
-            "seats_taken = seats_taken + 1",
-            "id = %s AND seats_taken < capacity",
-            [edition_id],
-        )
-        == 1
-    )
-
-
-def _free_seat(*, edition_id: int) -> None:
-    statements.update(
-        Edition, "seats_taken = seats_taken - 1", "id = %s AND seats_taken > 0", [edition_id]
-    )
-
-
 def _seat_or_waitlist(registration: Registration, *, now: datetime) -> None:
-    if _take_seat(edition_id=registration.edition_id):
+    if hot_path.seat_take(edition_id=registration.edition_id):
         registration.status = RegistrationStatus.REGISTERED
         registration.waitlisted_at = None
     else:
@@ -82,39 +44,12 @@ def _seat_or_waitlist(registration: Registration, *, now: datetime) -> None:
         registration.waitlisted_at = now
 
 
-def _mail(registration: Registration, template: str, **context: Any) -> None:
-    mail_enqueue(
-        to=registration.email,
-        template=f"registration/mail/{template}",
-        context={"registration": registration, "edition": registration.edition, **context},
-        language=registration.language,
-        edition=registration.edition,
-    )
-
-
 def _mail_with_link(registration: Registration, template: str, **extra: Any) -> None:
     if registration.status == RegistrationStatus.WAITLISTED and "position" not in extra:
         extra["position"] = waitlist_position(registration=registration)
-    _mail(registration, template, link=links.access_link_url(registration=registration), **extra)
-
-
-#: Organisations by the name people type, kept per process for a second: every registration
-#: looks its organisation up, and a rush types the same few (cleared on every save or delete
-#: of an organisation in this process; see ketenconf.core.process_memo).
-organisations_by_name: ProcessMemo[str, Organisation] = ProcessMemo(seconds=1.0)
-
-
-def _organisation_named(name: str) -> Organisation | None:
-    """By name, else by short name, without regard to case: a fixed statement (see
-    ketenconf.core.statements); LOWER(name) is the unique index's expression."""
-    matches = statements.select(
-        Organisation,
-        "LOWER(name) = LOWER(%s) OR LOWER(short_name) = LOWER(%s) LIMIT 5",
-        [name, name],
+    hot_path.registration_mail(
+        registration, template, link=links.access_link_url(registration=registration), **extra
     )
-    for match in sorted(matches, key=lambda o: o.name.lower() != name.lower()):
-        return match
-    return None
 
 
 def organisation_for_registration(
@@ -135,7 +70,9 @@ def organisation_for_registration(
     name = " ".join(organisation_name.split())
     if not name:
         raise ValidationError({"organisation": [_("Choose your organisation or type its name.")]})
-    known = organisations_by_name.get(name.lower(), lambda: _organisation_named(name))
+    known = hot_path.organisations_by_name.get(
+        name.lower(), lambda: hot_path.organisation_named(name)
+    )
     if known is not None:
         return known
     created = Organisation(
@@ -210,38 +147,29 @@ def registration_create(
         organisation_name=organisation_name,
         proposed_in=None if even_if_closed or confirmed else edition,
     )
-    # Written for the outcome the edition as read suggests (a seat while seats are left), with
-    # the seat taken last; the rare registration that finds it otherwise (the last seats went
-    # meanwhile) is rolled back and written again. After two turns the seat is taken first.
-    seat: bool | None = edition.seats_taken < edition.capacity
-    for attempt in range(3):
-        try:
-            return _registration_insert(registration, notify=notify, seat=seat)
-        except _SeatTurned as turned:
-            seat = turned.seated if attempt == 0 else None
-            public_editions.clear()  # the seat count this process keeps is behind: read anew
-        except IntegrityError:
-            # The address is registered already (or someone registered it a moment ago,
-            # between our look and our insert): the transaction rolled back, seat included.
-            existing = _registration_existing(registration)
-            if existing is None:
-                # Not the address: perhaps the organisation, deleted by another process a
-                # moment ago while this one still knew it. The caller may try again afresh.
-                organisations_by_name.clear()
-                raise
-            with transaction.atomic():
-                # Organisers and trusted lists bring an ended registration back at once; a
-                # public request only mails its owner the link to do so (anyone can type
-                # anyone's address).
-                return _registration_again(
-                    existing,
-                    notify=notify,
-                    resume=even_if_closed or confirmed,
-                    confirmed=confirmed,
-                )
-        registration.pk = None
-        registration._state.adding = True
-    raise AssertionError("unreachable: the third attempt takes the seat first")
+    try:
+        return hot_path.registration_insert(
+            registration, notify=notify, seat=edition.seats_taken < edition.capacity
+        )
+    except IntegrityError:
+        # The address is registered already (or someone registered it a moment ago,
+        # between our look and our insert): the transaction rolled back, seat included.
+        existing = _registration_existing(registration)
+        if existing is None:
+            # Not the address: perhaps the organisation, deleted by another process a
+            # moment ago while this one still knew it. The caller may try again afresh.
+            hot_path.organisations_by_name.clear()
+            raise
+        with transaction.atomic():
+            # Organisers and trusted lists bring an ended registration back at once; a
+            # public request only mails its owner the link to do so (anyone can type
+            # anyone's address).
+            return _registration_again(
+                existing,
+                notify=notify,
+                resume=even_if_closed or confirmed,
+                confirmed=confirmed,
+            )
 
 
 def _registration_existing(registration: Registration) -> Registration | None:
@@ -254,36 +182,6 @@ def _registration_existing(registration: Registration) -> Registration | None:
     if existing is not None:
         existing.edition = registration.edition  # the same row: no second query for the mail
     return existing
-
-
-def _registration_insert(
-    registration: Registration, *, notify: bool, seat: bool | None
-) -> RegistrationOutcome:
-    """Insert a new registration, in one transaction with its mail and its seat.
-
-    ``seat`` is the outcome to write: the registration, its personal link and its mail are
-    written for it and the seat is taken as the last statement before the commit, because the
-    edition row stays locked from the seat's UPDATE to the commit and every registration
-    waits for that lock; a different outcome raises ``_SeatTurned`` and nothing is kept.
-    ``None``: take the seat first and go by what it gives.
-    """
-    with transaction.atomic():
-        seated = _take_seat(edition_id=registration.edition_id) if seat is None else seat
-        registration.status = (
-            RegistrationStatus.REGISTERED if seated else RegistrationStatus.WAITLISTED
-        )
-        registration.waitlisted_at = None if seated else timezone.now()
-        statements.insert(registration)  # save(force_insert=True), without building the SQL
-        position = None if seated else waitlist_position(registration=registration)
-        if notify:
-            link = links.access_link_url(registration=registration)
-            if seated:
-                _mail(registration, "registered", link=link)
-            else:
-                _mail(registration, "waitlisted", link=link, position=position)
-        if seat is not None and _take_seat(edition_id=registration.edition_id) != seat:
-            raise _SeatTurned(seated=not seat)
-    return RegistrationOutcome(registration=registration, created=True, waitlist_position=position)
 
 
 def _registration_again(
@@ -374,7 +272,7 @@ def _promote_from_waitlist(*, edition_id: int) -> list[Registration]:
             .order_by("waitlisted_at", "pk")
             .first()
         )
-        if first is None or not _take_seat(edition_id=edition_id):
+        if first is None or not hot_path.seat_take(edition_id=edition_id):
             return promoted
         first.status = RegistrationStatus.REGISTERED
         first.waitlisted_at = None
@@ -390,7 +288,7 @@ def _end(registration: Registration, *, status: str, now: datetime) -> list[Regi
     registration.cancelled_at = now
     registration.save(update_fields=["status", "waitlisted_at", "cancelled_at"])
     if had_seat:
-        _free_seat(edition_id=registration.edition_id)
+        hot_path.seat_free(edition_id=registration.edition_id)
         return _promote_from_waitlist(edition_id=registration.edition_id)
     return []
 
@@ -406,7 +304,7 @@ def registration_cancel(
     if not registration.is_active:
         return []
     promoted = _end(registration, status=RegistrationStatus.CANCELLED, now=timezone.now())
-    _mail(registration, "cancelled", by=by)
+    hot_path.registration_mail(registration, "cancelled", by=by)
     return promoted
 
 
@@ -429,7 +327,7 @@ def registrations_release_unconfirmed(*, now: datetime | None = None) -> int:
                 )
                 if registration.is_active and registration.confirmed_at is None:
                     _end(registration, status=RegistrationStatus.RELEASED, now=now)
-                    _mail(registration, "released")
+                    hot_path.registration_mail(registration, "released")
                     released += 1
     return released
 
@@ -457,7 +355,7 @@ def registration_set_status(
             return []
         return _end(registration, status=status, now=timezone.now())
     if status == RegistrationStatus.REGISTERED:
-        if not _take_seat(edition_id=registration.edition_id):
+        if not hot_path.seat_take(edition_id=registration.edition_id):
             raise ValidationError({"status": [_("There is no seat left in this edition.")]})
         registration.status = status
         registration.waitlisted_at = None
@@ -471,7 +369,7 @@ def registration_set_status(
         registration.cancelled_at = None
         registration.save(update_fields=["status", "waitlisted_at", "cancelled_at"])
         if had_seat:
-            _free_seat(edition_id=registration.edition_id)
+            hot_path.seat_free(edition_id=registration.edition_id)
         return []
     raise ValidationError({"status": [_("Unknown status %(status)s.") % {"status": status}]})
 
