@@ -8,6 +8,7 @@ organiser fixed: every later run keeps it.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import ClassVar, Self
 
 from django.conf import settings
@@ -98,6 +99,11 @@ class AssignmentRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.edition}: run {self.number or self.pk}"
+
+    @property
+    def done_at(self) -> datetime | None:
+        """When the assignment was published: the last column of the runs table."""
+        return self.published_at
 
     @property
     def is_finished(self) -> bool:

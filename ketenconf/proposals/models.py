@@ -7,6 +7,7 @@ proposal becomes a topic with hosts, and the scheduler places topics in rounds a
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import ClassVar, Self
 
 from django.conf import settings
@@ -349,6 +350,11 @@ class ScheduleRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.edition}: run {self.pk}"
+
+    @property
+    def done_at(self) -> datetime | None:
+        """When the schedule was applied: the last column of the runs table."""
+        return self.applied_at
 
 
 class RoomEquipment(models.Model):
