@@ -106,7 +106,7 @@ class Series(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name = _("series")
-        verbose_name_plural = _("series")
+        verbose_name_plural = pgettext_lazy("plural", "series")
 
     def __str__(self) -> str:
         return self.name
@@ -310,7 +310,9 @@ class RoomKind(models.TextChoices):
 class Room(models.Model):
     """A room of the venue as it is set up for one edition."""
 
-    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="rooms")
+    edition = models.ForeignKey(
+        Edition, on_delete=models.CASCADE, related_name="rooms", verbose_name=_("edition")
+    )
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(
         _("kind of room"), max_length=16, choices=RoomKind.choices, default=RoomKind.WORKSHOP

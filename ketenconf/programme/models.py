@@ -26,7 +26,9 @@ class BlockKind(models.TextChoices):
 class Block(models.Model):
     """A slot of the day. A round block holds parallel sessions that participants choose between."""
 
-    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="blocks")
+    edition = models.ForeignKey(
+        Edition, on_delete=models.CASCADE, related_name="blocks", verbose_name=_("edition")
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=BlockKind.choices)
     title = models.CharField(_("title"), max_length=200, blank=True)
     start = models.DateTimeField(_("start"))
@@ -74,7 +76,9 @@ class Language(models.TextChoices):
 class Topic(models.Model):
     """What is on: a talk, a panel or a workshop. A workshop may run as sessions in several rounds."""
 
-    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="topics")
+    edition = models.ForeignKey(
+        Edition, on_delete=models.CASCADE, related_name="topics", verbose_name=_("edition")
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=SessionKind.choices)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
@@ -124,7 +128,9 @@ class Host(models.Model):
 class Session(models.Model):
     """One topic in one room during one block."""
 
-    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="sessions")
+    edition = models.ForeignKey(
+        Edition, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("edition")
+    )
     topic = models.ForeignKey(
         Topic, verbose_name=_("topic"), on_delete=models.CASCADE, related_name="sessions"
     )

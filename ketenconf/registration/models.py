@@ -31,7 +31,9 @@ class ParticipantLanguage(models.TextChoices):
 
 
 class Registration(models.Model):
-    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="registrations")
+    edition = models.ForeignKey(
+        Edition, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("edition")
+    )
     email = models.EmailField(_("email address"), max_length=254)
     name = models.CharField(
         _("name"), max_length=150, validators=[validate_no_control_characters, validate_no_markup]
