@@ -29,6 +29,8 @@ urlpatterns = [
     path("organise/<slug:slug>/assignment/", include("ketenconf.allocation.organise_urls")),
     # The day itself: door and room check-in, badges, live counts.
     path("organise/<slug:slug>/checkin/", include("ketenconf.checkin.organise_urls")),
+    # The day's re-offers: seats of those who did not come go to those who are there.
+    path("organise/<slug:slug>/day/", include("ketenconf.allocation.day_urls")),
     path("organise/<slug:slug>/report/", include("ketenconf.evaluation.organise_urls")),
     path("organise/<slug:slug>/exports/", include("ketenconf.exports.organise_urls")),
     path("organise/<slug:slug>/imports/", include("ketenconf.imports.organise_urls")),

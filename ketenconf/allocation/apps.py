@@ -8,6 +8,9 @@ class AllocationConfig(AppConfig):
     verbose_name = _("Workshop assignment")
 
     def ready(self) -> None:
+        from datetime import timedelta
+
+        from ketenconf.core.periodic import periodic_job_register
         from ketenconf.core.personal_data import (
             anonymisation_exclude,
             personal_data_exclude,
@@ -16,6 +19,12 @@ class AllocationConfig(AppConfig):
 
         from .models import Assignment, AssignmentLock
         from .selectors import personal_data
+        from .services import reoffer_due
+
+        # Minutes before each workshop round, the seats of those not there are re-offered.
+        periodic_job_register(
+            name="allocation.reoffer", every=timedelta(minutes=1), function=reoffer_due
+        )
 
         personal_data_section_register(
             key="workshop_seats", collect=personal_data, models=(Assignment,)

@@ -82,3 +82,15 @@ class MoveForm(forms.Form):
             choice.block.pk: self.cleaned_data.get(_round_field(str(choice.block.pk)))
             for choice in self.rounds
         }
+
+
+class ReofferForm(forms.Form):
+    """Re-offer the seats of those not there, from a round that has not started."""
+
+    before_round = forms.TypedChoiceField(label=_("Re-offer from round"), coerce=int)
+
+    def __init__(self, *args: Any, rounds: Sequence[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["before_round"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [(str(number), label) for number, label in rounds]

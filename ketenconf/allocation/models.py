@@ -169,3 +169,87 @@ class AssignmentLock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.registration_id} → {self.session_id} (locked)"
+
+
+class ReofferStatus(models.TextChoices):
+    PREVIEW = "preview", _("preview")
+    PUBLISHED = "published", _("published")
+    NOTHING = "nothing", _("nothing published")
+
+
+class Reoffer(models.Model):
+    """The seats of participants who did not come, offered on the day to those who are there.
+
+    A preview keeps the snapshot it was computed on (who had checked in at the door), the
+    engine's input and output, the moves and the figures; confirming it publishes a new run
+    (``run``) once. See ``allocation/reoffer.py``.
+    """
+
+    objects: ClassVar[models.Manager[Self]] = edition_scoped()
+
+    edition = models.ForeignKey(
+        Edition, on_delete=models.CASCADE, related_name="reoffers", verbose_name=_("edition")
+    )
+    #: The first round re-offered; it and every later round are.
+    before_block = models.ForeignKey(
+        Block, on_delete=models.CASCADE, related_name="+", verbose_name=_("from round")
+    )
+    #: Its number among the edition's workshop rounds, counted from 1.
+    round_number = models.PositiveSmallIntegerField(_("from round number"))
+    created_at = models.DateTimeField(_("previewed at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("previewed by"),
+    )
+    automatic = models.BooleanField(_("automatic"), default=False)
+    #: The run published when the preview was made: confirming needs it still published.
+    base_run = models.ForeignKey(
+        AssignmentRun, on_delete=models.CASCADE, related_name="+", verbose_name=_("based on run")
+    )
+    #: Registrations checked in at the door when the preview was made (their pks).
+    present = models.JSONField(_("checked in at the preview"), default=list)
+    problem = models.JSONField(_("input"), default=dict)
+    result = models.JSONField(_("output"), null=True, blank=True)
+    #: participant id → round id → session id, the re-offered rounds only.
+    seats = models.JSONField(_("new seats"), default=dict)
+    #: [{"registration": pk, "round": block pk, "from": session pk | null, "to": session pk,
+    #: "gain": ranks gained | null}]
+    moves = models.JSONField(_("moves"), default=list)
+    #: Per round and in total: freed, refilled, upgrades, ranks_gained, walk_ins, empty.
+    figures = models.JSONField(_("figures"), default=dict)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ReofferStatus.choices, default=ReofferStatus.PREVIEW
+    )
+    message = models.TextField(_("message"), blank=True)
+    seconds = models.FloatField(_("seconds"), default=0)
+    run = models.OneToOneField(
+        AssignmentRun,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reoffer",
+        verbose_name=_("published run"),
+    )
+    #: Participants left in their old seats at publication (checked in after the preview).
+    kept_in_place = models.PositiveIntegerField(_("left in place at publication"), default=0)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+
+    class Meta:
+        ordering = ["edition", "-created_at", "-pk"]
+        verbose_name = _("re-offer")
+        verbose_name_plural = _("re-offers")
+
+    def __str__(self) -> str:
+        return f"{self.edition}: re-offer {self.pk} from round {self.round_number}"

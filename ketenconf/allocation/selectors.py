@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ketenconf.core.personal_data import when
@@ -19,7 +21,14 @@ from ketenconf.registration.models import Registration
 
 from . import adapter
 from .engine import Problem, ProblemError, objective
-from .models import Assignment, AssignmentLock, AssignmentRun, RunStatus
+from .models import (
+    Assignment,
+    AssignmentLock,
+    AssignmentRun,
+    Reoffer,
+    ReofferStatus,
+    RunStatus,
+)
 
 PARTICIPANTS_PER_PAGE = 50
 #: Organisations shown per session in the organisation mix.
@@ -687,3 +696,120 @@ def publish_preview(*, run: AssignmentRun) -> PublishPreview:
         registered_since=len(registered - {adapter.pk_of(p.id) for p in problem.participants}),
         no_session=len({adapter.pk_of(p.id) for p in problem.participants} - in_run),
     )
+
+
+# The day: re-offers ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OpenSeats:
+    """A session of a round that has not started, with the seats its room has left."""
+
+    block: Block
+    session: SessionRow
+    left: int
+
+
+def seats_left_later(*, edition: Edition, now: datetime | None = None) -> list[OpenSeats]:
+    """The sessions of the workshop rounds that have not started, with seats left under the
+    published seats, in time order. Two queries."""
+    now = now or timezone.now()
+    run_id = published_run_id(edition_id=edition.pk)
+    taken: Counter[int] = Counter()
+    if run_id is not None:
+        taken.update(
+            Assignment.objects.filter(run_id=run_id, block__start__gt=now).values_list(
+                "session_id", flat=True
+            )
+        )
+    return [
+        OpenSeats(block=row.block, session=row, left=row.effective_capacity - taken[row.pk])
+        for row in adapter.round_sessions(edition=edition)
+        if row.block.start > now and row.effective_capacity > taken[row.pk]
+    ]
+
+
+def seats_given_away(*, registration: Registration) -> bool:
+    """Whether a published re-offer gave away seats of this participant (not there then)."""
+    reoffers = Reoffer.objects.filter(
+        edition_id=registration.edition_id, status=ReofferStatus.PUBLISHED
+    ).values_list("present", "run_id", "base_run_id")
+    for present, run_id, base_run_id in reoffers:
+        if registration.pk in present:
+            continue
+        before = Assignment.objects.filter(run_id=base_run_id, registration=registration).count()
+        after = Assignment.objects.filter(run_id=run_id, registration=registration).count()
+        if after < before:
+            return True
+    return False
+
+
+def reoffers_published(*, edition: Edition) -> bool:
+    return Reoffer.objects.filter(edition=edition, status=ReofferStatus.PUBLISHED).exists()
+
+
+def reoffers_for_edition(*, edition: Edition) -> QuerySet[Reoffer]:
+    return (
+        Reoffer.objects.filter(edition=edition)
+        .select_related("before_block", "created_by", "confirmed_by")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def reoffer_get(*, edition: Edition, pk: int) -> Reoffer | None:
+    return Reoffer.objects.filter(edition=edition, pk=pk).select_related("before_block").first()
+
+
+@dataclass(frozen=True)
+class DayRound:
+    """One workshop round on the day's page: its figures over every published re-offer."""
+
+    number: int
+    block: Block
+    started: bool
+    freed: int
+    refilled: int
+    upgrades: int
+    ranks_gained: int
+    walk_ins: int
+    empty: int
+    capacity: int
+
+
+def day_rounds(*, edition: Edition, now: datetime | None = None) -> list[DayRound]:
+    """Per workshop round: seats freed, re-filled, upgrades and the ranks they gained,
+    walk-ins seated (summed over the published re-offers), and the seats left empty under
+    the published seats now. Three queries."""
+    now = now or timezone.now()
+    sums: dict[int, Counter[str]] = defaultdict(Counter)
+    for figures in Reoffer.objects.filter(
+        edition=edition, status=ReofferStatus.PUBLISHED
+    ).values_list("figures", flat=True):
+        for row in figures.get("rounds", []):
+            block = adapter.pk_of(row["round"])
+            for key in ("freed", "refilled", "upgrades", "ranks_gained", "walk_ins"):
+                sums[block][key] += row.get(key, 0)
+    run_id = published_run_id(edition_id=edition.pk)
+    taken: Counter[int] = Counter()
+    if run_id is not None:
+        taken.update(Assignment.objects.filter(run_id=run_id).values_list("block_id", flat=True))
+    capacity: Counter[int] = Counter()
+    blocks: dict[int, Block] = {}
+    for row in adapter.round_sessions(edition=edition):
+        blocks.setdefault(row.block_id, row.block)
+        capacity[row.block_id] += row.effective_capacity
+    return [
+        DayRound(
+            number=number,
+            block=block,
+            started=block.start <= now,
+            freed=sums[pk]["freed"],
+            refilled=sums[pk]["refilled"],
+            upgrades=sums[pk]["upgrades"],
+            ranks_gained=sums[pk]["ranks_gained"],
+            walk_ins=sums[pk]["walk_ins"],
+            empty=max(0, capacity[pk] - taken[pk]),
+            capacity=capacity[pk],
+        )
+        for number, (pk, block) in enumerate(blocks.items(), start=1)
+    ]

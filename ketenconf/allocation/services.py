@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import time
+from collections import defaultdict
 from collections.abc import Mapping
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import partial
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ketenconf.accounts.models import Actor, actor_user
+from ketenconf.core.tenancy import edition_scope
 from ketenconf.events.models import Edition
 from ketenconf.mail.services import mail_enqueue
 from ketenconf.programme.models import Block
@@ -29,9 +34,16 @@ from ketenconf.programme.models import Session as SessionRow
 from ketenconf.registration import links
 from ketenconf.registration.models import Registration, RegistrationStatus
 
-from . import adapter, selectors
+from . import adapter, reoffer, selectors
 from .engine import InvalidProblem, Problem, objective, solve, validate, validate_assignment
-from .models import Assignment, AssignmentLock, AssignmentRun, RunStatus
+from .models import (
+    Assignment,
+    AssignmentLock,
+    AssignmentRun,
+    Reoffer,
+    ReofferStatus,
+    RunStatus,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -328,3 +340,326 @@ def assignment_run_publish(*, run: AssignmentRun, by: Actor) -> int:
             )
             mailed += 1
     return mailed
+
+
+# The re-offer on the day ------------------------------------------------------------------
+
+#: Seconds the engine may take for a re-offer: it runs minutes before a round.
+REOFFER_TIME_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class ReofferOutcome:
+    """What a confirm did: ``published`` (the new run), or why nothing was published."""
+
+    reoffer: Reoffer
+    published: bool
+    already: bool
+    message: str
+    mailed: int = 0
+
+
+def _reoffer_round(*, edition: Edition, before_round: int) -> Block:
+    block = reoffer.round_by_number(edition=edition, number=before_round)
+    if block is None:
+        count = len(reoffer.workshop_rounds(edition=edition))
+        raise ValidationError(
+            {
+                "before_round": [
+                    _("%(edition)s has no workshop rounds.") % {"edition": edition.title}
+                    if count == 0
+                    else _("Choose a round from 1 to %(count)s.") % {"count": count}
+                ]
+            }
+        )
+    return block
+
+
+def reoffer_preview(
+    *,
+    edition: Edition,
+    before_round: int,
+    by: Actor,
+    now: datetime | None = None,
+    automatic: bool = False,
+    time_limit: float = REOFFER_TIME_LIMIT,
+) -> Reoffer:
+    """Work out a re-offer from workshop round ``before_round`` (counted from 1) and keep it as
+    a preview: who would move and by how many ranks, walk-ins seated, seats freed and left.
+
+    Takes a snapshot of the door (who has checked in), builds the input (see
+    :mod:`.reoffer`) and solves it; nothing participants see changes until
+    :func:`reoffer_confirm`. Raises ``ValidationError`` (per field) for a round that does not
+    exist or has started, or when nothing is published yet. An engine that finds no answer
+    within its time gives a preview with status "nothing" that says so.
+    """
+    now = now or timezone.now()
+    block = _reoffer_round(edition=edition, before_round=before_round)
+    if block.start <= now:
+        raise ValidationError(
+            {
+                "before_round": [
+                    _("Round %(number)s has started; re-offer from a later round.")
+                    % {"number": before_round}
+                ]
+            }
+        )
+    base_run = selectors.published_run(edition=edition)
+    if base_run is None:
+        raise ValidationError(
+            _("Nothing is published yet: publish an assignment before re-offering seats.")
+        )
+    present = reoffer.checked_in(edition=edition)
+    base = adapter.seats_of_run(run=base_run)
+    built = reoffer.problem_build(
+        edition=edition,
+        before=block,
+        present=present,
+        base=base,
+        max_organisation_share=base_run.max_organisation_share,
+    )
+    started = time.perf_counter()
+    status = ReofferStatus.PREVIEW
+    message = ""
+    result_data: dict[str, Any] | None = None
+    seats: dict[str, dict[str, str]] = {}
+    moves: list[dict[str, Any]] = []
+    figures: list[dict[str, Any]] = []
+    try:
+        result = solve(built.problem, time_limit=time_limit, method="auto")
+    except InvalidProblem as invalid:
+        status = ReofferStatus.NOTHING
+        message = _("The re-offer's input is not valid: %(problems)s") % {
+            "problems": "; ".join(str(error) for error in invalid.errors[:5])
+        }
+    else:
+        result_data = result.to_dict()
+        if not reoffer.result_usable(result):
+            status = ReofferStatus.NOTHING
+            message = _(
+                "No assignment that keeps every rule was found within %(seconds)s seconds: "
+                "nothing is published and the seats stay as they are."
+            ) % {"seconds": round(time_limit)}
+        else:
+            seats = reoffer.later_seats(built=built, assignment=result.assignment)
+            moves, figures = reoffer.moves_and_figures(built=built, seats=seats)
+    return Reoffer.objects.create(
+        edition=edition,
+        before_block=block,
+        round_number=before_round,
+        created_by=actor_user(by),
+        automatic=automatic,
+        base_run=base_run,
+        present=sorted(present),
+        problem=built.problem.to_dict(),
+        result=result_data,
+        seats=seats,
+        moves=moves,
+        figures={
+            "rounds": figures,
+            "total": reoffer.figures_total(figures),
+            "absent": len(built.absent),
+            "walk_ins": len(built.walk_ins),
+            "movable": len(built.movable),
+            "worse_off": len(reoffer.worse_off(built=built, seats=seats)),
+        },
+        status=status,
+        message=message,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def reoffer_confirm(*, preview: Reoffer, by: Actor) -> ReofferOutcome:
+    """Publish a previewed re-offer as a new run, once, and mail everyone who moves.
+
+    In one transaction, with the edition's row locked (no key update) so that confirms of one
+    edition take turns: a preview already confirmed changes nothing; one whose published run is no longer
+    the published one (another re-offer or run came first) publishes nothing. The door is
+    read again: a participant who checked in since the preview keeps their published seats,
+    and a participant whose new seat would then overfill a session (or break the
+    organisation share) stays where they were too, until everything fits. Every participant
+    who moves gets one mail with their new sessions, in this transaction.
+    """
+    with transaction.atomic():
+        # FOR NO KEY UPDATE: confirms of one edition take turns, while check-ins, whose rows
+        # point at the edition (a KEY SHARE lock), go on; FOR UPDATE would deadlock with a
+        # check-in holding its registration's row that this confirm gives a seat.
+        list(
+            Edition.objects.select_for_update(no_key=True)
+            .filter(pk=preview.edition_id)
+            .values("pk")
+        )
+        current = (
+            Reoffer.objects.select_for_update(of=("self",))
+            .select_related("edition")
+            .get(pk=preview.pk)
+        )
+        edition = current.edition
+        if current.status != ReofferStatus.PREVIEW:
+            return ReofferOutcome(
+                current,
+                published=False,
+                already=True,
+                message=_("This re-offer was confirmed before; nothing changed."),
+            )
+        if selectors.published_run_id(edition_id=edition.pk) != current.base_run_id:
+            current.status = ReofferStatus.NOTHING
+            current.message = _(
+                "The published seats changed after this preview; make a new preview."
+            )
+            current.save(update_fields=["status", "message"])
+            return ReofferOutcome(current, published=False, already=False, message=current.message)
+        problem = Problem.from_dict(current.problem)
+        base = adapter.seats_of_run(run=current.base_run)
+        block = Block.objects.get(pk=current.before_block_id)
+        built = reoffer.problem_build(
+            edition=edition,
+            before=block,
+            present=set(current.present),
+            base=base,
+            max_organisation_share=current.base_run.max_organisation_share,
+        )
+        built = dataclasses.replace(built, problem=problem)
+        now_present = reoffer.checked_in(edition=edition)
+        registered = set(
+            Registration.objects.filter(
+                edition=edition, status=RegistrationStatus.REGISTERED
+            ).values_list("pk", flat=True)
+        )
+        seats, kept_in_place = reoffer.settle(
+            built=built,
+            seats=current.seats,
+            arrived={adapter.participant_id(pk) for pk in now_present - set(current.present)},
+            registered={adapter.participant_id(pk) for pk in registered},
+            capacity={
+                adapter.session_id(row.pk): row.effective_capacity
+                for row in adapter.round_sessions(edition=edition)
+            },
+        )
+        moves, figures = reoffer.moves_and_figures(built=built, seats=seats)
+        last = AssignmentRun.objects.filter(edition=edition).aggregate(last=Max("number"))
+        run = AssignmentRun.objects.create(
+            edition=edition,
+            number=(last["last"] or 0) + 1,
+            created_by=actor_user(by),
+            status=RunStatus.DONE,
+            time_limit=REOFFER_TIME_LIMIT,
+            max_organisation_share=current.base_run.max_organisation_share,
+            participant_count=len(problem.participants),
+            problem=current.problem,
+            result=current.result,
+            progress=_("Re-offer from round %(number)s") % {"number": current.round_number},
+            started_at=current.created_at,
+            finished_at=timezone.now(),
+            objective=(current.result or {}).get("objective"),
+            lower_bound=(current.result or {}).get("lower_bound"),
+            published_at=timezone.now(),
+            published_by=actor_user(by),
+        )
+        # Started rounds as the engine kept them (fixed), the re-offered ones as settled.
+        later = set(built.later)
+        assignment: dict[str, dict[str, str]] = {
+            pid: {rid: sid for rid, sid in given.items() if rid not in later}
+            for pid, given in (current.result or {}).get("assignment", {}).items()
+        }
+        for pid, new in seats.items():
+            assignment.setdefault(pid, {}).update(new)
+        Assignment.objects.bulk_create(
+            adapter.assignment_rows(run=run, problem=problem, assignment=assignment),
+            batch_size=1000,
+        )
+        current.status = ReofferStatus.PUBLISHED
+        current.run = run
+        current.moves = moves
+        current.figures = {
+            **current.figures,
+            "rounds": figures,
+            "total": reoffer.figures_total(figures),
+            "worse_off": len(reoffer.worse_off(built=built, seats=seats)),
+        }
+        current.kept_in_place = kept_in_place
+        current.confirmed_at = timezone.now()
+        current.confirmed_by = actor_user(by)
+        current.save(
+            update_fields=[
+                "status",
+                "run",
+                "moves",
+                "figures",
+                "kept_in_place",
+                "confirmed_at",
+                "confirmed_by",
+            ]
+        )
+        mailed = _reoffer_mail(run=run, moves=moves)
+    message = _("Published: %(moved)s participants moved and were mailed.") % {"moved": mailed}
+    return ReofferOutcome(current, published=True, already=False, message=message, mailed=mailed)
+
+
+def _reoffer_mail(*, run: AssignmentRun, moves: list[dict[str, Any]]) -> int:
+    """One mail to each participant who moves, with their new sessions: room, where, when."""
+    moved: dict[int, set[int]] = defaultdict(set)
+    walk_ins = set()
+    for move in moves:
+        moved[move["registration"]].add(move["round"])
+        if move["walk_in"]:
+            walk_ins.add(move["registration"])
+    if not moved:
+        return 0
+    programmes = selectors.programmes_of_run(run=run)
+    registrations = Registration.objects.filter(pk__in=list(moved)).select_related("edition__venue")
+    for registration in registrations.order_by("pk"):
+        items = programmes.get(registration.pk, [])
+        mail_enqueue(
+            to=registration.email,
+            template="allocation/mail/reoffer",
+            context={
+                "registration": registration,
+                "edition": registration.edition,
+                "venue": registration.edition.venue,
+                "moved": [item for item in items if item.block.pk in moved[registration.pk]],
+                "items": items,
+                "walk_in": registration.pk in walk_ins,
+                "link": links.access_link_url(registration=registration),
+            },
+            language=registration.language,
+            edition=registration.edition,
+            topic="allocation/reoffer",
+        )
+    return len(moved)
+
+
+def reoffer_due(*, now: datetime | None = None) -> str:
+    """The periodic job: re-offer before every workshop round that starts within its edition's
+    ``reoffer_minutes_before``, once per round. Safe to run twice: a round re-offered
+    automatically before is left alone."""
+    now = now or timezone.now()
+    done = []
+    for edition in Edition.objects.filter(reoffer_minutes_before__isnull=False).filter(
+        start_date__lte=timezone.localdate(now), end_date__gte=timezone.localdate(now)
+    ):
+        with edition_scope(edition):
+            done += _reoffer_due_in(edition, now)
+    return "; ".join(done) or "nothing due"
+
+
+def _reoffer_due_in(edition: Edition, now: datetime) -> list[str]:
+    done = []
+    assert edition.reoffer_minutes_before is not None
+    soon = now + timedelta(minutes=edition.reoffer_minutes_before)
+    for number, block in enumerate(reoffer.workshop_rounds(edition=edition), start=1):
+        if not now < block.start <= soon:
+            continue
+        if Reoffer.objects.filter(before_block=block, automatic=True).exists():
+            continue
+        if selectors.published_run_id(edition_id=edition.pk) is None:
+            continue
+        preview = reoffer_preview(
+            edition=edition, before_round=number, by=None, now=now, automatic=True
+        )
+        if preview.status == ReofferStatus.PREVIEW:
+            outcome = reoffer_confirm(preview=preview, by=None)
+            done.append(f"{edition.slug} round {number}: {outcome.mailed} moved")
+        else:
+            done.append(f"{edition.slug} round {number}: {preview.message}")
+    return done

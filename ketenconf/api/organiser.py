@@ -23,9 +23,11 @@ from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
+from ketenconf.allocation import adapter as allocation_adapter
 from ketenconf.allocation import selectors as allocation_selectors
 from ketenconf.allocation import services as allocation_services
-from ketenconf.allocation.models import Assignment, AssignmentRun
+from ketenconf.allocation.models import Assignment, AssignmentRun, Reoffer
+from ketenconf.checkin import services as checkin_services
 from ketenconf.core.tenancy import edition_scope_enter
 from ketenconf.events.models import Edition
 from ketenconf.events.permissions import topics_editable_by
@@ -43,12 +45,16 @@ from .organiser_schemas import (
     MAX_ID,
     AssignmentOut,
     BlockOut,
+    CheckInIn,
+    CheckInOut,
     EditionOut,
     OrganiserRegistrationIn,
     PreferenceOut,
     PreferencesIn,
     RankCount,
     RegistrationDetailOut,
+    ReofferIn,
+    ReofferOut,
     RunDetailOut,
     RunIn,
     RunMetrics,
@@ -591,6 +597,106 @@ def assignments(request: HttpRequest, slug: str) -> Any:
     if published is None:
         raise Missing(_("Nothing of %(edition)s is published yet.") % {"edition": edition.title})
     return _assignments(published)
+
+
+# The day: check-ins and re-offers ---------------------------------------------------------
+
+
+@router.post(
+    "/editions/{slug}/checkins",
+    response={200: CheckInOut, 422: Errors, **NOT_FOUND},
+    summary="Check a registration in at a door",
+    description=(
+        "As the door page does: the answer says whether they came in now (welcome), before "
+        "(already), or why not. The same nonce again changes nothing (repeated)."
+    ),
+    operation_id="organiser_checkin",
+)
+def checkin(request: HttpRequest, slug: str, payload: CheckInIn) -> Any:
+    edition = _edition(request, slug)
+    registration = Registration.objects.filter(edition=edition, pk=payload.registration_id).first()
+    if registration is None:
+        raise Missing(
+            _("This edition has no registration %(id)s.") % {"id": payload.registration_id}
+        )
+    try:
+        result = checkin_services.checkin_registration(
+            edition=edition,
+            registration=registration,
+            door=payload.door,
+            nonce=payload.nonce,
+            by=_user(request),
+        )
+    except ValidationError as error:
+        return _errors(error)
+    return {
+        "outcome": str(result.outcome),
+        "ok": result.ok,
+        "message": result.message,
+        "note": result.note,
+        "registration_id": registration.pk,
+        "checked_in_at": result.check_in.at if result.check_in is not None else None,
+    }
+
+
+def _reoffer_out(
+    reoffer: Reoffer, *, dry_run: bool, message: str = "", mailed: int = 0
+) -> dict[str, Any]:
+    figures = reoffer.figures or {}
+    empty_total = dict.fromkeys(
+        ("freed", "refilled", "upgrades", "ranks_gained", "walk_ins", "empty"), 0
+    )
+    return {
+        "id": reoffer.pk,
+        "before_round": reoffer.round_number,
+        "dry_run": dry_run,
+        "status": reoffer.status,
+        "message": message or reoffer.message,
+        "run_id": reoffer.run_id,
+        "moved": len({move["registration"] for move in reoffer.moves}),
+        "worse_off": figures.get("worse_off", 0),
+        "kept_in_place": reoffer.kept_in_place,
+        "mailed": mailed,
+        "seconds": round(reoffer.seconds, 3),
+        "rounds": [
+            {**row, "round": allocation_adapter.pk_of(row["round"])}
+            for row in figures.get("rounds", [])
+        ],
+        "total": figures.get("total") or empty_total,
+    }
+
+
+@router.post(
+    "/editions/{slug}/reoffers",
+    response={200: ReofferOut, 201: ReofferOut, 409: ReofferOut, 422: Errors, **NOT_FOUND},
+    summary="Re-offer the seats of those not there, from a workshop round on",
+    description=(
+        "Participants not checked in at the door lose their seats from round `before_round` "
+        "(counted from 1) on; those there who want a better seat, and walk-ins who ranked "
+        "workshops, get them, nobody worse off. `dry_run`: only the figures (200). Otherwise "
+        "the new seats are published at once and everyone who moves is mailed (201, with "
+        "`run_id`; GET .../assignments shows them). 409 when nothing was published (no "
+        "answer in time, or the published seats changed meanwhile)."
+    ),
+    operation_id="organiser_reoffer",
+)
+def reoffer(request: HttpRequest, slug: str, payload: ReofferIn) -> Any:
+    edition = _edition(request, slug)
+    try:
+        preview = allocation_services.reoffer_preview(
+            edition=edition, before_round=payload.before_round, by=_user(request)
+        )
+    except ValidationError as error:
+        return _errors(error)
+    if preview.status != "preview":
+        return Status(409, _reoffer_out(preview, dry_run=payload.dry_run))
+    if payload.dry_run:
+        return _reoffer_out(preview, dry_run=True)
+    outcome = allocation_services.reoffer_confirm(preview=preview, by=_user(request))
+    body = _reoffer_out(
+        outcome.reoffer, dry_run=False, message=outcome.message, mailed=outcome.mailed
+    )
+    return Status(201 if outcome.published else 409, body)
 
 
 # Spreadsheets -------------------------------------------------------------------------------

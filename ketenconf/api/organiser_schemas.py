@@ -154,3 +154,68 @@ class AssignmentOut(Schema):
     rank: int | None = Field(
         description="The place of this topic in the choices; null: not chosen."
     )
+
+
+class CheckInIn(Schema):
+    registration_id: int = Field(ge=1, le=MAX_ID)
+    door: str = Field(max_length=40, description="The door's name, as on the door page.")
+    nonce: str = Field(
+        min_length=8,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description="This check-in's own number: sent again, it changes nothing.",
+    )
+
+
+class CheckInOut(Schema):
+    outcome: str = Field(
+        description="welcome, repeated (this nonce again), already, cancelled, waitlisted, ..."
+    )
+    ok: bool
+    message: str
+    note: str = Field(description="For a late arrival: the later sessions with seats left.")
+    registration_id: int
+    checked_in_at: datetime | None
+
+
+class ReofferIn(Schema):
+    before_round: int = Field(
+        ge=1, le=100, description="Re-offer this workshop round and the later ones (from 1)."
+    )
+    dry_run: bool = Field(False, description="Only the figures: nothing is published.")
+
+
+class ReofferRoundOut(Schema):
+    round: int = Field(description="The round's block id.")
+    label: str
+    freed: int
+    refilled: int
+    upgrades: int
+    ranks_gained: int
+    walk_ins: int
+    empty: int
+
+
+class ReofferTotalOut(Schema):
+    freed: int
+    refilled: int
+    upgrades: int
+    ranks_gained: int
+    walk_ins: int
+    empty: int
+
+
+class ReofferOut(Schema):
+    id: int
+    before_round: int
+    dry_run: bool
+    status: Literal["preview", "published", "nothing"]
+    message: str
+    run_id: int | None = Field(description="The new published run, when not a dry run.")
+    moved: int = Field(description="Participants who move (walk-ins seated included).")
+    worse_off: int
+    kept_in_place: int = Field(description="Left in their seats: checked in meanwhile.")
+    mailed: int
+    seconds: float
+    rounds: list[ReofferRoundOut]
+    total: ReofferTotalOut

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from ketenconf.accounts.models import Actor, actor_user
 from ketenconf.allocation.models import Assignment
-from ketenconf.allocation.selectors import published_run_id
+from ketenconf.allocation.selectors import published_run_id, seats_given_away, seats_left_later
 from ketenconf.events.models import Edition
 from ketenconf.programme.models import BlockKind, Session
 from ketenconf.registration.models import Registration, RegistrationStatus
@@ -51,6 +51,7 @@ class Outcome(StrEnum):
     RELEASED = "released"
     WAITLISTED = "waitlisted"
     NOT_ASSIGNED = "not_assigned"  # a room: assigned elsewhere, and switching is not allowed
+    MOVED = "moved"  # a room: their seat here moved to another session on the day
     ROOM_FULL = "room_full"
     NONCE_REUSED = "nonce_reused"  # the page sent a scan number used for another badge
 
@@ -339,8 +340,37 @@ def _entry(
         by=actor_user(by),
     )
     return ScanResult(
-        Outcome.WELCOME, True, _("Welcome, %(name)s — %(organisation)s") % who, registration, row
+        Outcome.WELCOME,
+        True,
+        _("Welcome, %(name)s — %(organisation)s") % who,
+        registration,
+        row,
+        _late_note(edition, registration),
     )
+
+
+def _late_note(edition: Edition, registration: Registration) -> str:
+    """For someone whose seats went to others before they came: the sessions of the rounds
+    still to come that have seats left (room check-in seats them there)."""
+    if not seats_given_away(registration=registration):
+        return ""
+    open_seats = seats_left_later(edition=edition)
+    if not open_seats:
+        return _("Your seats were given to others while you were not here, and no seats are left.")
+    listed = "; ".join(
+        _("%(round)s: %(topic)s in %(room)s (%(left)s left)")
+        % {
+            "round": seats.block,
+            "topic": seats.session.topic.title,
+            "room": seats.session.room.name,
+            "left": seats.left,
+        }
+        for seats in open_seats
+    )
+    return _(
+        "Your seats were given to others while you were not here. Seats are left in: "
+        "%(sessions)s. Go to one of these rooms."
+    ) % {"sessions": listed}
 
 
 def _room(
@@ -375,7 +405,7 @@ def _room(
         run_id = published_run_id(edition_id=edition.pk)
         own = (
             Assignment.objects.filter(run_id=run_id, registration=registration, block=session.block)
-            .select_related("session__topic", "session__room")
+            .select_related("session__topic", "session__room", "block")
             .first()
             if run_id is not None
             else None
@@ -387,7 +417,26 @@ def _room(
                 if own is not None
                 else _("They have no session in this round.")
             )
-            if not check_in_settings(edition=edition).allow_switching:
+            if own is not None and _held_before(edition, registration, session):
+                return ScanResult(
+                    Outcome.MOVED,
+                    False,
+                    _(
+                        "Moved: %(name)s now has %(topic)s in %(room)s, from %(time)s. "
+                        "Please go there."
+                    )
+                    % {
+                        **who,
+                        "topic": own.session.topic.title,
+                        "room": own.session.room.name,
+                        "time": _time(own.block.start),
+                    },
+                    registration,
+                )
+            may_switch = check_in_settings(edition=edition).allow_switching or (
+                own is None and seats_given_away(registration=registration)
+            )
+            if not may_switch:
                 return ScanResult(
                     Outcome.NOT_ASSIGNED,
                     False,
@@ -435,6 +484,17 @@ def _room(
         row,
         note,
     )
+
+
+def _held_before(edition: Edition, registration: Registration, session: Session) -> bool:
+    """Whether an earlier published run gave the participant this session (a re-offer, or an
+    organiser, has moved them since)."""
+    return Assignment.objects.filter(
+        run__edition=edition,
+        run__published_at__isnull=False,
+        registration=registration,
+        session=session,
+    ).exists()
 
 
 def _expected(*, session: Session, run_id: int | None) -> int:

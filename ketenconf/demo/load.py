@@ -290,6 +290,8 @@ def _load_edition(
         capacity=spec.capacity,
         status=spec.status,
         lead_organisation=organisations[spec.lead],
+        # Nothing moves on its own while someone looks at the demo; the day's page can re-offer.
+        reoffer_minutes_before=None,
     )
     if created:
         topics = _load_programme(summary, edition, spec, organisations)

@@ -36,7 +36,14 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ketenconf.allocation.selectors import RankRow, published_run, run_report
+from ketenconf.allocation.selectors import (
+    DayRound,
+    RankRow,
+    day_rounds,
+    published_run,
+    reoffers_published,
+    run_report,
+)
 from ketenconf.checkin.models import CheckIn, CheckInKind
 from ketenconf.events.models import ChainLink, Edition, OrganisationKind
 from ketenconf.programme.models import BlockKind, Session
@@ -285,6 +292,8 @@ class Workshops:
     source: str
     fill: list[SessionFill]
     satisfaction: Satisfaction | None
+    #: Per workshop round, what the day's re-offers did; empty when none was published.
+    day: list[DayRound]
 
 
 def _satisfaction(*, edition: Edition) -> tuple[Satisfaction | None, dict[int, int]]:
@@ -319,7 +328,8 @@ def workshops(
         for info in sessions.values()
         if info.is_round
     ]
-    return Workshops(source=attendance.source, fill=fill, satisfaction=satisfaction)
+    day = day_rounds(edition=edition) if reoffers_published(edition=edition) else []
+    return Workshops(source=attendance.source, fill=fill, satisfaction=satisfaction, day=day)
 
 
 # The survey -----------------------------------------------------------------------------------

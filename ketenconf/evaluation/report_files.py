@@ -126,6 +126,35 @@ def report_tables(report: EditionReport) -> list[ReportTable]:
                 rows=[[row.label, row.count, row.percent] for row in workshops.satisfaction.ranks],
             )
         )
+    if workshops.day:
+        tables.append(
+            ReportTable(
+                id="day",
+                sheet=_("Seats re-offered"),
+                caption=_("Seats re-offered on the day, per workshop round"),
+                headers=[
+                    _("round"),
+                    _("seats freed"),
+                    _("re-filled"),
+                    _("upgrades"),
+                    _("ranks gained"),
+                    _("walk-ins seated"),
+                    _("empty seats"),
+                ],
+                rows=[
+                    [
+                        str(row.block),
+                        row.freed,
+                        row.refilled,
+                        row.upgrades,
+                        row.ranks_gained,
+                        row.walk_ins,
+                        row.empty,
+                    ]
+                    for row in workshops.day
+                ],
+            )
+        )
     survey = report.survey
     if survey is not None:
         if survey.sessions:

@@ -237,6 +237,27 @@ class Edition(models.Model):
         validators=[MinValueValidator(1)],
         help_text=_("Days after the last day of the edition until personal data is anonymised."),
     )
+    reoffer_minutes_before = models.PositiveSmallIntegerField(
+        _("re-offer seats minutes before each round"),
+        null=True,
+        blank=True,
+        default=20,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "On the day, the seats of participants who have not arrived are offered to those "
+            "who are there, this many minutes before each workshop round. Empty: not "
+            "automatically (the day's page can still do it)."
+        ),
+    )
+    doors_open_at = models.DateTimeField(
+        _("doors open at"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Until then participants may change whether they want a better seat on the day "
+            "and from which round they come. Empty: the start of the first workshop round."
+        ),
+    )
 
     class Meta:
         ordering = ["-start_date"]

@@ -44,12 +44,15 @@ class SettingsForm(forms.ModelForm):
             "ranking_closes_at",
             "confirmation_hours",
             "retention_days",
+            "doors_open_at",
+            "reoffer_minutes_before",
         ]
         widgets = {
             "start_date": DateInput(),
             "end_date": DateInput(),
             "ranking_opens_at": DateTimeInput(),
             "ranking_closes_at": DateTimeInput(),
+            "doors_open_at": DateTimeInput(),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -94,6 +94,44 @@ def registration_create_arguments(data: Mapping[str, Any]) -> dict[str, Any]:
     return arguments
 
 
+class DayForm(forms.Form):
+    """On the day: a better seat if one frees up, and the round a latecomer comes from.
+
+    ``rounds`` are the edition's workshop rounds as (block pk, label), in time order.
+    """
+
+    wants_better_seat = forms.BooleanField(
+        label=_("I want a better seat if one frees up on the day"),
+        required=False,
+        initial=True,
+    )
+    arrives_from = forms.TypedChoiceField(
+        label=_("When do you arrive?"),
+        help_text=_(
+            "Coming later? Name the round you come from: you keep your seats from that round "
+            "on, and your earlier seats go to people who are there."
+        ),
+        required=False,
+        coerce=int,
+        empty_value=None,
+    )
+
+    def __init__(self, *args: Any, rounds: Sequence[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["arrives_from"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [("", _("From the start"))] + [
+            (str(pk), _("I am coming later, from %(round)s") % {"round": label})
+            for pk, label in rounds[1:]
+        ]
+        if len(rounds) < 2:
+            del self.fields["arrives_from"]
+
+    def arrives_from_block_id(self) -> int | None:
+        value = self.cleaned_data.get("arrives_from")
+        return int(value) if value is not None else None
+
+
 class EmailForm(forms.Form):
     email = forms.EmailField(
         label=_("Email address"),

@@ -79,6 +79,24 @@ class Registration(models.Model):
         blank=True,
         related_name="+",
     )
+    wants_better_seat = models.BooleanField(
+        _("wants a better seat if one frees up on the day"),
+        default=True,
+        help_text=_(
+            "On the day, the seats of participants who did not come are offered to those who "
+            "are there; with this ticked the participant may be moved to a session they ranked "
+            "higher, never to one they ranked lower."
+        ),
+    )
+    arrives_from = models.ForeignKey(
+        Block,
+        verbose_name=_("comes later, from round"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Keeps the seats from this round on although not checked in earlier."),
+    )
     access_version = models.PositiveIntegerField(default=0, editable=False)
 
     objects: ClassVar[models.Manager[Self]] = edition_scoped()

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from ketenconf.core.personal_data import personal_data_sections
 from ketenconf.core.personal_data import when as _when
@@ -69,6 +71,8 @@ def registration_personal_data(*, registration: Registration) -> dict[str, Any]:
             "accessibility_needs": registration.accessibility_needs,
             "needs_step_free": registration.needs_step_free,
             "networking_consent": registration.networking_consent,
+            "wants_better_seat": registration.wants_better_seat,
+            "arrives_from": str(registration.arrives_from) if registration.arrives_from else None,
             "language": registration.language,
             "status": registration.status,
             "waitlist_position": waitlist_position(registration=registration),
@@ -183,3 +187,22 @@ def registration_for_organisers(*, edition: Edition, pk: int) -> Registration:
         edition=edition,
         pk=pk,
     )
+
+
+def doors_open_at(*, edition: Edition) -> datetime | None:
+    """When the doors open: the edition's setting, else the start of its first workshop round
+    (``None`` without rounds). Until then participants may change their choices for the day."""
+    if edition.doors_open_at is not None:
+        return edition.doors_open_at
+    return (
+        Block.objects.filter(edition=edition, kind=BlockKind.ROUND)
+        .order_by("start")
+        .values_list("start", flat=True)
+        .first()
+    )
+
+
+def day_choices_open(*, edition: Edition, now: datetime | None = None) -> bool:
+    """Whether a participant may still change a better seat on the day or a later arrival."""
+    opens = doors_open_at(edition=edition)
+    return opens is None or (now or timezone.now()) < opens

@@ -25,7 +25,7 @@ from ketenconf.events.models import Edition, Organisation, OrganisationKind
 from ketenconf.mail.services import mail_forget_recipient, mail_purge_edition
 from ketenconf.programme.models import Block, BlockKind, Topic
 
-from . import hot_path, limits, links
+from . import hot_path, limits, links, selectors
 from .hot_path import RegistrationOutcome as RegistrationOutcome
 from .hot_path import waitlist_position
 from .models import ACTIVE_STATUSES, AccessToken, Preference, Registration, RegistrationStatus
@@ -107,6 +107,8 @@ def registration_create(
     even_if_closed: bool = False,
     notify: bool = True,
     confirmed: bool = False,
+    wants_better_seat: bool = True,
+    arrives_from_block_id: int | None = None,
 ) -> RegistrationOutcome:
     """Register, or find the registration this address already has (and mail its personal link).
 
@@ -135,6 +137,8 @@ def registration_create(
         language=language,
         status=RegistrationStatus.WAITLISTED,
         confirmed_at=timezone.now() if confirmed else None,
+        wants_better_seat=wants_better_seat,
+        arrives_from_id=arrives_from_block_id,
     )
     # Every field is checked before anything is written; the foreign keys need no query.
     registration.full_clean(
@@ -472,6 +476,37 @@ def registration_set_rounds(
             }
         )
     registration.absent_rounds.set(sorted(rounds - set(attended_block_ids)))
+
+
+def registration_set_day_choices(
+    *,
+    registration: Registration,
+    wants_better_seat: bool,
+    arrives_from_block_id: int | None,
+    now: datetime | None = None,
+) -> None:
+    """Say whether the participant wants a better seat if one frees up on the day, and from
+    which workshop round they come (``None``: from the start). Until the doors open
+    (``selectors.doors_open_at``); after that a ``ValidationError`` says so."""
+    edition = registration.edition
+    if not selectors.day_choices_open(edition=edition, now=now):
+        raise ValidationError(
+            _("The doors have opened: your choices for the day can no longer be changed.")
+        )
+    if (
+        arrives_from_block_id is not None
+        and not Block.objects.filter(
+            pk=arrives_from_block_id, edition=edition, kind=BlockKind.ROUND
+        ).exists()
+    ):
+        raise ValidationError(
+            {"arrives_from": [_("This is not a workshop round of this edition.")]}
+        )
+    Registration.objects.filter(pk=registration.pk).update(
+        wants_better_seat=wants_better_seat, arrives_from_id=arrives_from_block_id
+    )
+    registration.wants_better_seat = wants_better_seat
+    registration.arrives_from_id = arrives_from_block_id
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ urlpatterns = [
     path("me/details/", views.details, name="details"),
     path("me/workshops/", views.workshops, name="workshops"),
     path("me/rounds/", views.rounds, name="rounds"),
+    path("me/day/", views.day, name="day"),
     path("me/data.json", views.data, name="data"),
     path("me/delete/", views.delete, name="delete"),
     path("me/deleted/", views.deleted, name="deleted"),

@@ -29,6 +29,7 @@ from ketenconf.proposals.selectors import interest_votes_open
 
 from . import access, limits, links, selectors, services
 from .forms import (
+    DayForm,
     DetailsForm,
     EmailForm,
     RankingForm,
@@ -53,12 +54,21 @@ def _url(name: str, edition: Edition) -> str:
 def register(request: HttpRequest, slug: str) -> HttpResponse:
     edition = edition_public_get(slug=slug)
     form = RegistrationForm(request.POST or None)
+    day = DayForm(request.POST or None, rounds=_round_choices(edition), prefix="day")
     outcome = None
-    if edition.registration_is_open and request.method == "POST" and form.is_valid():
+    if (
+        edition.registration_is_open
+        and request.method == "POST"
+        and form.is_valid()
+        and day.is_valid()
+    ):
         data = form.cleaned_data
         try:
             outcome = services.registration_create(
-                edition=edition, **registration_create_arguments(data)
+                edition=edition,
+                **registration_create_arguments(data),
+                wants_better_seat=day.cleaned_data["wants_better_seat"],
+                arrives_from_block_id=day.arrives_from_block_id(),
             )
         except ValidationError as error:
             for field, messages in error.message_dict.items():
@@ -82,6 +92,7 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "edition": edition,
             "form": form,
+            "day": day,
             "organisations": organisation_names_suggested(),
         },
         status=status,
@@ -193,6 +204,10 @@ def _round_blocks(edition: Edition) -> list[Block]:
     return list(
         Block.objects.filter(edition=edition, kind=BlockKind.ROUND).order_by("start", "end")
     )
+
+
+def _round_choices(edition: Edition) -> list[tuple[int, str]]:
+    return [(block.pk, _round_label(block)) for block in _round_blocks(edition)]
 
 
 def _round_label(block: Block) -> str:
@@ -361,6 +376,10 @@ def me(request: HttpRequest, edition: Edition, registration: Registration) -> Ht
             "rounds": [(_round_label(block), block.pk not in absent) for block in rounds],
             "personal_programme": personal_programme(registration=registration),
             "interest_votes_open": interest_votes_open(edition=edition),
+            "day_choices_open": selectors.day_choices_open(edition=edition),
+            "arrives_from": _round_label(registration.arrives_from)
+            if registration.arrives_from is not None
+            else "",
         },
     )
 
@@ -493,6 +512,41 @@ def rounds(request: HttpRequest, edition: Edition, registration: Registration) -
         "registration/rounds.html",
         {"edition": edition, "registration": registration, "form": form},
         status=422 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@_personal
+def day(request: HttpRequest, edition: Edition, registration: Registration) -> HttpResponse:
+    """On the day: a better seat if one frees up, and the round you come from; until the
+    doors open."""
+    if not registration.is_active:
+        return redirect(_me_url(edition))
+    is_open = selectors.day_choices_open(edition=edition)
+    initial = {
+        "wants_better_seat": registration.wants_better_seat,
+        "arrives_from": registration.arrives_from_id,
+    }
+    posted = request.POST if request.method == "POST" and is_open else None
+    form = DayForm(posted, initial=initial, rounds=_round_choices(edition))
+    if posted is not None and form.is_valid():
+        try:
+            services.registration_set_day_choices(
+                registration=registration,
+                wants_better_seat=form.cleaned_data["wants_better_seat"],
+                arrives_from_block_id=form.arrives_from_block_id(),
+            )
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems)
+        else:
+            messages.success(request, _("Your choices for the day are saved."))
+            return redirect(_me_url(edition))
+    return render(
+        request,
+        "registration/day.html",
+        {"edition": edition, "registration": registration, "form": form, "open": is_open},
+        status=422 if posted is not None else 200,
     )
 
 

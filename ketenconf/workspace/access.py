@@ -46,6 +46,7 @@ class Part(StrEnum):
     NETWORKING = "networking"
     CHECKIN = "checkin"
     BADGES = "badges"  # badges in bulk and the live counts: organisers only
+    DAY = "day"  # the day's re-offers of seats: organisers only
     REPORT = "report"
     EXPORTS = "exports"
     IMPORTS = "imports"

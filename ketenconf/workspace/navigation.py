@@ -28,6 +28,7 @@ def _by_id(name: str) -> Callable[[Edition], str]:
 SEGMENTS: dict[Part, str] = {
     Part.ASSIGNMENT: "assignment",
     Part.CHECKIN: "checkin",
+    Part.DAY: "day",
     Part.REPORT: "report",
     Part.EXPORTS: "exports",
     Part.IMPORTS: "imports",
@@ -44,6 +45,7 @@ PART_PAGES: dict[Part, tuple[Promise, Callable[[Edition], str]]] = {
     Part.ASSIGNMENT: (_("Workshop assignment"), _by_slug("allocation:edition")),
     Part.CHECKIN: (_("Check-in"), _by_slug("checkin:edition")),
     Part.BADGES: (_("Badges and live counts"), _by_slug("checkin:badges")),
+    Part.DAY: (_("The day"), _by_slug("allocation_day:day")),
     Part.REPORT: (_("Survey and report"), _by_slug("report:edition")),
     Part.EXPORTS: (_("Export"), _by_slug("exports:tables")),
     Part.IMPORTS: (_("Import"), _by_slug("imports:new")),

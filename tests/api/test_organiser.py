@@ -80,6 +80,8 @@ def endpoints(small: Small, run: AssignmentRun) -> list[tuple[str, str, dict[str
         ("get", f"{e}/runs/{run.pk}/assignments", None),
         ("get", f"{e}/assignments", None),
         ("get", f"{e}/exports/programme.csv", None),
+        ("post", f"{e}/checkins", {"registration_id": anna, "door": "1", "nonce": "api-scan-1"}),
+        ("post", f"{e}/reoffers", {"before_round": 1, "dry_run": False}),
     ]
 
 

@@ -105,6 +105,7 @@ def test_every_public_and_participant_page_reflows_and_passes_axe(
         f"/{SLUG}/me/",
         f"/{SLUG}/me/workshops/",
         f"/{SLUG}/me/rounds/",
+        f"/{SLUG}/me/day/",
         f"/{SLUG}/me/details/",
         f"/{SLUG}/me/delete/",
         f"/{SLUG}/me/cancel/",

@@ -59,6 +59,7 @@ def workspace_paths(small: Small, run: AssignmentRun, job_id: int, token_id: int
         f"{edition}/checkin/sessions/{small.sessions['1T'].pk}/",
         f"{edition}/checkin/dashboard/",
         f"{edition}/checkin/badges/",
+        f"{edition}/day/",
         f"{edition}/report/",
         f"{edition}/report/survey/",
         f"{edition}/report/pdf/",

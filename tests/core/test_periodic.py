@@ -72,6 +72,7 @@ def test_workers_racing_for_a_job_run_it_once() -> None:
 
 
 def test_the_apps_register_their_jobs() -> None:
+    from ketenconf.allocation.services import reoffer_due
     from ketenconf.imports.services import imports_purge_stale
     from ketenconf.messaging.services import reminders_send_due
     from ketenconf.ops.services import tasks_release_stalled
@@ -89,4 +90,5 @@ def test_the_apps_register_their_jobs() -> None:
         "registration.anonymise_expired": (dt.timedelta(hours=6), editions_anonymise_expired),
         "imports.purge_stale": (dt.timedelta(hours=6), imports_purge_stale),
         "messaging.reminders": (dt.timedelta(hours=1), reminders_send_due),
+        "allocation.reoffer": (dt.timedelta(minutes=1), reoffer_due),
     }

@@ -749,6 +749,8 @@ def test_download_own_data_as_json(
             "accessibility_needs": "",
             "needs_step_free": False,
             "networking_consent": False,
+            "wants_better_seat": True,
+            "arrives_from": None,
             "language": "nl",
             "status": "registered",
             "waitlist_position": None,
