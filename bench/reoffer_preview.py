@@ -46,6 +46,13 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    from ketenconf.core.tenancy import scopes_disabled
+
+    with scopes_disabled():
+        run(args)
+
+
+def run(args: argparse.Namespace) -> None:
     edition = build(args)
     from ketenconf.allocation import services
 
