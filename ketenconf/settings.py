@@ -106,7 +106,7 @@ MIDDLEWARE = [
     # The public programme page from the cache, before the per-visitor work below.
     "ketenconf.programme.middleware.ProgrammePageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "ketenconf.core.middleware.VisitorLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # The API reads JSON bodies only: no form or text/plain from another site's page.
     "ketenconf.api.body.JsonOnlyMiddleware",

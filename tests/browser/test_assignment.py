@@ -53,7 +53,7 @@ def test_organiser_runs_reads_moves_and_publishes(live_server: Any, page: Any) -
     page.get_by_role("button", name="Deel in").click()
     run = AssignmentRun.objects.get()
     page.wait_for_url(f"{live_server.url}{start}runs/{run.pk}/")
-    assert page.locator("h1").inner_text() == f"Indeling {run.pk} van Ketenconferentie 2027"
+    assert page.locator("h1").inner_text() == f"Indeling {run.number} van Ketenconferentie 2027"
     assert page.locator("#first-choice").inner_text() == (
         "4 van 4 deelnemers met voorkeuren kregen hun eerste keuze (100,0%)"
     )
@@ -90,7 +90,7 @@ def test_organiser_runs_reads_moves_and_publishes(live_server: Any, page: Any) -
     page.get_by_role("link", name="Terug naar de indeling").click()
 
     page.get_by_role("link", name="Publiceer deze indeling").click()
-    assert page.locator("h1").inner_text() == f"Indeling {run.pk} publiceren?"
+    assert page.locator("h1").inner_text() == f"Indeling {run.number} publiceren?"
     assert page.locator("#publish-preview li").all_inner_texts() == [
         "4 deelnemers krijgen een e-mail met een nieuw of gewijzigd programma."
     ]

@@ -31,6 +31,7 @@ def test_an_organiser_sends_a_message_to_who_have_not_ranked(
     page.set_default_timeout(15_000)
     log_in_as(groups.organiser, live_server.url)(page)
     page.goto(f"{live_server.url}/organise/{groups.edition.slug}/")
+    page.get_by_text("Onderdelen van deze editie").click()  # the folded menu on a phone
     page.get_by_role("link", name="Berichten", exact=True).click()
     page.get_by_role("link", name="Schrijf een bericht").click()
     page.get_by_label("Aan").select_option("not_ranked")

@@ -139,7 +139,7 @@ def test_an_organiser_publishes_an_assignment_by_keyboard_only(live_server: Any,
     _tab_to(page, "Workshopindeling")
     page.keyboard.press("Enter")
     page.wait_for_url(f"{edition}/assignment/")
-    _tab_to(page, f"Indeling {run.pk}")
+    _tab_to(page, f"Indeling {run.number}")
     page.keyboard.press("Enter")
     page.wait_for_url(f"{edition}/assignment/runs/{run.pk}/")
     _tab_to(page, "Publiceer deze indeling")

@@ -29,9 +29,8 @@ def world() -> SurveyWorld:
 
 
 def login(user: Any) -> Client:
-    """The back-office in English, so messages can be asserted before they are translated.
-    (Not by changing LANGUAGE_CODE: the URL resolver would keep that in its cache.)"""
-    client = Client(headers={"accept-language": "en"})
+    """The back-office as a Dutch browser asks for it (it follows the browser's language)."""
+    client = Client(headers={"accept-language": "nl"})
     client.force_login(user)
     return client
 

@@ -67,7 +67,7 @@ def groups(db: None) -> Groups:
     RegistrationFactory(email="elders@example.org", organisation=coa)
     Edition.objects.filter(pk=edition.pk).update(seats_taken=3)
     Preference.objects.create(registration=people["anna"], topic=workshop.topic, rank=1)
-    run = AssignmentRun.objects.create(edition=edition, status="done", published_at=now)
+    run = AssignmentRun.objects.create(edition=edition, number=1, status="done", published_at=now)
     for key, session in (("anna", workshop), ("bram", other_workshop)):
         Assignment.objects.create(
             run=run, registration=people[key], block=session.block, session=session, rank=1
