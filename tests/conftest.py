@@ -26,13 +26,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(autouse=True)
-def _the_sites_language() -> None:
+def _the_sites_language() -> Iterator[None]:
     """Each test starts in the site's language: a request under /en/ activates English for the
     thread, and that must not carry over into the next test."""
     from django.conf import settings
+    from django.urls import clear_url_caches
     from django.utils import translation
 
     translation.activate(settings.LANGUAGE_CODE)
+    yield
+    # A test that changed LANGUAGE_CODE leaves the resolver's per-language cache of reversed
+    # addresses with "/nl/" prefixes, which the next test would then print.
+    clear_url_caches()
 
 
 @pytest.fixture(autouse=True)

@@ -139,9 +139,15 @@ def test_a_partner_proposes_and_an_organiser_accepts(
     page.locator("form:has(input[value=run]) button[type=submit]").click()
     run = ScheduleRun.objects.get()
     page.wait_for_url(f"{live_server.url}{start}schedule/runs/{run.pk}/")
-    assert page.locator("#grid tbody tr").all_inner_texts()[1].split("\t")[1] == (
-        "Sneller huisvesten, samen (30)"
-    )
+    # In the smallest room that seats the 30 it asks for: Zaal B (30), not Zaal A (60).
+    rooms = page.locator("#grid thead th").all_inner_texts()
+    assert rooms == ["Zaal A (60)", "Zaal B (30)", "Zaal C (20)"]
+    assert page.locator("#grid tbody tr").all_inner_texts()[1].split("\t") == [
+        "Ronde 2",
+        "—",
+        "Sneller huisvesten, samen (30)",
+        "—",
+    ]
     assert_accessible(page)
     screenshot(page, "proposals-run")
     assert console == []
