@@ -108,7 +108,7 @@ def test_organiser_runs_reads_moves_and_publishes(live_server: Any, page: Any) -
     assert (
         page.locator("#published-run")
         .inner_text()
-        .startswith(f"Deelnemers zien de plaatsen van indeling {run.pk}, gepubliceerd op")
+        .startswith(f"Deelnemers zien de plaatsen van indeling {run.number}, gepubliceerd op")
     )
     assert_accessible(page)
     page.get_by_role("link", name="Ketenconferentie 2027").first.click()
