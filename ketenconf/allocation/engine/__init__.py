@@ -18,9 +18,10 @@ topics and never above their ceiling (status ``"no_solution"`` when it found not
 publish nothing), and :func:`reoffer_moves` lists the moves and the day's figures.
 """
 
+from ketenconf.enginekit.errors import InvalidProblem, ProblemError
+
 from .baselines import first_come_first_served, random_serial_dictatorship, waiting_list
 from .cost import CostTable, objective, participant_cost
-from .errors import InvalidProblem, ProblemError
 from .problem import Participant, Problem, Round, Rules, Session
 from .reoffer import Move, ReofferSummary, RoundFigures, reoffer_moves
 from .result import Metrics, Result, Unassigned

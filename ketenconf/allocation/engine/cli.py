@@ -17,7 +17,8 @@ import time
 from pathlib import Path
 from typing import TextIO
 
-from .errors import InvalidProblem, ProblemError, quote
+from ketenconf.enginekit.errors import InvalidProblem, ProblemError, quote
+
 from .problem import Problem
 from .solve import METHODS, solve
 

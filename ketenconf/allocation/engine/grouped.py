@@ -35,9 +35,11 @@ import highspy
 import numpy as np
 import numpy.typing as npt
 
+from ketenconf.enginekit.highs import new_highs
+
 from .compiled import Compiled, IntArray
-from .lagrange import _arcs, _schedule_cost, improve_rounds
-from .model import FloatArray, _new_highs
+from .lagrange import improve_rounds, schedule_arcs, schedule_cost
+from .model import FloatArray
 from .outcome import Outcome
 from .primal import fill_greedily
 from .relaxation import integer_bound
@@ -69,7 +71,7 @@ class GroupMaster:
             self.org_limit[:] = compiled.organisation_limit[:, None]
             for (s, o), used in compiled.fixed_organisation.items():
                 self.org_limit[s, o] -= used
-        self.highs = _new_highs()
+        self.highs = new_highs()
         for name, value in (("threads", 1), ("random_seed", seed % 2_147_483_647)):
             self.highs.setOptionValue(name, value)
         lower = np.concatenate([np.ones(groups), np.full(self.sessions, -highspy.kHighsInf)])
@@ -413,9 +415,9 @@ def solve_grouped(
     accepted = improve_rounds(
         compiled, table, accepted, deadline=deadline, progress=progress, feasible=dropped == 0
     )
-    if _schedule_cost(compiled, table, accepted) > _schedule_cost(compiled, table, fallback):
+    if schedule_cost(compiled, table, accepted) > schedule_cost(compiled, table, fallback):
         accepted = fallback
-    chosen = _arcs(compiled, table, accepted)
+    chosen = schedule_arcs(compiled, table, accepted)
     filled = np.zeros(compiled.slot_count, dtype=np.bool_)
     filled[chosen.slot] = True
     chosen = fill_greedily(compiled, chosen, compiled.ranked.take(~filled[compiled.ranked.slot]))

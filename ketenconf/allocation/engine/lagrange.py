@@ -142,13 +142,13 @@ def improve_rounds(
     """Re-seat one round at a time optimally, the other rounds kept: a min-cost flow
     (slot -> session and organisation -> session -> sink, or no session), never worse."""
     rounds = len(compiled.round_ids)
-    cost = _schedule_cost(compiled, table, accepted)
+    cost = schedule_cost(compiled, table, accepted)
     if feasible:
         best, best_cost = accepted.copy(), cost
     else:  # over capacity: not a solution until every round has been re-seated once
         best, best_cost = (
             np.full_like(accepted, -1),
-            _schedule_cost(compiled, table, accepted * 0 - 1),
+            schedule_cost(compiled, table, accepted * 0 - 1),
         )
         cost = best_cost
     sweep = 0
@@ -169,13 +169,13 @@ def improve_rounds(
         if done < rounds and not feasible:
             break  # rounds not re-seated yet may still be over capacity
         feasible = True
-        cost = _schedule_cost(compiled, table, accepted)
+        cost = schedule_cost(compiled, table, accepted)
         progress(f"re-seating rounds, sweep {sweep}: cost {before:,} -> {cost:,}")
         if cost < best_cost:
             best, best_cost = accepted.copy(), cost
         if len(_poor_rows(compiled, table, accepted)) and time.perf_counter() < deadline:
             moved = _move_into_free_seats(compiled, table, accepted)
-            cost = _schedule_cost(compiled, table, accepted)
+            cost = schedule_cost(compiled, table, accepted)
             progress(f"{moved:,} participants moved into free seats: cost {cost:,}")
             if cost < best_cost:
                 best, best_cost = accepted.copy(), cost
@@ -192,7 +192,7 @@ def improve_rounds(
             break
         progress(f"re-seating {len(poor):,} participants with an unranked or empty round")
         accepted[poor] = -1
-        cost = _schedule_cost(compiled, table, accepted)
+        cost = schedule_cost(compiled, table, accepted)
         ruined_at = best_cost
     return best
 
@@ -259,8 +259,9 @@ def _poor_rows(compiled: Compiled, table: Table, accepted: IntArray) -> IntArray
     return np.flatnonzero((table.free & ~ranked).any(axis=1))
 
 
-def _schedule_cost(compiled: Compiled, table: Table, accepted: IntArray) -> int:
-    arcs = _arcs(compiled, table, accepted)
+def schedule_cost(compiled: Compiled, table: Table, accepted: IntArray) -> int:
+    """The contract cost of the schedules ``accepted`` picks from ``table``, empty slots included."""
+    arcs = schedule_arcs(compiled, table, accepted)
     empty = int(table.free.sum()) - len(arcs)
     per_row = (table.free & (accepted < 0)).sum(axis=1)
     convex = int(compiled.convex_extra(per_row).sum())
@@ -374,7 +375,7 @@ def _reseat_round(compiled: Compiled, table: Table, accepted: IntArray, r: int) 
     return column
 
 
-def _arcs(compiled: Compiled, table: Table, accepted: IntArray) -> Arcs:
+def schedule_arcs(compiled: Compiled, table: Table, accepted: IntArray) -> Arcs:
     """Schedules (rows of the table) as arcs with their contract costs."""
     q, r = np.nonzero(accepted >= 0)
     session = accepted[q, r]
@@ -430,7 +431,7 @@ def polish(
         progress=progress,
         feasible=chosen is not None,
     )
-    better = _arcs(compiled, table, accepted)
+    better = schedule_arcs(compiled, table, accepted)
     filled = np.zeros(compiled.slot_count, dtype=np.bool_)
     filled[better.slot] = True
     better = fill_greedily(compiled, better, compiled.ranked.take(~filled[compiled.ranked.slot]))

@@ -22,8 +22,10 @@ from dataclasses import dataclass
 import highspy
 import numpy as np
 
+from ketenconf.enginekit.highs import new_highs
+
 from .compiled import Arcs, Compiled, IntArray
-from .model import FloatArray, _new_highs, build_model, run_highs
+from .model import FloatArray, build_model, run_highs
 from .outcome import Outcome
 from .primal import fill_greedily, organisation_counts
 from .relaxation import integer_bound
@@ -68,7 +70,7 @@ class Master:
         self.orgs = max(1, len(compiled.organisation_ids))
         self.capacity_left = capacity_left
         self.org_used = org_used
-        self.highs = _new_highs()
+        self.highs = new_highs()
         for name, value in (("threads", 1), ("random_seed", seed % 2_147_483_647)):
             self.highs.setOptionValue(name, value)
         lower = np.concatenate([np.ones(self.n), np.full(self.sessions, -highspy.kHighsInf)])

@@ -25,14 +25,14 @@ the engine reports does not depend on the LP solver's tolerances.
 
 from __future__ import annotations
 
-import os
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import highspy
 import numpy as np
 import numpy.typing as npt
+
+from ketenconf.enginekit.highs import mip_highs
 
 from .compiled import Arcs, Compiled, IntArray
 
@@ -344,47 +344,16 @@ def run_highs(
 
 def configured_highs(*, time_limit: float, seed: int) -> highspy.Highs:
     """A silent, single-threaded HiGHS with the engine's options (integral objective)."""
-    highs = _new_highs()
-    for name, value in (
-        ("threads", 1),
-        ("random_seed", seed % 2_147_483_647),
-        ("time_limit", max(0.01, time_limit)),
-        ("mip_rel_gap", 0.0),
-        ("mip_abs_gap", 0.99),  # the objective is integral
-        ("presolve", "on"),
-        # HiGHS 1.16's symmetry detection ignores the time limit: on 1,500 participants who
-        # rank all of 10 topics running in every round it ran for minutes past a limit of 8 s.
-        ("mip_detect_symmetry", False),
-    ):
-        highs.setOptionValue(name, value)
-    return highs
-
-
-_banner_shown = False
-
-
-def _new_highs() -> highspy.Highs:
-    """A silent HiGHS instance; the first one is built with stdout closed.
-
-    HiGHS 1.16 prints its banner to file descriptor 1 when the first instance is built,
-    before any option can be set; that line would corrupt output piped by the CLI.
-    """
-    global _banner_shown
-    if _banner_shown:
-        highs = highspy.Highs()
-    else:
-        sys.stdout.flush()
-        saved = os.dup(1)
-        try:
-            with open(os.devnull, "w") as devnull:
-                os.dup2(devnull.fileno(), 1)
-                highs = highspy.Highs()
-        finally:
-            os.dup2(saved, 1)
-            os.close(saved)
-        _banner_shown = True
-    highs.silent()
-    return highs
+    return mip_highs(
+        time_limit=time_limit,
+        seed=seed,
+        options=(
+            ("presolve", "on"),
+            # HiGHS 1.16's symmetry detection ignores the time limit: on 1,500 participants who
+            # rank all of 10 topics running in every round it ran for minutes past a limit of 8 s.
+            ("mip_detect_symmetry", False),
+        ),
+    )
 
 
 def prices_from(compiled: Compiled, model: Model, row_dual: FloatArray) -> Prices:

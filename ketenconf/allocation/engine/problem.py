@@ -9,12 +9,13 @@ checks the *meaning* (unknown ids, repeated preferences, fixed seats that cannot
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from .errors import InvalidProblem, ProblemError, key_path
+from ketenconf.enginekit.errors import InvalidProblem, key_path
+from ketenconf.enginekit.reading import ShapeReader, describe
 
 
 @dataclass(frozen=True)
@@ -200,86 +201,10 @@ _RULES_KEYS = {"max_organisation_share"}
 _TOP_KEYS = {"rounds", "sessions", "participants", "rules", "previous", "move_cost"}
 
 
-def _describe(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__
+class _Reader(ShapeReader):
+    """The input of docs/allocation-contract.md."""
 
-
-class _Reader:
-    """Collects every shape error instead of stopping at the first."""
-
-    def __init__(self) -> None:
-        self.errors: list[ProblemError] = []
-
-    def fail(self, path: str, message: str) -> None:
-        self.errors.append(ProblemError(path, message))
-
-    def obj(self, value: object, path: str, keys: set[str], required: Sequence[str]) -> bool:
-        if not isinstance(value, dict):
-            self.fail(path, f"must be an object, not {_describe(value)}")
-            return False
-        ok = True
-        for key in value:
-            if key not in keys:
-                self.fail(_join(path, str(key)), "unknown key")
-                ok = False
-        for key in required:
-            if key not in value:
-                self.fail(_join(path, key), "is required")
-                ok = False
-        return ok
-
-    def string(self, value: object, path: str) -> str | None:
-        if not isinstance(value, str):
-            self.fail(path, f"must be a string, not {_describe(value)}")
-            return None
-        if not value:
-            self.fail(path, "must not be empty")
-            return None
-        if len(value) > MAX_ID_LENGTH:
-            self.fail(path, f"must be at most {MAX_ID_LENGTH} characters, not {len(value):,}")
-            return None
-        return value
-
-    def boolean(self, value: object, path: str) -> bool | None:
-        if not isinstance(value, bool):
-            self.fail(path, f"must be true or false, not {_describe(value)}")
-            return None
-        return value
-
-    def integer(self, value: object, path: str) -> int | None:
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.fail(path, f"must be a whole number, not {_describe(value)}")
-            return None
-        return value
-
-    def string_list(self, value: object, path: str) -> tuple[str, ...] | None:
-        if not isinstance(value, list):
-            self.fail(path, f"must be a list, not {_describe(value)}")
-            return None
-        items = [self.string(item, f"{path}[{i}]") for i, item in enumerate(value)]
-        if any(item is None for item in items):
-            return None
-        return tuple(item for item in items if item is not None)
-
-    def list_of(self, data: dict[str, Any], key: str) -> list[Any]:
-        value = data.get(key)
-        if not isinstance(value, list):
-            if key in data:
-                self.fail(key, f"must be a list, not {_describe(value)}")
-            return []
-        return value
+    max_length = MAX_ID_LENGTH
 
     def round(self, value: object, path: str) -> Round | None:
         if not self.obj(value, path, _ROUND_KEYS, ["id"]):
@@ -288,7 +213,7 @@ class _Reader:
         rid = self.string(value["id"], f"{path}.id")
         label = value.get("label", rid or "")
         if not isinstance(label, str):
-            self.fail(f"{path}.label", f"must be a string, not {_describe(label)}")
+            self.fail(f"{path}.label", f"must be a string, not {describe(label)}")
             return None
         if len(label) > MAX_LABEL_LENGTH:
             self.fail(f"{path}.label", f"must be at most {MAX_LABEL_LENGTH} characters")
@@ -315,11 +240,11 @@ class _Reader:
         assert isinstance(value, dict)
         pid = self.string(value["id"], f"{path}.id")
         organisation = self.string(value["organisation"], f"{path}.organisation")
-        preferences = self.string_list(value["preferences"], f"{path}.preferences")
+        preferences = self.strings(value["preferences"], f"{path}.preferences")
         rounds = None
         ok = True
         if "rounds" in value:
-            rounds = self.string_list(value["rounds"], f"{path}.rounds")
+            rounds = self.strings(value["rounds"], f"{path}.rounds")
             ok = rounds is not None
         fixed = self.string_map(value.get("fixed", {}), f"{path}.fixed")
         needs = self.boolean(value.get("needs_accessible", False), f"{path}.needs_accessible")
@@ -336,11 +261,11 @@ class _Reader:
 
     def string_map(self, value: object, path: str) -> dict[str, str] | None:
         if not isinstance(value, dict):
-            self.fail(path, f"must be an object, not {_describe(value)}")
+            self.fail(path, f"must be an object, not {describe(value)}")
             return None
         result: dict[str, str] = {}
         for key, item in value.items():
-            text = self.string(item, _join(path, str(key)))
+            text = self.string(item, key_path(path, str(key)))
             if text is not None:
                 result[str(key)] = text
         return result if len(result) == len(value) else None
@@ -353,7 +278,7 @@ class _Reader:
         if share is None:
             return Rules()
         if isinstance(share, bool) or not isinstance(share, int | float):
-            self.fail("rules.max_organisation_share", f"must be a number, not {_describe(share)}")
+            self.fail("rules.max_organisation_share", f"must be a number, not {describe(share)}")
             return None
         return Rules(float(share))
 
@@ -361,11 +286,11 @@ class _Reader:
         if value is None:
             return None
         if not isinstance(value, dict):
-            self.fail("previous", f"must be an object, not {_describe(value)}")
+            self.fail("previous", f"must be an object, not {describe(value)}")
             return None
         result: dict[str, dict[str, str]] = {}
         for pid, seats in value.items():
-            parsed = self.string_map(seats, _join("previous", str(pid)))
+            parsed = self.string_map(seats, key_path("previous", str(pid)))
             if parsed is not None:
                 result[str(pid)] = parsed
         return result
@@ -375,13 +300,13 @@ class _Reader:
         if not isinstance(data, dict):
             return None
         assert isinstance(data, dict)
-        rounds = [self.round(v, f"rounds[{i}]") for i, v in enumerate(self.list_of(data, "rounds"))]
+        rounds = [self.round(v, f"rounds[{i}]") for i, v in enumerate(self.items(data, "rounds"))]
         sessions = [
-            self.session(v, f"sessions[{i}]") for i, v in enumerate(self.list_of(data, "sessions"))
+            self.session(v, f"sessions[{i}]") for i, v in enumerate(self.items(data, "sessions"))
         ]
         participants = [
             self.participant(v, f"participants[{i}]")
-            for i, v in enumerate(self.list_of(data, "participants"))
+            for i, v in enumerate(self.items(data, "participants"))
         ]
         rules = self.rules(data.get("rules", {}))
         previous = self.previous(data.get("previous"))
@@ -398,7 +323,3 @@ class _Reader:
             previous=previous,
             move_cost=move_cost,
         )
-
-
-def _join(path: str, key: str) -> str:
-    return key_path(path, key)

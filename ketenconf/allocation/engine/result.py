@@ -6,8 +6,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from ketenconf.enginekit.errors import quote
+
 from .cost import attended_rounds
-from .errors import quote
 from .problem import Problem
 
 

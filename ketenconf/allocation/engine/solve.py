@@ -8,11 +8,12 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ketenconf.enginekit.errors import InvalidProblem, ProblemError
+
 from .blocks import block_count, solve_in_blocks
 from .compiled import Compiled, compile_problem
 from .cost import attended_rounds, objective
 from .direct import solve_direct
-from .errors import InvalidProblem, ProblemError
 from .exact import solve_exact
 from .large import large_applicable, solve_large
 from .outcome import Outcome

@@ -10,8 +10,9 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
 
+from ketenconf.enginekit.errors import ProblemError, key_path, quote
+
 from .cost import CostTable, attended_rounds
-from .errors import ProblemError, key_path, quote
 from .problem import (
     MAX_CAPACITY,
     MAX_CEILING,

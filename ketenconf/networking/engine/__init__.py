@@ -9,7 +9,8 @@ upper bound on the total weight. Use::
     result.to_dict()
 """
 
-from .errors import InvalidProblem, ProblemError
+from ketenconf.enginekit.errors import InvalidProblem, ProblemError
+
 from .problem import Meeting, Person, Problem, Rules, Slot, Table, pair
 from .result import Metrics, Result, metrics, total_weight
 from .solve import greedy_baseline, solve

@@ -16,13 +16,13 @@ rest: at most ``b`` more meetings per person, at most ``T`` more meetings at the
 
 from __future__ import annotations
 
-import os
-import sys
 import time
 
 import highspy
 import numpy as np
 import numpy.typing as npt
+
+from ketenconf.enginekit.highs import new_highs
 
 from .compiled import BLOCK, Candidates, Compiled, weights_block
 from .problem import Problem
@@ -45,33 +45,10 @@ def price_bound(compiled: Compiled, top: list[list[int]]) -> float:
     )
 
 
-_banner_shown = False
-
-
-def _silent_highs() -> highspy.Highs:
-    """HiGHS 1.16 prints a banner to fd 1 when the first instance is built; keep it quiet."""
-    global _banner_shown
-    if _banner_shown:
-        highs = highspy.Highs()
-    else:
-        sys.stdout.flush()
-        saved = os.dup(1)
-        try:
-            with open(os.devnull, "w") as devnull:
-                os.dup2(devnull.fileno(), 1)
-                highs = highspy.Highs()
-        finally:
-            os.dup2(saved, 1)
-            os.close(saved)
-        _banner_shown = True
-    highs.silent()
-    return highs
-
-
 def _lp_duals(compiled: Compiled, found: Candidates, *, seconds: float) -> tuple[FloatArray, float]:
     n = len(compiled.ids)
     m = len(found.u)
-    highs = _silent_highs()
+    highs = new_highs()
     highs.setOptionValue("time_limit", max(0.1, seconds))
     # Interior point without crossover: about twice as fast as simplex on 20,000 people;
     # its duals need not be exact, as the bound is computed from them afresh below.

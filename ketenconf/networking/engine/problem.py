@@ -17,11 +17,11 @@ once. Everyone has at most ``rules.max_meetings`` meetings, and at most one per 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import InvalidProblem, ProblemError
+from ketenconf.enginekit.errors import InvalidProblem
+from ketenconf.enginekit.reading import ShapeReader, describe
 
 
 @dataclass(frozen=True)
@@ -186,76 +186,8 @@ _MEETING_KEYS = {"first", "second", "slot", "table"}
 _RULE_KEYS = set(Rules().to_dict())
 
 
-def _describe(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__
-
-
-class _Reader:
-    """Collects every shape error instead of stopping at the first."""
-
-    def __init__(self) -> None:
-        self.errors: list[ProblemError] = []
-
-    def fail(self, path: str, message: str) -> None:
-        self.errors.append(ProblemError(path, message))
-
-    def obj(self, value: object, path: str, keys: set[str], required: Sequence[str]) -> bool:
-        if not isinstance(value, dict):
-            self.fail(path, f"must be an object, not {_describe(value)}")
-            return False
-        ok = True
-        for key in value:
-            if key not in keys:
-                self.fail(_join(path, str(key)), "unknown key")
-                ok = False
-        for key in required:
-            if key not in value:
-                self.fail(_join(path, key), "is required")
-                ok = False
-        return ok
-
-    def string(self, value: object, path: str, *, empty: bool = False) -> str | None:
-        if not isinstance(value, str):
-            self.fail(path, f"must be a string, not {_describe(value)}")
-            return None
-        if not value and not empty:
-            self.fail(path, "must not be empty")
-            return None
-        return value
-
-    def integer(self, value: object, path: str) -> int | None:
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.fail(path, f"must be a whole number, not {_describe(value)}")
-            return None
-        return value
-
-    def strings(self, value: object, path: str) -> tuple[str, ...] | None:
-        if not isinstance(value, list):
-            self.fail(path, f"must be a list, not {_describe(value)}")
-            return None
-        items = [self.string(item, f"{path}[{i}]") for i, item in enumerate(value)]
-        if any(item is None for item in items):
-            return None
-        return tuple(item for item in items if item is not None)
-
-    def items(self, data: dict[str, Any], key: str) -> list[Any]:
-        value = data.get(key, [])
-        if not isinstance(value, list):
-            self.fail(key, f"must be a list, not {_describe(value)}")
-            return []
-        return value
+class _Reader(ShapeReader):
+    """The matchmaking input."""
 
     def slot(self, value: object, path: str) -> Slot | None:
         if not self.obj(value, path, _SLOT_KEYS, ["id"]):
@@ -315,7 +247,7 @@ class _Reader:
 
     def pair_of(self, value: object, path: str) -> tuple[str, str] | None:
         if not isinstance(value, list) or len(value) != 2:
-            self.fail(path, f"must be a list of two person ids, not {_describe(value)}")
+            self.fail(path, f"must be a list of two person ids, not {describe(value)}")
             return None
         items = self.strings(value, path)
         return None if items is None else (items[0], items[1])
@@ -359,7 +291,3 @@ class _Reader:
             fixed=tuple(m for m in fixed if m is not None),
             excluded=tuple(e for e in excluded if e is not None),
         )
-
-
-def _join(path: str, key: str) -> str:
-    return f"{path}.{key}" if path else key

@@ -7,9 +7,10 @@ import time
 
 import numpy as np
 
+from ketenconf.enginekit.errors import InvalidProblem
+
 from .bound import lp_bound, price_bound
 from .compiled import Compiled, candidates, compile_problem, fixed_weight
-from .errors import InvalidProblem
 from .problem import Meeting, Problem
 from .result import Result, metrics
 from .search import State, first_fit, greedy, improve

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from .errors import ProblemError
+from ketenconf.enginekit.errors import ProblemError
+
 from .problem import Meeting, Person, Problem, pair
 
 

@@ -9,8 +9,9 @@ features respected, pins kept. Reports a proven lower bound on its objective. Us
     schedule.to_dict()
 """
 
+from ketenconf.enginekit.errors import InvalidProblem, ProblemError
+
 from .cost import Clash, Cost, evaluate
-from .errors import InvalidProblem, ProblemError
 from .greedy import greedy
 from .problem import Placement, Problem, Room, Round, Together, Topic, Weights
 from .result import Schedule

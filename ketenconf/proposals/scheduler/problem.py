@@ -7,11 +7,11 @@ JSON path; :func:`~ketenconf.proposals.scheduler.validate.validate` checks the *
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import InvalidProblem, ProblemError
+from ketenconf.enginekit.errors import InvalidProblem
+from ketenconf.enginekit.reading import ShapeReader, describe
 
 
 @dataclass(frozen=True)
@@ -150,92 +150,22 @@ class Problem:
         return problem
 
 
-def _describe(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__
-
-
-class _Reader:
-    """Collects every shape error instead of stopping at the first."""
-
-    def __init__(self) -> None:
-        self.errors: list[ProblemError] = []
-
-    def fail(self, path: str, message: str) -> None:
-        self.errors.append(ProblemError(path, message))
-
-    def obj(
-        self, value: object, path: str, keys: set[str], required: Sequence[str]
-    ) -> dict[str, Any] | None:
-        if not isinstance(value, dict):
-            self.fail(path, f"must be an object, not {_describe(value)}")
-            return None
-        ok = True
-        for key in value:
-            if key not in keys:
-                self.fail(_join(path, str(key)), "unknown key")
-                ok = False
-        for key in required:
-            if key not in value:
-                self.fail(_join(path, key), "is required")
-                ok = False
-        return value if ok else None
-
-    def string(self, value: object, path: str) -> str | None:
-        if not isinstance(value, str):
-            self.fail(path, f"must be a string, not {_describe(value)}")
-            return None
-        if not value:
-            self.fail(path, "must not be empty")
-            return None
-        return value
-
-    def integer(self, value: object, path: str) -> int | None:
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.fail(path, f"must be a whole number, not {_describe(value)}")
-            return None
-        return value
-
-    def strings(self, value: object, path: str) -> tuple[str, ...] | None:
-        if not isinstance(value, list):
-            self.fail(path, f"must be a list, not {_describe(value)}")
-            return None
-        items = [self.string(item, f"{path}[{i}]") for i, item in enumerate(value)]
-        if any(item is None for item in items):
-            return None
-        return tuple(item for item in items if item is not None)
-
-    def items(self, data: dict[str, Any], key: str) -> list[Any]:
-        value = data.get(key, [])
-        if not isinstance(value, list):
-            self.fail(key, f"must be a list, not {_describe(value)}")
-            return []
-        return value
+class _Reader(ShapeReader):
+    """The programme scheduler input."""
 
     def round(self, value: object, path: str) -> Round | None:
-        data = self.obj(value, path, {"id", "label"}, ["id"])
+        data = self.fields(value, path, {"id", "label"}, ["id"])
         if data is None:
             return None
         rid = self.string(data["id"], f"{path}.id")
         label = data.get("label", "")
         if not isinstance(label, str):
-            self.fail(f"{path}.label", f"must be a string, not {_describe(label)}")
+            self.fail(f"{path}.label", f"must be a string, not {describe(label)}")
             return None
         return None if rid is None else Round(rid, label)
 
     def room(self, value: object, path: str) -> Room | None:
-        data = self.obj(value, path, {"id", "capacity", "features"}, ["id", "capacity"])
+        data = self.fields(value, path, {"id", "capacity", "features"}, ["id", "capacity"])
         if data is None:
             return None
         rid = self.string(data["id"], f"{path}.id")
@@ -247,7 +177,7 @@ class _Reader:
 
     def topic(self, value: object, path: str) -> Topic | None:
         keys = {"id", "demand", "hosts", "needs", "rounds", "size", "max_runs"}
-        data = self.obj(value, path, keys, ["id", "demand"])
+        data = self.fields(value, path, keys, ["id", "demand"])
         if data is None:
             return None
         tid = self.string(data["id"], f"{path}.id")
@@ -271,7 +201,7 @@ class _Reader:
         return Topic(tid, demand, hosts, needs, rounds, size, max_runs)
 
     def together(self, value: object, path: str) -> Together | None:
-        data = self.obj(value, path, {"topics", "people"}, ["topics", "people"])
+        data = self.fields(value, path, {"topics", "people"}, ["topics", "people"])
         if data is None:
             return None
         topics = self.strings(data["topics"], f"{path}.topics")
@@ -284,7 +214,7 @@ class _Reader:
         return Together((topics[0], topics[1]), people)
 
     def placement(self, value: object, path: str) -> Placement | None:
-        data = self.obj(value, path, {"topic", "round", "room"}, ["topic", "round", "room"])
+        data = self.fields(value, path, {"topic", "round", "room"}, ["topic", "round", "room"])
         if data is None:
             return None
         parts = [self.string(data[key], f"{path}.{key}") for key in ("topic", "round", "room")]
@@ -293,7 +223,7 @@ class _Reader:
         return Placement(parts[0], parts[1], parts[2])
 
     def weights(self, value: object) -> Weights | None:
-        data = self.obj(value, "weights", {"unseated", "clash", "unscheduled"}, [])
+        data = self.fields(value, "weights", {"unseated", "clash", "unscheduled"}, [])
         if data is None:
             return None
         unseated = self.integer(data.get("unseated", 1), "weights.unseated")
@@ -309,7 +239,7 @@ class _Reader:
 
     def problem(self, value: object) -> Problem | None:
         keys = {"rounds", "rooms", "topics", "together", "pins", "weights"}
-        data = self.obj(value, "", keys, ["rounds", "rooms", "topics"])
+        data = self.fields(value, "", keys, ["rounds", "rooms", "topics"])
         if data is None:
             return None
         rounds = [self.round(v, f"rounds[{i}]") for i, v in enumerate(self.items(data, "rounds"))]
@@ -330,7 +260,3 @@ class _Reader:
             pins=tuple(p for p in pins if p is not None),
             weights=weights,
         )
-
-
-def _join(path: str, key: str) -> str:
-    return f"{path}.{key}" if path else key

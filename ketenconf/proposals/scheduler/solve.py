@@ -20,8 +20,6 @@ rounded up (every cost is a whole number), is the lower bound reported.
 
 from __future__ import annotations
 
-import os
-import sys
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -29,8 +27,10 @@ from dataclasses import dataclass, field
 import highspy
 import numpy as np
 
+from ketenconf.enginekit.errors import InvalidProblem
+from ketenconf.enginekit.highs import mip_highs
+
 from .cost import evaluate
-from .errors import InvalidProblem
 from .greedy import greedy
 from .problem import Placement, Problem
 from .result import Schedule
@@ -269,15 +269,7 @@ def _run_highs(
     """Solve the MIP; the placements it found and the bound, or ``None`` without a solution."""
     if not model.cost:
         return [], 0
-    highs = _new_highs()
-    for name, value in (
-        ("threads", 1),
-        ("random_seed", seed % 2_147_483_647),
-        ("time_limit", max(0.01, time_limit)),
-        ("mip_rel_gap", 0.0),
-        ("mip_abs_gap", 0.99),  # every cost is a whole number
-    ):
-        highs.setOptionValue(name, value)
+    highs = mip_highs(time_limit=time_limit, seed=seed)
     lp = highspy.HighsLp()
     n = len(model.cost)
     lp.num_col_ = n
@@ -318,26 +310,3 @@ def _run_highs(
     if not np.isfinite(bound):
         bound = 0.0
     return placements, int(np.ceil(bound - 1e-6))
-
-
-_banner_shown = False
-
-
-def _new_highs() -> highspy.Highs:
-    """A silent HiGHS; the first one is built with stdout closed (HiGHS prints a banner)."""
-    global _banner_shown
-    if _banner_shown:
-        highs = highspy.Highs()
-    else:
-        sys.stdout.flush()
-        saved = os.dup(1)
-        try:
-            with open(os.devnull, "w") as devnull:
-                os.dup2(devnull.fileno(), 1)
-                highs = highspy.Highs()
-        finally:
-            os.dup2(saved, 1)
-            os.close(saved)
-        _banner_shown = True
-    highs.silent()
-    return highs

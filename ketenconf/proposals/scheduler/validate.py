@@ -15,7 +15,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
-from .errors import ProblemError
+from ketenconf.enginekit.errors import ProblemError
+
 from .problem import Placement, Problem
 
 
