@@ -21,7 +21,7 @@ from ketenconf.networking.themes import INTEREST_KEYS
 from ketenconf.registration.models import Registration
 from ketenconf.registration.services import organisation_for_registration
 
-from . import placement
+from . import engine as placement
 from .models import FloorPosition, SavedStand, Stand, StandStatus
 
 _SALT = "ketenconf.market.stand"

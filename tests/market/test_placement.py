@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ketenconf.market.placement import Position, Stand, cost, place, validate_placement
+from ketenconf.market.engine import Position, Stand, cost, place, validate_placement
 
 
 def row(count: int, *, power: tuple[int, ...] = ()) -> list[Position]:
