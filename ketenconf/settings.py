@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "ketenconf.evaluation",
     "ketenconf.messaging",
     "ketenconf.api",
+    "ketenconf.team",
     "ketenconf.demo",
     "ketenconf.workspace",
 ]
