@@ -17,6 +17,7 @@ from .direct import solve_direct
 from .exact import solve_exact
 from .large import large_applicable, solve_large
 from .outcome import Outcome
+from .pooled import pooled_applicable, pooled_size, solve_pooled
 from .primal import solver_cost
 from .problem import Problem
 from .relaxation import relax
@@ -39,9 +40,20 @@ MIN_STEP_SHARE = 0.05
 #: From this share of slots that must take an unranked seat, the direct MIP replaces the
 #: exact one (its column generation adds unranked arcs by the thousand, all alike).
 UNRANKED_HEAVY = 0.2
+#: From this share the pooled model (:mod:`.pooled`, one column per slot for any unranked
+#: seat) goes first: its LP, rounded, was optimal on the few-ranked and long-lists shapes
+#: (where capacity sends many more seats than this share to unranked topics); then its MIP
+#: while it is small.
+POOLED_FROM = 0.05
+POOLED_LP_SHARE = 0.6
+POOLED_MIP_SHARE = 0.6
+#: Columns of the pooled MIP up to which HiGHS 1.16's set-up (which ignores the time limit)
+#: stayed within seconds: 30,000 at 2,000 participants of the few-ranked shape took 6 s,
+#: 100,000 at 10,000 more than 280 s.
+POOLED_MIP_COLUMNS = 40_000
 
 Progress = Callable[[str], None]
-METHODS = ("auto", "exact", "large", "direct")
+METHODS = ("auto", "exact", "large", "direct", "pooled")
 #: The methods that honour a re-offer (contract version 3): both run the re-offer MIP.
 REOFFER_METHODS = ("auto", "direct")
 
@@ -56,11 +68,12 @@ def solve(
 ) -> Result:
     """Assign participants to sessions as docs/allocation-contract.md asks.
 
-    ``method`` is ``"auto"``, ``"exact"`` (LP and MIP over arcs) or ``"large"`` (column
+    ``method`` is ``"auto"``, ``"exact"`` (LP and MIP over arcs), ``"large"`` (column
     generation over schedules; above 15,000 participants over groups of participants, from
-    a sample's prices). ``"auto"`` uses the
-    exact method below ``SCHEDULES_FROM`` participants and when ``previous`` is given, else
-    the large one, retried exactly when not proven optimal and small enough. The same problem, seed and enough
+    a sample's prices), ``"direct"`` (the contract's MIP, every arc) or ``"pooled"`` (unranked
+    seats pooled per round, :mod:`.pooled`; not with ``previous``). ``"auto"`` runs methods
+    one after the other by the instance's shape (see :func:`_portfolio`), each from what the
+    last left, until one proves its answer optimal or the time is up. The same problem, seed and enough
     time give the same result. Raises :class:`InvalidProblem` listing every problem of an
     invalid input; never returns a partial answer to an invalid one.
 
@@ -88,6 +101,15 @@ def solve(
                     "participants",
                     f"the {method!r} method cannot honour the re-offer fields current and "
                     "ceiling; use 'direct' or 'auto'",
+                )
+            ]
+        )
+    if method == "pooled" and problem.previous is not None:
+        raise InvalidProblem(
+            [
+                ProblemError(
+                    "previous",
+                    "the 'pooled' method cannot weigh keeping published seats; use 'auto'",
                 )
             ]
         )
@@ -161,6 +183,8 @@ def _optimise(
         return solve_in_blocks(compiled, deadline=deadline, seed=seed, progress=progress)
     if method == "large":
         return solve_large(compiled, deadline=deadline, seed=seed, progress=progress)
+    if method == "pooled":
+        return _pooled(compiled, deadline=deadline, seed=seed, progress=progress)
     if method == "exact":
         return _exact(compiled, deadline=deadline, seed=seed, progress=progress)
     return _portfolio(compiled, large=large, deadline=deadline, seed=seed, progress=progress)
@@ -172,9 +196,10 @@ def _portfolio(
     """``auto``: methods one after the other, each from what the last one left, until one
     proves its answer optimal or the time is up; the best answer and the best bound win.
 
-    The order follows the shape: the schedules method first on large instances (fast on
-    realistic ones), but with a share of the time only when another method can follow; the
-    direct MIP last, with whatever time is left.
+    The order follows the shape: where participants ranked fewer topics than they have
+    rounds, the pooled model first (its LP, then its MIP while small); the schedules method
+    first on other large instances (fast on realistic ones), but with a share of the time
+    only when another method can follow; the direct MIP last, with whatever time is left.
     """
     started = time.perf_counter()
     total = deadline - started
@@ -182,8 +207,13 @@ def _portfolio(
     bound = 0
     exact_fits = len(compiled.ranked) <= EXACT_ARC_LIMIT
     direct_fits = direct_size(compiled) <= DIRECT_ARC_LIMIT
-    heavy_unranked = unranked_share(compiled) >= UNRANKED_HEAVY
+    share = unranked_share(compiled)
+    heavy_unranked = share >= UNRANKED_HEAVY
     steps: list[tuple[str, float]] = []
+    if share >= POOLED_FROM and pooled_applicable(compiled):
+        steps.append(("pooled-lp", POOLED_LP_SHARE))
+        if pooled_size(compiled) <= POOLED_MIP_COLUMNS:
+            steps.append(("pooled-mip", POOLED_MIP_SHARE))
     if large:
         steps.append(("large", LARGE_SHARE if exact_fits or direct_fits else 1.0))
     if exact_fits and not (heavy_unranked and direct_fits):
@@ -199,7 +229,15 @@ def _portfolio(
         until = time.perf_counter() + share * left
         if best is not None:
             progress(f"not proven optimal ({name} next, {left:.0f} s left)")
-        if name == "large":
+        if name.startswith("pooled"):
+            outcome = solve_pooled(
+                compiled,
+                deadline=until,
+                seed=seed,
+                progress=progress,
+                integer=name == "pooled-mip",
+            )
+        elif name == "large":
             outcome = solve_large(compiled, deadline=until, seed=seed, progress=progress)
         elif name == "exact":
             outcome = _exact(compiled, deadline=until, seed=seed, progress=progress)
@@ -214,6 +252,20 @@ def _portfolio(
         if solver_cost(compiled, best.chosen) <= bound:
             break
     assert best is not None
+    best.lower_bound = min(bound, solver_cost(compiled, best.chosen))
+    return best
+
+
+def _pooled(compiled: Compiled, *, deadline: float, seed: int, progress: Progress) -> Outcome:
+    """The pooled model's LP, rounded; when that is not proven optimal, its MIP."""
+    until = time.perf_counter() + POOLED_LP_SHARE * (deadline - time.perf_counter())
+    best = solve_pooled(compiled, deadline=until, seed=seed, progress=progress, integer=False)
+    if solver_cost(compiled, best.chosen) <= best.lower_bound or time.perf_counter() >= deadline:
+        return best
+    mip = solve_pooled(compiled, deadline=deadline, seed=seed, progress=progress, integer=True)
+    bound = max(best.lower_bound, mip.lower_bound)
+    if solver_cost(compiled, mip.chosen) < solver_cost(compiled, best.chosen):
+        best = mip
     best.lower_bound = min(bound, solver_cost(compiled, best.chosen))
     return best
 

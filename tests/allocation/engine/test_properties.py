@@ -82,7 +82,9 @@ def _check(p: Problem, method: str, optimum: int) -> None:
     assert result.lower_bound <= optimum <= result.objective
     # Whenever the answer is optimal the engine must be able to say so.
     assert (result.status == "optimal") == (result.objective == result.lower_bound)
-    if method != "large":
+    # The schedules method rounds a master LP; the pooled one can fail to seat an unranked
+    # round away from a topic the participant holds: both may miss the optimum, not the bound.
+    if method not in ("large", "pooled"):
         assert result.objective == optimum
         assert result.status == "optimal"
     unassigned = {(u.participant, u.round) for u in result.unassigned}
@@ -107,7 +109,7 @@ SETTINGS = settings(
 def test_tiny_problems_match_brute_force(data: dict[str, Any]) -> None:
     p = Problem.from_dict(data)
     optimum = brute_force_optimum(p)
-    for method in ("exact", "large", "direct", "auto"):
+    for method in ("exact", "large", "direct", "pooled", "auto"):
         check(p, method, optimum)
 
 
@@ -120,5 +122,5 @@ def test_tiny_problems_match_brute_force(data: dict[str, Any]) -> None:
 def test_medium_problems_match_an_independent_cp_sat_model(data: dict[str, Any]) -> None:
     p = Problem.from_dict(data)
     optimum = cp_sat_optimum(p)
-    for method in ("exact", "large", "direct", "auto"):
+    for method in ("exact", "large", "direct", "pooled", "auto"):
         check(p, method, optimum)
