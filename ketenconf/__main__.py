@@ -19,6 +19,11 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ketenconf.settings")
     from django.core.management import execute_from_command_line
 
+    from ketenconf.audit.context import process_source_set
+
+    # Changes an operator makes here are the command line's (the worker says it is the worker).
+    process_source_set("command", args[0] if args else "")
+
     execute_from_command_line(["ketenconf", *args])
     return 0
 

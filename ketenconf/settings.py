@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "ketenconf.team",
     "ketenconf.demo",
     "ketenconf.workspace",
+    "ketenconf.audit",
 ]
 
 MIDDLEWARE = [
@@ -113,6 +114,8 @@ MIDDLEWARE = [
     "ketenconf.api.body.JsonOnlyMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Who makes the request's changes, for the audit trail (its user, token or personal link).
+    "ketenconf.audit.context.AuditSourceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

@@ -37,6 +37,7 @@ urlpatterns = [
     path("organise/<slug:slug>/organisations/", include("ketenconf.events.organise_urls")),
     path("organise/<slug:slug>/messages/", include("ketenconf.messaging.organise_urls")),
     path("organise/<slug:slug>/api/", include("ketenconf.api.organise_urls")),
+    path("organise/<slug:slug>/audit/", include("ketenconf.audit.organise_urls")),
     path("organise/<slug:slug>/settings/", include("ketenconf.events.settings_urls")),
     # Addresses from before the workspace, sent on to the same pages under /organise/.
     path("admin/assignment/", workspace_views.moved),

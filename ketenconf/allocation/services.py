@@ -26,6 +26,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ketenconf.accounts.models import Actor, actor_user
+from ketenconf.audit.models import AuditPart
+from ketenconf.audit.services import audit_record
 from ketenconf.core.tenancy import edition_scope
 from ketenconf.events.models import Edition
 from ketenconf.mail.services import mail_enqueue
@@ -105,6 +107,14 @@ def assignment_run_start(
             max_organisation_share=max_organisation_share,
             participant_count=len(problem.participants),
             problem=problem.to_dict(),
+        )
+        audit_record(
+            edition=edition,
+            part=AuditPart.ASSIGNMENT,
+            action="start",
+            target=run,
+            after={"participants": run.participant_count, "time_limit": time_limit, "seed": seed},
+            by=by,
         )
         if errors:
             run.status = RunStatus.FAILED
@@ -256,6 +266,16 @@ def assignment_move(
         # The run's figure follows its seats: the runs list compares runs by it.
         run.objective = objective(unfixed, assignment)
         run.save(update_fields=["changed_by_hand", "objective"])
+        audit_record(
+            edition=run.edition_id,
+            part=AuditPart.ASSIGNMENT,
+            action="move",
+            target=registration,
+            label=f"{registration.name} · {run}",
+            before={"seats": {rid: before.get(rid) for rid in sorted(round_ids)}},
+            after={"seats": {rid: assignment[pid].get(rid) for rid in sorted(round_ids)}},
+            by=by,
+        )
         if lock:
             for block_pk, session_pk in seats.items():
                 if session_pk is None:
@@ -274,6 +294,16 @@ def _lock(
         block_id=block_pk,
         defaults={"edition": edition, "session_id": session_pk, "created_by": actor_user(by)},
     )
+    audit_record(
+        edition=edition,
+        part=AuditPart.ASSIGNMENT,
+        action="create",
+        target=lock,
+        label=f"{registration.name} · {lock._meta.verbose_name}",
+        registration=registration,
+        after={"block": block_pk, "session": session_pk},
+        by=by,
+    )
     return lock
 
 
@@ -290,7 +320,17 @@ def assignment_lock(
         return _lock(edition, registration, block.pk, session.pk, by)
 
 
+@transaction.atomic
 def assignment_unlock(*, lock: AssignmentLock) -> None:
+    audit_record(
+        edition=lock.edition_id,
+        part=AuditPart.ASSIGNMENT,
+        action="delete",
+        target=lock,
+        label=str(lock._meta.verbose_name),
+        registration=lock.registration_id,
+        before={"block": lock.block_id, "session": lock.session_id},
+    )
     lock.delete()
 
 
@@ -313,6 +353,15 @@ def assignment_run_publish(*, run: AssignmentRun, by: Actor) -> int:
         run.published_at = timezone.now()
         run.published_by = actor_user(by)
         run.save(update_fields=["published_at", "published_by"])
+        audit_record(
+            edition=run.edition,
+            part=AuditPart.ASSIGNMENT,
+            action="publish",
+            target=run,
+            before={"published_run": None if current is None else str(current)},
+            after={"published_run": str(run)},
+            by=by,
+        )
         programmes = selectors.programmes_of_run(run=run)
         registrations = Registration.objects.filter(
             edition=run.edition,
@@ -580,6 +629,15 @@ def reoffer_confirm(*, preview: Reoffer, by: Actor) -> ReofferOutcome:
         current.kept_in_place = kept_in_place
         current.confirmed_at = timezone.now()
         current.confirmed_by = actor_user(by)
+        audit_record(
+            edition=edition,
+            part=AuditPart.ASSIGNMENT,
+            action="publish",
+            target=run,
+            before={"published_run": str(current.base_run)},
+            after={"published_run": str(run), "moves": len(moves)},
+            by=by,
+        )
         current.save(
             update_fields=[
                 "status",

@@ -75,7 +75,7 @@ class ApiTokenAdmin(OrganiserAdmin):
     def revoke(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         count = 0
         for token in queryset.filter(revoked_at__isnull=True):
-            services.api_token_revoke(token=token)
+            services.api_token_revoke(token=token, by=request.user)
             count += 1
         self.message_user(
             request,

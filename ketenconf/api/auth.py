@@ -14,6 +14,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer
 
+from ketenconf.audit.context import api_token_acting
+
 from .models import ApiToken
 from .services import PREFIX, secret_hash
 
@@ -21,7 +23,7 @@ from .services import PREFIX, secret_hash
 LAST_USED_EVERY = timedelta(minutes=1)
 
 
-def token_user(token: str) -> Any | None:
+def token_user(token: str, request: HttpRequest | None = None) -> Any | None:
     parts = token.strip().split("_", 2)
     if len(parts) != 3 or parts[0] != PREFIX:
         return None
@@ -39,12 +41,14 @@ def token_user(token: str) -> Any | None:
     now = timezone.now()
     if found.last_used_at is None or found.last_used_at < now - LAST_USED_EVERY:
         ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
+    if request is not None:
+        api_token_acting(request, found)  # the audit trail names the token beside the user
     return user
 
 
 class ApiTokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any | None:
-        user = token_user(token)
+        user = token_user(token, request)
         if user is not None:
             request.user = user
         return user

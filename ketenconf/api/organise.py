@@ -42,7 +42,9 @@ def tokens(request: HttpRequest, edition: Edition) -> HttpResponse:
     form = TokenForm(request.POST if request.method == "POST" else None)
     made = ""
     if request.method == "POST" and form.is_valid():
-        _token, made = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
+        _token, made = services.api_token_create(
+            user=request.user, name=form.cleaned_data["name"], edition=edition
+        )
         form = TokenForm()
     return render(
         request,
@@ -60,7 +62,7 @@ def revoke(request: HttpRequest, edition: Edition, token_id: int) -> HttpRespons
         ApiToken, pk=token_id, user_id=request.user.pk, revoked_at__isnull=True
     )
     if request.method == "POST":
-        services.api_token_revoke(token=token)
+        services.api_token_revoke(token=token, edition=edition, by=request.user)
         messages.info(request, _("The token %(name)s is revoked.") % {"name": token.name})
         return redirect("api_tokens:list", edition.slug)
     return render(request, "api/organise/revoke.html", {"edition": edition, "token": token})

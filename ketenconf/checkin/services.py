@@ -28,6 +28,8 @@ from django.utils.translation import gettext as _
 from ketenconf.accounts.models import Actor, actor_user
 from ketenconf.allocation.models import Assignment
 from ketenconf.allocation.selectors import published_run_id, seats_given_away, seats_left_later
+from ketenconf.audit.models import AuditPart
+from ketenconf.audit.services import audit_record, snapshot
 from ketenconf.events.models import Edition
 from ketenconf.programme.models import BlockKind, Session
 from ketenconf.registration.models import Registration, RegistrationStatus
@@ -90,10 +92,23 @@ def check_in_settings(*, edition: Edition) -> CheckInSettings:
 def check_in_settings_update(
     *, edition: Edition, allow_switching: bool, walk_ins: bool
 ) -> CheckInSettings:
-    found, _created = CheckInSettings.objects.update_or_create(
-        edition=edition, defaults={"allow_switching": allow_switching, "walk_ins": walk_ins}
-    )
+    with transaction.atomic():
+        before = CheckInSettings.objects.filter(edition=edition).first()
+        found, _created = CheckInSettings.objects.update_or_create(
+            edition=edition, defaults={"allow_switching": allow_switching, "walk_ins": walk_ins}
+        )
+        audit_record(
+            edition=edition,
+            part=AuditPart.CHECKIN,
+            action="change",
+            target=found,
+            before=None if before is None else snapshot(before, *CHECKIN_SETTINGS),
+            after=snapshot(found, *CHECKIN_SETTINGS),
+        )
     return found
+
+
+CHECKIN_SETTINGS = ("allow_switching", "walk_ins")
 
 
 def _validate(*, door: str, nonce: str) -> None:
@@ -168,6 +183,7 @@ def checkin_registration(
         nonce=nonce,
         by=by,
         session=session,
+        by_hand=True,
     )
 
 
@@ -180,11 +196,12 @@ def _check_in(
     nonce: str,
     by: Actor,
     session: Session | None,
+    by_hand: bool = False,
 ) -> ScanResult:
     for attempt in range(2):
         try:
             with transaction.atomic():
-                return _check_in_locked(
+                result = _check_in_locked(
                     edition=edition,
                     registration_id=registration_id,
                     versions=versions,
@@ -193,6 +210,20 @@ def _check_in(
                     by=by,
                     session=session,
                 )
+                if by_hand and result.outcome == Outcome.WELCOME and result.check_in:
+                    # Found by name, not by a badge: the audit trail keeps who let them in.
+                    audit_record(
+                        edition=edition,
+                        part=AuditPart.CHECKIN,
+                        action="check_in",
+                        target=result.registration,
+                        after={
+                            "door": door,
+                            "session": None if session is None else str(session),
+                        },
+                        by=by,
+                    )
+                return result
         except IntegrityError:
             # Another door wrote this registration's check-in (or this nonce) between our
             # look and our insert: everything rolled back; look again and answer from theirs.

@@ -12,6 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ketenconf.audit.models import AuditPart
+from ketenconf.audit.services import audit_record, audit_save, snapshot, stored_snapshot
 from ketenconf.programme import services as programme_services
 from ketenconf.registration.models import Registration
 from ketenconf.registration.services import edition_fill_from_waitlist
@@ -85,6 +87,13 @@ def edition_create_next(*, series: Series, slug: str, start_date: date | None = 
         lead_organisation=series_next_lead(series=series, after=previous.lead_organisation),
         retention_days=previous.retention_days,
     )
+    audit_record(
+        edition=edition,
+        part=AuditPart.EDITION,
+        action="create",
+        target=edition,
+        after={"copied_from": str(previous), "start_date": start},
+    )
     for room in previous.rooms.all():
         room.pk = None
         room.edition = edition
@@ -104,7 +113,9 @@ def edition_save(*, edition: Edition, changed: Collection[str]) -> list[Registra
 
     When the capacity went up, the seats it adds go to the waiting list in order, whoever made
     the change (admin, workspace, API); returns who got one."""
+    before = stored_snapshot(edition)
     edition.save()
+    audit_save(edition=edition, part=AuditPart.EDITION, row=edition, before=before)
     if "capacity" in changed:
         return edition_fill_from_waitlist(edition=edition)
     return []
@@ -127,6 +138,7 @@ def organisation_accept(*, edition: Edition, pk: int) -> Organisation:
     proposal = _proposal_of(edition=edition, pk=pk)
     proposal.accepted = True
     proposal.save(update_fields=["accepted"])
+    audit_record(edition=edition, part=AuditPart.EDITION, action="accept", target=proposal)
     return proposal
 
 
@@ -146,28 +158,48 @@ def organisation_merge(*, edition: Edition, pk: int, into: Organisation) -> int:
         count = rows.update(**{relation.field.name: into})
         if relation.related_model is Registration:
             moved = count
+    audit_record(
+        edition=edition,
+        part=AuditPart.EDITION,
+        action="merge",
+        target=proposal,
+        before={"organisation": str(proposal)},
+        after={"organisation": str(into), "registrations_moved": moved},
+    )
     proposal.delete()
     return moved
 
 
+RANKING = ("ranking_opens_at", "ranking_closes_at")
+
+
+@transaction.atomic
 def edition_ranking_open(*, edition: Edition, now: datetime | None = None) -> None:
     """Participants may rank the workshops from now on, until the organisers close it."""
+    before = snapshot(edition, *RANKING)
     edition.ranking_opens_at = now or timezone.now()
     edition.ranking_closes_at = None
     edition.save(update_fields=["ranking_opens_at", "ranking_closes_at"])
+    audit_save(edition=edition, part=AuditPart.EDITION, row=edition, before=before)
 
 
+@transaction.atomic
 def edition_ranking_close(*, edition: Edition, now: datetime | None = None) -> None:
     """Rankings stay as they are from now on: the input of the assignment is final."""
+    before = snapshot(edition, *RANKING)
     moment = now or timezone.now()
     if edition.ranking_opens_at is not None and edition.ranking_opens_at >= moment:
         edition.ranking_opens_at = None
     edition.ranking_closes_at = moment
     edition.save(update_fields=["ranking_opens_at", "ranking_closes_at"])
+    audit_save(edition=edition, part=AuditPart.EDITION, row=edition, before=before)
 
 
+@transaction.atomic
 def room_save(*, room: Room) -> Room:
     """Add or change a room of an edition; validated (``ValidationError`` per field)."""
     room.full_clean()
+    before = stored_snapshot(room)
     room.save()
+    audit_save(edition=room.edition_id, part=AuditPart.PROGRAMME, row=room, before=before)
     return room

@@ -25,6 +25,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ketenconf.accounts.models import Actor, actor_user
+from ketenconf.audit.context import acting_for
 from ketenconf.core.validators import normalise_email
 from ketenconf.events.models import ChainLink, Edition, Organisation, OrganisationKind, Room
 from ketenconf.events.permissions import topics_editable_by
@@ -206,7 +207,9 @@ def import_job_execute(*, job_id: int) -> str:
     job = ImportJob.objects.select_related("edition", "created_by").get(pk=job_id)
     with translation.override(job.language):
         try:
-            status, result = _execute(job)
+            # The rows are the organiser's who uploaded the file, in the worker too.
+            with acting_for(job.created_by, f"import {job.filename}"):
+                status, result = _execute(job)
         except Exception as exc:
             logger.exception("Import %s failed", job_id)
             ImportJob.objects.filter(pk=job_id).update(

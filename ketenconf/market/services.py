@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ketenconf.audit.models import AuditPart
+from ketenconf.audit.services import audit_record, audit_record_many, snapshot
 from ketenconf.core.validators import normalise_email
 from ketenconf.events.models import Edition
 from ketenconf.mail.services import mail_enqueue
@@ -171,12 +173,21 @@ def stand_decide(*, stand: Stand, accept: bool) -> Stand:
     status = StandStatus.ACCEPTED if accept else StandStatus.REJECTED
     if stand.status == status:
         return stand
+    before = snapshot(stand, "status", "position")
     stand.status = status
     stand.decided_at = timezone.now()
     if not accept:
         stand.position = None
         stand.position_locked = False
     stand.save(update_fields=["status", "decided_at", "position", "position_locked"])
+    audit_record(
+        edition=stand.edition,
+        part=AuditPart.MARKET,
+        action="status",
+        target=stand,
+        before=before,
+        after=snapshot(stand, "status", "position"),
+    )
     _mail(stand, "accepted" if accept else "rejected", link=stand_link_url(stand=stand))
     return stand
 
@@ -209,7 +220,15 @@ def floor_grid_create(
                     has_power=column in power_columns,
                 )
             )
-    return FloorPosition.objects.bulk_create(created)
+    written = FloorPosition.objects.bulk_create(created)
+    audit_record(
+        edition=edition,
+        part=AuditPart.MARKET,
+        action="create",
+        label=str(FloorPosition._meta.verbose_name_plural),
+        after={"positions": len(written), "rows": rows, "columns": columns},
+    )
+    return written
 
 
 def _problem(edition: Edition) -> tuple[list[placement.Position], list[placement.Stand]]:
@@ -241,9 +260,23 @@ def stands_place(*, edition: Edition, seed: int = 0) -> placement.Placement:
     if problems:  # a bug, never an answer
         raise RuntimeError("; ".join(problems))
     accepted = Stand.objects.filter(edition=edition, status=StandStatus.ACCEPTED)
+    was = {stand.pk: stand for stand in accepted.select_related("position")}
     accepted.filter(position_locked=False).update(position=None)
     for stand_id, position_id in result.positions.items():
         Stand.objects.filter(pk=int(stand_id)).update(position_id=int(position_id))
+    numbers = dict(FloorPosition.objects.filter(edition=edition).values_list("pk", "number"))
+    changes = []
+    for pk, stand in was.items():
+        old = stand.position.number if stand.position is not None else None
+        new_id = result.positions.get(str(pk))
+        new = (
+            numbers.get(int(new_id))
+            if new_id is not None
+            else (old if stand.position_locked else None)
+        )
+        changes.append((stand, {"position": _position(old)}, {"position": _position(new)}))
+    # A bulk placement: one entry per stand that moved, written in one statement.
+    audit_record_many(edition=edition, part=AuditPart.MARKET, action="move", changes=changes)
     return result
 
 
@@ -256,10 +289,12 @@ def stand_move(*, stand: Stand, position: FloorPosition | None) -> Stand:
     stand = Stand.objects.select_for_update().get(pk=stand.pk)
     if stand.status != StandStatus.ACCEPTED:
         raise ValidationError(_("Only accepted stands have a place on the floor."))
+    before = snapshot(stand, "position")
     if position is None:
         stand.position = None
         stand.position_locked = False
         stand.save(update_fields=["position", "position_locked"])
+        _audit_move(stand, before)
         return stand
     if position.edition_id != stand.edition_id:
         raise ValidationError(_("This position is on the floor of another edition."))
@@ -296,7 +331,24 @@ def stand_move(*, stand: Stand, position: FloorPosition | None) -> Stand:
         occupant.position = previous
         occupant.position_locked = True
         occupant.save(update_fields=["position", "position_locked"])
+        _audit_move(occupant, {"position": str(position)})
+    _audit_move(stand, before)
     return stand
+
+
+def _position(number: int | None) -> str | None:
+    return None if number is None else str(FloorPosition(number=number))
+
+
+def _audit_move(stand: Stand, before: dict[str, Any]) -> None:
+    audit_record(
+        edition=stand.edition_id,
+        part=AuditPart.MARKET,
+        action="move",
+        target=stand,
+        before=before,
+        after=snapshot(stand, "position"),
+    )
 
 
 def stand_bookmark(*, registration: Registration, stand: Stand) -> SavedStand:

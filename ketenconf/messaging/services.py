@@ -32,6 +32,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ketenconf.accounts.models import Actor, actor_user
+from ketenconf.audit.models import AuditPart
+from ketenconf.audit.services import audit_record, snapshot
 from ketenconf.events.models import Edition
 from ketenconf.mail.services import mail_enqueue_many
 
@@ -137,6 +139,22 @@ def message_send(
             body_en=body_en.strip(),
             created_by=actor_user(by),
             recipients=count,
+        )
+        audit_record(
+            edition=edition,
+            part=AuditPart.MESSAGES,
+            action="send",
+            target=message,
+            label=message.subject_nl or message.subject_en,
+            after={
+                "kind": kind,
+                "group": group,
+                "group_value": group_value,
+                "recipients": count,
+                "subject_nl": message.subject_nl,
+                "subject_en": message.subject_en,
+            },
+            by=by,
         )
         if not _queue_batch(message.pk)[1]:
             from .tasks import queue_message
@@ -251,6 +269,48 @@ def reminder_settings_save(
                 errors[field] = [_("Write this text to send the practical information.")]
     if errors:
         raise ValidationError(errors)
+    with transaction.atomic():
+        return _reminder_settings_write(
+            edition=edition,
+            rank_enabled=rank_enabled,
+            ranking_closes_on=ranking_closes_on,
+            rank_days_before=rank_days_before,
+            practical_enabled=practical_enabled,
+            practical_days_before=practical_days_before,
+            practical_subject_nl=practical_subject_nl,
+            practical_subject_en=practical_subject_en,
+            practical_body_nl=practical_body_nl,
+            practical_body_en=practical_body_en,
+        )
+
+
+REMINDER_FIELDS = (
+    "rank_enabled",
+    "ranking_closes_on",
+    "rank_days_before",
+    "practical_enabled",
+    "practical_days_before",
+    "practical_subject_nl",
+    "practical_subject_en",
+    "practical_body_nl",
+    "practical_body_en",
+)
+
+
+def _reminder_settings_write(
+    *,
+    edition: Edition,
+    rank_enabled: bool,
+    ranking_closes_on: date | None,
+    rank_days_before: int,
+    practical_enabled: bool,
+    practical_days_before: int,
+    practical_subject_nl: str,
+    practical_subject_en: str,
+    practical_body_nl: str,
+    practical_body_en: str,
+) -> ReminderSettings:
+    old = ReminderSettings.objects.filter(edition=edition).first()
     if practical_enabled:
         # Who joins the group after the reminder went out gets the text as it is now.
         Message.objects.filter(edition=edition, kind=MessageKind.PRACTICAL_REMINDER).update(
@@ -272,6 +332,15 @@ def reminder_settings_save(
             "practical_body_nl": practical_body_nl.strip(),
             "practical_body_en": practical_body_en.strip(),
         },
+    )
+    audit_record(
+        edition=edition,
+        part=AuditPart.MESSAGES,
+        action="change",
+        target=reminder,
+        label=str(reminder._meta.verbose_name),
+        before=None if old is None else snapshot(old, *REMINDER_FIELDS),
+        after=snapshot(reminder, *REMINDER_FIELDS),
     )
     return reminder
 

@@ -22,6 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ketenconf.accounts.models import Actor, actor_user
+from ketenconf.audit.models import AuditPart
+from ketenconf.audit.services import audit_record, audit_record_many
 from ketenconf.events.models import Edition, OrganisationKind
 from ketenconf.mail.services import mail_enqueue
 from ketenconf.registration.models import Registration
@@ -179,6 +181,7 @@ def meeting_answer(*, meeting: Meeting, registration: Registration, accept: bool
     return meeting
 
 
+@transaction.atomic
 def networking_tables_create(
     *, edition: Edition, count: int, seats: int = 4
 ) -> list[NetworkingTable]:
@@ -192,9 +195,17 @@ def networking_tables_create(
         .first()
         or 0
     )
-    return NetworkingTable.objects.bulk_create(
+    written = NetworkingTable.objects.bulk_create(
         NetworkingTable(edition=edition, number=last + n, seats=seats) for n in range(1, count + 1)
     )
+    audit_record(
+        edition=edition,
+        part=AuditPart.NETWORKING,
+        action="create",
+        label=str(NetworkingTable._meta.verbose_name_plural),
+        after={"tables": [table.number for table in written], "seats": seats},
+    )
+    return written
 
 
 @transaction.atomic
@@ -217,10 +228,22 @@ def meetings_propose(
     """
     edition = Edition.objects.select_for_update().get(pk=edition.pk)
     taking_part = selectors.networking_participants(edition=edition).values("pk")
-    Meeting.objects.filter(
+    cancelled = Meeting.objects.filter(
         edition=edition, status__in=[MeetingStatus.PROPOSED, MeetingStatus.ACCEPTED]
-    ).filter(~Q(first__in=taking_part) | ~Q(second__in=taking_part)).update(
-        status=MeetingStatus.CANCELLED
+    ).filter(~Q(first__in=taking_part) | ~Q(second__in=taking_part))
+    was_cancelled = [
+        (meeting, {"status": meeting.status}, {"status": MeetingStatus.CANCELLED})
+        for meeting in cancelled
+    ]
+    cancelled.update(status=MeetingStatus.CANCELLED)
+    # A bulk update: an entry per meeting, so none escapes the trail.
+    audit_record_many(
+        edition=edition,
+        part=AuditPart.NETWORKING,
+        action="status",
+        changes=was_cancelled,
+        by=by,
+        label=lambda meeting: f"{meeting._meta.verbose_name} {meeting.pk}",
     )
     if not NetworkingSlot.objects.filter(edition=edition).exists():
         raise ValidationError(_("Add networking slots to the edition first."))
@@ -247,6 +270,14 @@ def meetings_propose(
     run.status = MatchRunStatus.DONE
     run.save()
     _store(run, problem=problem, result=result)
+    audit_record(
+        edition=edition,
+        part=AuditPart.NETWORKING,
+        action="create",
+        target=run,
+        after={"meetings_proposed": run.proposed, "max_meetings": max_meetings, "seed": seed},
+        by=by,
+    )
     return run
 
 

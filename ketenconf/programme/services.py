@@ -16,6 +16,8 @@ from typing import TypeVar
 from django.db import transaction
 from django.db.models import QuerySet
 
+from ketenconf.audit.models import AuditPart
+from ketenconf.audit.services import audit_record, audit_save, stored_snapshot
 from ketenconf.events.models import Organisation
 
 from .cache import programme_cache_invalidate
@@ -31,14 +33,25 @@ def programme_changed(*, edition_id: int) -> None:
 _Row = TypeVar("_Row", Block, Topic, Host, Session)
 
 
+@transaction.atomic
 def _save(row: _Row, *, edition_id: int) -> _Row:
     row.full_clean()
+    before = stored_snapshot(row)
     row.save()
+    audit_save(edition=edition_id, part=AuditPart.PROGRAMME, row=row, before=before)
     programme_changed(edition_id=edition_id)
     return row
 
 
+@transaction.atomic
 def _delete(row: Block | Topic | Host | Session, *, edition_id: int) -> None:
+    audit_record(
+        edition=edition_id,
+        part=AuditPart.PROGRAMME,
+        action="delete",
+        target=row,
+        before=stored_snapshot(row),
+    )
     row.delete()
     programme_changed(edition_id=edition_id)
 
@@ -88,6 +101,7 @@ def topic_create(*, topic: Topic, hosts: Iterable[HostIn] = ()) -> Topic:
 @transaction.atomic
 def topic_hosts_set(*, topic: Topic, hosts: Iterable[HostIn]) -> list[Host]:
     """The topic's hosts become these, in this order; the ones it had go."""
+    before = [str(host) for host in topic.hosts.all()]
     topic.hosts.all().delete()
     rows = [
         Host(
@@ -101,6 +115,14 @@ def topic_hosts_set(*, topic: Topic, hosts: Iterable[HostIn]) -> list[Host]:
     for row in rows:
         row.full_clean(exclude=["topic"])
     Host.objects.bulk_create(rows)
+    audit_record(
+        edition=topic.edition_id,
+        part=AuditPart.PROGRAMME,
+        action="change",
+        target=topic,
+        before={"hosts": before},
+        after={"hosts": [str(host) for host in rows]},
+    )
     programme_changed(edition_id=topic.edition_id)
     return rows
 
@@ -132,10 +154,26 @@ def sessions_replace(
 ) -> list[Session]:
     """Remove the ``old`` sessions of the edition and write the ``new`` ones in their place, in
     bulk (a schedule applied); the caller has checked that the new ones fit together."""
-    old.filter(edition_id=edition_id).delete()
+    old = old.filter(edition_id=edition_id)
+    removed = [str(session) for session in old.select_related("topic", "block", "room")]
+    old.delete()
     for session in new:
         if session.edition_id != edition_id:
             raise ValueError("a session of another edition")
     written = Session.objects.bulk_create(new)
+    audit_record(
+        edition=edition_id,
+        part=AuditPart.PROGRAMME,
+        action="apply",
+        before={"sessions": removed},
+        after={
+            "sessions": [
+                str(session)
+                for session in Session.objects.filter(
+                    pk__in=[row.pk for row in written]
+                ).select_related("topic", "block", "room")
+            ]
+        },
+    )
     programme_changed(edition_id=edition_id)
     return written

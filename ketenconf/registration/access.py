@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
+from ketenconf.audit.context import participant_acting
 from ketenconf.events.models import Edition
 
 from .models import Registration
@@ -16,6 +17,7 @@ def _key(edition: Edition) -> str:
 def session_login(request: HttpRequest, *, registration: Registration) -> None:
     request.session.cycle_key()
     request.session[_key(registration.edition)] = [registration.pk, registration.access_version]
+    participant_acting(request, registration)
 
 
 def session_logout(request: HttpRequest, *, edition: Edition) -> None:
@@ -35,4 +37,6 @@ def session_registration(request: HttpRequest, *, edition: Edition) -> Registrat
     )
     if registration is None:
         session_logout(request, edition=edition)
+    else:
+        participant_acting(request, registration)  # the audit trail's who
     return registration

@@ -25,6 +25,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from ketenconf.audit.models import AuditPart
+from ketenconf.audit.services import audit_record, snapshot
 from ketenconf.core import statements
 from ketenconf.core.process_memo import ProcessMemo
 from ketenconf.core.tenancy import edition_scope_enter
@@ -147,7 +149,7 @@ def registration_mail(registration: Registration, template: str, **context: Any)
 
 
 def registration_insert(
-    registration: Registration, *, notify: bool, seat: bool
+    registration: Registration, *, notify: bool, seat: bool, audited: bool = False
 ) -> RegistrationOutcome:
     """Insert a new registration for the outcome the edition as read suggests (``seat``:
     a seat while seats are left), with the seat taken last; the rare registration that finds
@@ -157,7 +159,7 @@ def registration_insert(
     turn: bool | None = seat
     for attempt in range(3):
         try:
-            return _registration_insert(registration, notify=notify, seat=turn)
+            return _registration_insert(registration, notify=notify, seat=turn, audited=audited)
         except SeatTurned as turned:
             turn = turned.seated if attempt == 0 else None
             public_editions.clear()  # the seat count this process keeps is behind: read anew
@@ -167,7 +169,7 @@ def registration_insert(
 
 
 def _registration_insert(
-    registration: Registration, *, notify: bool, seat: bool | None
+    registration: Registration, *, notify: bool, seat: bool | None, audited: bool = False
 ) -> RegistrationOutcome:
     """Insert a new registration, in one transaction with its mail and its seat.
 
@@ -185,6 +187,14 @@ def _registration_insert(
         registration.waitlisted_at = None if seated else timezone.now()
         statements.insert(registration)  # save(force_insert=True), without building the SQL
         position = None if seated else waitlist_position(registration=registration)
+        if audited:  # an organiser's add or a trusted list: the audit trail's entry
+            audit_record(
+                edition=registration.edition_id,
+                part=AuditPart.REGISTRATIONS,
+                action="create",
+                target=registration,
+                after=snapshot(registration, "name", "email", "organisation", "status"),
+            )
         if notify:
             link = links.access_link_url(registration=registration)
             if seated:

@@ -19,6 +19,8 @@ from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ketenconf.audit.models import AuditPart
+from ketenconf.audit.services import audit_record, audit_registration_forget, snapshot
 from ketenconf.core.personal_data import anonymisers_run
 from ketenconf.core.validators import normalise_email
 from ketenconf.events.models import Edition, Organisation, OrganisationKind
@@ -29,6 +31,21 @@ from . import hot_path, limits, links, selectors
 from .hot_path import RegistrationOutcome as RegistrationOutcome
 from .hot_path import waitlist_position
 from .models import ACTIVE_STATUSES, AccessToken, Preference, Registration, RegistrationStatus
+
+#: What the audit trail keeps of a registration's state.
+AUDITED_STATE = ("status",)
+
+
+def _audit_status(registration: Registration, before: dict[str, Any], by: Any = None) -> None:
+    audit_record(
+        edition=registration.edition_id,
+        part=AuditPart.REGISTRATIONS,
+        action="status",
+        target=registration,
+        before=before,
+        after=snapshot(registration, *AUDITED_STATE),
+        by=by,
+    )
 
 
 class RegistrationClosed(Exception):
@@ -153,7 +170,12 @@ def registration_create(
     )
     try:
         return hot_path.registration_insert(
-            registration, notify=notify, seat=edition.seats_taken < edition.capacity
+            registration,
+            notify=notify,
+            seat=edition.seats_taken < edition.capacity,
+            # An organiser's add and a trusted list are recorded; a visitor's own is not (it
+            # is the hot path, and the participant's act, not the organisers').
+            audited=even_if_closed or confirmed,
         )
     except IntegrityError:
         # The address is registered already (or someone registered it a moment ago,
@@ -209,6 +231,7 @@ def _registration_again(
         return RegistrationOutcome(registration=registration, created=False)
     if ended:
         now = timezone.now()
+        before = snapshot(registration, *AUDITED_STATE)
         registration.cancelled_at = None
         registration.confirmed_at = now if confirmed else None
         registration.created_at = now
@@ -216,6 +239,7 @@ def _registration_again(
         registration.save(
             update_fields=["status", "waitlisted_at", "cancelled_at", "confirmed_at", "created_at"]
         )
+        _audit_status(registration, before)
         created = True
     position = waitlist_position(registration=registration)
     if notify and not created:
@@ -245,6 +269,7 @@ def registration_resume(*, registration: Registration) -> RegistrationOutcome:
         if current.status in ACTIVE_STATUSES or current.anonymised_at is not None:
             return RegistrationOutcome(registration=current, created=False)
         now = timezone.now()
+        before = snapshot(current, *AUDITED_STATE)
         current.cancelled_at = None
         current.confirmed_at = now
         current.created_at = now
@@ -252,6 +277,7 @@ def registration_resume(*, registration: Registration) -> RegistrationOutcome:
         current.save(
             update_fields=["status", "waitlisted_at", "cancelled_at", "confirmed_at", "created_at"]
         )
+        _audit_status(current, before)
         position = waitlist_position(registration=current)
         _mail_with_link(
             current, "registered" if current.has_seat else "waitlisted", position=position
@@ -278,19 +304,23 @@ def _promote_from_waitlist(*, edition_id: int) -> list[Registration]:
         )
         if first is None or not hot_path.seat_take(edition_id=edition_id):
             return promoted
+        before = snapshot(first, *AUDITED_STATE)
         first.status = RegistrationStatus.REGISTERED
         first.waitlisted_at = None
         first.save(update_fields=["status", "waitlisted_at"])
+        _audit_status(first, before)
         _mail_with_link(first, "promoted")
         promoted.append(first)
 
 
 def _end(registration: Registration, *, status: str, now: datetime) -> list[Registration]:
     had_seat = registration.has_seat
+    before = snapshot(registration, *AUDITED_STATE)
     registration.status = status
     registration.waitlisted_at = None
     registration.cancelled_at = now
     registration.save(update_fields=["status", "waitlisted_at", "cancelled_at"])
+    _audit_status(registration, before)
     if had_seat:
         hot_path.seat_free(edition_id=registration.edition_id)
         return _promote_from_waitlist(edition_id=registration.edition_id)
@@ -354,24 +384,30 @@ def registration_set_status(
         return []
     if status in (RegistrationStatus.CANCELLED, RegistrationStatus.RELEASED):
         if not registration.is_active:
+            before = snapshot(registration, *AUDITED_STATE)
             registration.status = status
             registration.save(update_fields=["status"])
+            _audit_status(registration, before)
             return []
         return _end(registration, status=status, now=timezone.now())
     if status == RegistrationStatus.REGISTERED:
         if not hot_path.seat_take(edition_id=registration.edition_id):
             raise ValidationError({"status": [_("There is no seat left in this edition.")]})
+        before = snapshot(registration, *AUDITED_STATE)
         registration.status = status
         registration.waitlisted_at = None
         registration.cancelled_at = None
         registration.save(update_fields=["status", "waitlisted_at", "cancelled_at"])
+        _audit_status(registration, before)
         return []
     if status == RegistrationStatus.WAITLISTED:
         had_seat = registration.has_seat
+        before = snapshot(registration, *AUDITED_STATE)
         registration.status = status
         registration.waitlisted_at = timezone.now()
         registration.cancelled_at = None
         registration.save(update_fields=["status", "waitlisted_at", "cancelled_at"])
+        _audit_status(registration, before)
         if had_seat:
             hot_path.seat_free(edition_id=registration.edition_id)
         return []
@@ -389,6 +425,7 @@ DETAIL_FIELDS = (
 )
 
 
+@transaction.atomic
 def registration_update_details(
     *,
     registration: Registration,
@@ -400,6 +437,7 @@ def registration_update_details(
     networking_consent: bool,
     language: str,
 ) -> Registration:
+    before = snapshot(registration, *DETAIL_FIELDS)
     registration.name = " ".join(name.split())
     registration.job_title = job_title.strip()
     registration.dietary_needs = dietary_needs.strip()
@@ -413,6 +451,14 @@ def registration_update_details(
         validate_constraints=False,
     )
     registration.save(update_fields=[*DETAIL_FIELDS])
+    audit_record(
+        edition=registration.edition_id,
+        part=AuditPart.REGISTRATIONS,
+        action="change",
+        target=registration,
+        before=before,
+        after=snapshot(registration, *DETAIL_FIELDS),
+    )
     return registration
 
 
@@ -449,11 +495,25 @@ def registration_set_preferences(
                 ]
             }
         )
+    old = list(
+        Preference.objects.filter(registration=registration)
+        .order_by("rank")
+        .values_list("topic_id", flat=True)
+    )
     Preference.objects.filter(registration=registration).delete()
-    return Preference.objects.bulk_create(
+    created = Preference.objects.bulk_create(
         Preference(registration=registration, topic_id=pk, rank=rank)
         for rank, pk in enumerate(topic_ids, start=1)
     )
+    audit_record(
+        edition=registration.edition_id,
+        part=AuditPart.REGISTRATIONS,
+        action="preferences",
+        target=registration,
+        before={"topics": old},
+        after={"topics": list(topic_ids)},
+    )
+    return created
 
 
 def registration_set_rounds(
@@ -520,6 +580,14 @@ def registration_delete(*, registration: Registration) -> list[Registration]:
     if registration.is_active:
         promoted = _end(registration, status=RegistrationStatus.CANCELLED, now=timezone.now())
     mail_forget_recipient(edition=registration.edition, to=registration.email)
+    audit_registration_forget(registration=registration)
+    audit_record(
+        edition=registration.edition_id,
+        part=AuditPart.REGISTRATIONS,
+        action="delete",
+        target=registration,
+        label="",  # the fact stays; the name goes with the participant's data
+    )
     Registration.objects.filter(pk=registration.pk).delete()
     return promoted
 

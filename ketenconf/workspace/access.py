@@ -51,6 +51,7 @@ class Part(StrEnum):
     EXPORTS = "exports"
     IMPORTS = "imports"
     API = "api"
+    AUDIT = "audit"  # who changed what: organisers only
     SETTINGS = "settings"
 
 

@@ -51,6 +51,7 @@ PART_PAGES: dict[Part, tuple[Promise, Callable[[Edition], str]]] = {
     Part.IMPORTS: (_("Import"), _by_slug("imports:new")),
     Part.MESSAGES: (_("Messages"), _by_slug("messaging:list")),
     Part.API: (_("API tokens"), _by_slug("api_tokens:list")),
+    Part.AUDIT: (_("Audit trail"), _by_slug("audit:list")),
     Part.SETTINGS: (_("Settings"), _by_slug("edition_settings:edit")),
 }
 

@@ -69,6 +69,7 @@ def workspace_paths(small: Small, run: AssignmentRun, job_id: int, token_id: int
         f"{edition}/organisations/",
         f"{edition}/api/",
         f"{edition}/api/{token_id}/revoke/",
+        f"{edition}/audit/",
         f"{edition}/settings/",
         f"{edition}/settings/next/",
     ]

@@ -35,6 +35,7 @@ from django_tasks_db.management.commands.db_worker import (
     validate_worker_id,
 )
 
+from ketenconf.audit.context import process_source_set
 from ketenconf.core.periodic import periodic_run_due
 from ketenconf.mail.services import SMTP_TIMEOUT, STUCK_AFTER, mail_sweep
 from ketenconf.ops.services import (
@@ -179,6 +180,7 @@ class Command(BaseCommand):
             )
         name = options["worker_id"] or worker_name()
         worker_name_set(name)
+        process_source_set("worker", name)  # the audit trail's who, in both threads
         mail_sweep(stuck_after=timedelta(0) if options["release_in_flight"] else stuck_after)
         periodic_run_due()
         heartbeat_record()
