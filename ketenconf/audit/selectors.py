@@ -76,6 +76,20 @@ def _key_label(model: Any, key: str) -> str:
     return key.replace("_", " ")
 
 
+def _shown(model: Any, key: str, value: Any) -> Any:
+    """A stored choice as the reader's words ("registered" as "aangemeld"); other values as
+    they are, yes and no as words."""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if model is None or value is None:
+        return value
+    try:
+        choices = model._meta.get_field(key).flatchoices
+    except FieldDoesNotExist:
+        return value
+    return dict(choices).get(value, value) if choices else value
+
+
 @dataclass(frozen=True)
 class Change:
     key: str
@@ -140,8 +154,12 @@ def audit_rows(*, entries: list[AuditEntry], user: Any, edition: Any) -> list[En
         changes = [
             Change(
                 key=_key_label(model, key),
-                before=_("(hidden)") if key in secret and key in before else before.get(key),
-                after=_("(hidden)") if key in secret and key in after else after.get(key),
+                before=_("(hidden)")
+                if key in secret and key in before
+                else _shown(model, key, before.get(key)),
+                after=_("(hidden)")
+                if key in secret and key in after
+                else _shown(model, key, after.get(key)),
             )
             for key in {**before, **after}
         ]

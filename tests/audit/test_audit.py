@@ -336,7 +336,7 @@ def test_the_page_lists_filters_and_pages(organiser: Client, edition: Edition) -
     assert "1 change<" in mine
     assert "Status changed: Anna de Vries" in mine
     assert "system" in mine
-    assert "registered</del>" in mine and "waitlisted</ins>" in mine
+    assert "registered</del>" in mine and "on the waiting list</ins>" in mine
 
     piet = organiser.get("/organise/keten/audit/", {"who": f"u{other.pk}"}).content.decode()
     assert "51 changes" in piet

@@ -54,8 +54,8 @@ def test_the_audit_trail_shows_who_changed_what(live_server: Any, page: Any) -> 
     assert "Status gewijzigd: Bram" in first
     assert "Olga Organisator" in first
     assert "Registraties" in first
-    assert page.locator("#entries > li").first.locator("del").inner_text() == "voor: registered"
-    assert page.locator("#entries > li").first.locator("ins").inner_text() == "na: cancelled"
+    assert page.locator("#entries > li").first.locator("del").inner_text() == "voor: aangemeld"
+    assert page.locator("#entries > li").first.locator("ins").inner_text() == "na: geannuleerd"
     assert_accessible(page)
 
     # By part, then by person.
