@@ -3,6 +3,10 @@
 #
 # PostgreSQL: KETENCONF_TEST_DATABASE_URL, or the local server at 127.0.0.1:5432.
 # With CI=true a suite that cannot reach PostgreSQL or Chromium fails instead of skipping.
+# When both runs happen, a test that touches no database runs only on SQLite and a browser
+# test only on PostgreSQL (KETENCONF_TEST_ONCE, tests/conftest.py).
+# Each run uses KETENCONF_TEST_WORKERS processes (pytest-xdist, default 2; 0 for one process),
+# each with its own test database and its own Chromium; a test file stays in one process.
 # Extra arguments go to pytest.
 set -u
 cd "$(dirname "$0")/.."
@@ -12,10 +16,14 @@ ci=false
 case "${CI:-}" in 1|true|TRUE|yes) ci=true ;; esac
 pg_url="${KETENCONF_TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}"
 
+workers="${KETENCONF_TEST_WORKERS:-2}"
+parallel=()
+if [ "$workers" != 0 ]; then parallel=(-n "$workers" --dist loadfile); fi
+
 pytest_run() {
   local label=$1; shift
   echo "== $label"
-  "$BIN/pytest" "$@"
+  "$BIN/pytest" "${parallel[@]}" "$@"
   local rc=$?
   if [ "$rc" -eq 5 ]; then
     echo "== $label: pytest collected no tests"
@@ -32,11 +40,18 @@ echo "== lint: ruff, mypy, import contracts"
 "$BIN/mypy" ketenconf || status=1
 "$BIN/lint-imports" --no-cache >/dev/null || { "$BIN/lint-imports" --no-cache; status=1; }
 
+postgres=false
+if [ "${KETENCONF_TEST_POSTGRES:-1}" != 0 ] \
+  && "$BIN/python" -c "import psycopg, sys; psycopg.connect(sys.argv[1], connect_timeout=3).close()" "$pg_url" 2>/dev/null; then
+  postgres=true
+  export KETENCONF_TEST_ONCE=1
+fi
+
 (unset KETENCONF_DATABASE_URL; pytest_run "SQLite" "$@") || status=1
 
 if [ "${KETENCONF_TEST_POSTGRES:-1}" = 0 ]; then
   echo "== PostgreSQL: left out (KETENCONF_TEST_POSTGRES=0)"
-elif "$BIN/python" -c "import psycopg, sys; psycopg.connect(sys.argv[1], connect_timeout=3).close()" "$pg_url" 2>/dev/null; then
+elif [ "$postgres" = true ]; then
   KETENCONF_DATABASE_URL="$pg_url" pytest_run "PostgreSQL" "$@" || status=1
 elif [ "$ci" = true ]; then
   echo "== PostgreSQL: cannot connect to $pg_url, and CI must run these tests"

@@ -12,9 +12,41 @@ def in_ci() -> bool:
     return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
+# django_db_blocker is not among them: pytest-django's own autouse fixtures ask for it.
+_DATABASE_FIXTURES = frozenset(
+    {"db", "transactional_db", "django_db_setup", "django_db_reset_sequences", "live_server"}
+)
+
+
+def _touches_database(item: pytest.Item) -> bool:
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return bool(fixtures & _DATABASE_FIXTURES) or item.get_closest_marker("django_db") is not None
+
+
+def _run_once(config: pytest.Config, items: list[pytest.Item], vendor: str) -> None:
+    """With KETENCONF_TEST_ONCE=1 (make test, which runs the suite on both databases), a test
+    that never touches a database runs only on SQLite, and a browser test only on
+    PostgreSQL: running either twice proves nothing more and costs CI minutes."""
+    if os.environ.get("KETENCONF_TEST_ONCE") != "1":
+        return
+    if vendor == "postgresql":
+        twice = [
+            item
+            for item in items
+            if not _touches_database(item) and "postgres" not in item.keywords
+        ]
+    else:
+        twice = [item for item in items if "browser" in item.keywords]
+    if twice:
+        config.hook.pytest_deselected(items=twice)
+        left = set(map(id, twice))
+        items[:] = [item for item in items if id(item) not in left]
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     from django.db import connection
 
+    _run_once(config, items, connection.vendor)
     if connection.vendor == "postgresql":
         return
     skip = pytest.mark.skip(

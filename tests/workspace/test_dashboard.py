@@ -126,7 +126,12 @@ def test_what_to_do_next_once_registration_has_closed(client, edition, organiser
 
 def test_ranking_closed_days_ago_says_run_the_assignment(client, edition, organiser):
     _register(edition, 4)
-    edition.ranking_closes_at = timezone.now() - dt.timedelta(days=2, hours=1)
+    # Days are counted by the calendar where the edition is held: noon two days ago is two
+    # days ago at any hour of today (now minus 49 hours is three just after midnight).
+    two_days_ago = timezone.localdate() - dt.timedelta(days=2)
+    edition.ranking_closes_at = timezone.make_aware(
+        dt.datetime.combine(two_days_ago, dt.time(12, 0))
+    )
     edition.save()
     client.force_login(organiser)
 
