@@ -145,7 +145,9 @@ def solve(
         report("bound without move costs")
         plain = compile_problem(dataclasses.replace(problem, previous=None))
         lower_bound = relax(plain, deadline=deadline, seed=seed, progress=report).integer_bound
-    lower_bound = min(lower_bound, value)
+    # Every cost is at least 0: a Lagrangian bound from prices far from converged (the
+    # grouped method at 100,000 cut short by its time limit under load) fell to -7.6 million.
+    lower_bound = max(0, min(lower_bound, value))
     unassigned, metrics = describe(
         problem,
         assignment,
