@@ -78,10 +78,12 @@ def _key_label(model: Any, key: str) -> str:
 
 def _shown(model: Any, key: str, value: Any) -> Any:
     """A stored choice as the reader's words ("registered" as "aangemeld"); other values as
-    they are, yes and no as words."""
+    they are, yes and no as words, nothing as a dash."""
     if isinstance(value, bool):
         return _("yes") if value else _("no")
-    if model is None or value is None:
+    if value is None or value == "" or value == []:
+        return "—"
+    if model is None:
         return value
     try:
         choices = model._meta.get_field(key).flatchoices
@@ -93,7 +95,7 @@ def _shown(model: Any, key: str, value: Any) -> Any:
 @dataclass(frozen=True)
 class Change:
     key: str
-    before: Any
+    before: Any  # None: the entry has no value before (a row made)
     after: Any
 
 
@@ -154,12 +156,12 @@ def audit_rows(*, entries: list[AuditEntry], user: Any, edition: Any) -> list[En
         changes = [
             Change(
                 key=_key_label(model, key),
-                before=_("(hidden)")
-                if key in secret and key in before
-                else _shown(model, key, before.get(key)),
-                after=_("(hidden)")
-                if key in secret and key in after
-                else _shown(model, key, after.get(key)),
+                before=None
+                if key not in before
+                else _("(hidden)")
+                if key in secret
+                else _shown(model, key, before[key]),
+                after=_("(hidden)") if key in secret else _shown(model, key, after.get(key)),
             )
             for key in {**before, **after}
         ]

@@ -45,7 +45,7 @@ def test_the_audit_trail_shows_who_changed_what(live_server: Any, page: Any) -> 
 
     # A change through the workspace, then read in the trail.
     page.goto(f"{base}/registrations/{small.people['Bram'].pk}/cancelled/")
-    page.get_by_role("button", name="Registratie annuleren").click()
+    page.get_by_role("button", name="Annuleer de aanmelding").click()
     page.goto(f"{base}/")
     page.get_by_role("link", name="Logboek van wijzigingen").click()
     page.wait_for_url(f"{base}/audit/")
@@ -53,9 +53,9 @@ def test_the_audit_trail_shows_who_changed_what(live_server: Any, page: Any) -> 
     first = entries.first.inner_text()
     assert "Status gewijzigd: Bram" in first
     assert "Olga Organisator" in first
-    assert "Registraties" in first
-    assert page.locator("#entries > li").first.locator("del").inner_text() == "voor: aangemeld"
-    assert page.locator("#entries > li").first.locator("ins").inner_text() == "na: geannuleerd"
+    assert "Aanmeldingen" in first
+    assert page.locator("#entries > li").first.locator("del").text_content() == "voor: aangemeld"
+    assert page.locator("#entries > li").first.locator("ins").text_content() == "na: geannuleerd"
     assert_accessible(page)
 
     # By part, then by person.
