@@ -5,7 +5,8 @@ names): ``--participants`` registrations ranking five of ten workshops, ``--roun
 rounds of ten sessions with a tenth more seats than participants, a published assignment
 solved by the engine, and everyone checked in but ``--absent`` of them (a share). Then times
 ``reoffer_preview`` (snapshot, input, engine, moves and figures) from round 1 and from round 2,
-``--repeat`` times each, and prints the figures of the last preview::
+``--repeat`` times each, and prints the figures of the last preview, the wall-clock and CPU
+seconds (the CPU seconds are the figure to compare on a shared machine) and the load::
 
     .venv/bin/python bench/reoffer_preview.py                          # 600 × 3, 15 % absent
     .venv/bin/python bench/reoffer_preview.py --participants 2000 --rounds 4
@@ -58,22 +59,26 @@ def run(args: argparse.Namespace) -> None:
 
     for before_round in (1, 2):
         times = []
+        cpu = []
         preview = None
         for _ in range(args.repeat):
-            started = time.perf_counter()
+            started, began = time.perf_counter(), time.process_time()
             preview = services.reoffer_preview(edition=edition, before_round=before_round, by=None)
             times.append(time.perf_counter() - started)
+            cpu.append(time.process_time() - began)
         assert preview is not None
         total = preview.figures.get("total", {})
         print(
             f"{args.participants} participants × {args.rounds} rounds, "
             f"{args.absent:.0%} absent, from round {before_round}: "
-            f"preview {min(times):.2f} s fastest, {statistics.mean(times):.2f} s mean "
+            f"preview {min(times):.2f} s fastest, {statistics.mean(times):.2f} s mean, "
+            f"{min(cpu):.2f} s of CPU fastest "
             f"(engine {preview.result['metrics']['seconds'] if preview.result else '-'} s); "
             f"status {preview.status}; freed {total.get('freed')}, refilled "
             f"{total.get('refilled')}, upgrades {total.get('upgrades')} "
             f"(+{total.get('ranks_gained')} ranks), empty {total.get('empty')}, "
-            f"worse off {preview.figures.get('worse_off')}"
+            f"worse off {preview.figures.get('worse_off')}; "
+            f"load average {os.getloadavg()[0]:.1f}"
         )
 
 

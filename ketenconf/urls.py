@@ -22,6 +22,8 @@ edition_patterns: list[URLPattern | URLResolver] = [
 ]
 
 urlpatterns = [
+    # The language switch of pages outside the language prefixes: sets the language cookie.
+    path("i18n/", include("django.conf.urls.i18n")),
     # The organiser workspace: every part of an edition, under one access rule.
     path("organise/", include("ketenconf.workspace.urls")),
     path("organise/<slug:slug>/programme/", include("ketenconf.programme.organise_urls")),

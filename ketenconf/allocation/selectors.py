@@ -762,7 +762,8 @@ def reoffer_get(*, edition: Edition, pk: int) -> Reoffer | None:
 
 @dataclass(frozen=True)
 class DayRound:
-    """One workshop round on the day's page: its figures over every published re-offer."""
+    """One workshop round on the day's page: what the published re-offers did to it together,
+    and its empty seats now."""
 
     number: int
     block: Block
@@ -774,21 +775,41 @@ class DayRound:
     walk_ins: int
     empty: int
     capacity: int
+    #: When the latest published re-offer of this round was previewed (None: none yet).
+    reoffered_at: datetime | None = None
+    #: How many published re-offers re-offered this round.
+    reoffers: int = 0
 
 
 def day_rounds(*, edition: Edition, now: datetime | None = None) -> list[DayRound]:
-    """Per workshop round: seats freed, re-filled, upgrades and the ranks they gained,
-    walk-ins seated (summed over the published re-offers), and the seats left empty under
-    the published seats now. Three queries."""
+    """Per workshop round, over the published re-offers together: seats freed, re-filled and
+    walk-ins seated (added up: a re-offer starts from the seats the one before published, so
+    a seat freed, re-filled or given to a walk-in once is not counted again), upgrades as the
+    participants whose seat in the round ended better than before the first re-offer (one
+    moved up twice is one upgrade, with the ranks of both moves) and the ranks they gained;
+    and the seats left empty under the published seats now. Three queries."""
     now = now or timezone.now()
     sums: dict[int, Counter[str]] = defaultdict(Counter)
-    for figures in Reoffer.objects.filter(
-        edition=edition, status=ReofferStatus.PUBLISHED
-    ).values_list("figures", flat=True):
+    when: dict[int, datetime] = {}
+    count: Counter[int] = Counter()
+    gains: dict[int, Counter[int]] = defaultdict(Counter)  # round → registration → ranks
+    for created_at, figures, moves in (
+        Reoffer.objects.filter(edition=edition, status=ReofferStatus.PUBLISHED)
+        .order_by("created_at", "pk")
+        .values_list("created_at", "figures", "moves")
+    ):
         for row in figures.get("rounds", []):
             block = adapter.pk_of(row["round"])
-            for key in ("freed", "refilled", "upgrades", "ranks_gained", "walk_ins"):
+            for key in ("freed", "refilled", "walk_ins"):
                 sums[block][key] += row.get(key, 0)
+            when[block] = created_at
+            count[block] += 1
+        for move in moves:
+            if move.get("gain") is not None:
+                gains[move["round"]][move["registration"]] += move["gain"]
+    for block, per_person in gains.items():
+        sums[block]["upgrades"] = sum(1 for gain in per_person.values() if gain > 0)
+        sums[block]["ranks_gained"] = sum(gain for gain in per_person.values() if gain > 0)
     run_id = published_run_id(edition_id=edition.pk)
     taken: Counter[int] = Counter()
     if run_id is not None:
@@ -810,6 +831,8 @@ def day_rounds(*, edition: Edition, now: datetime | None = None) -> list[DayRoun
             walk_ins=sums[pk]["walk_ins"],
             empty=max(0, capacity[pk] - taken[pk]),
             capacity=capacity[pk],
+            reoffered_at=when.get(pk),
+            reoffers=count[pk],
         )
         for number, (pk, block) in enumerate(blocks.items(), start=1)
     ]

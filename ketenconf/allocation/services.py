@@ -488,7 +488,7 @@ def reoffer_preview(
             message = _(
                 "No assignment that keeps every rule was found within %(seconds)s seconds: "
                 "nothing is published and the seats stay as they are."
-            ) % {"seconds": round(time_limit)}
+            ) % {"seconds": f"{time_limit:g}"}
         else:
             seats = reoffer.later_seats(built=built, assignment=result.assignment)
             moves, figures = reoffer.moves_and_figures(built=built, seats=seats)

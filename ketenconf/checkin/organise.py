@@ -11,14 +11,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ketenconf.events.models import Edition
+from ketenconf.registration import selectors as registration_selectors
 from ketenconf.registration.models import Registration
+from ketenconf.registration.views import ranking_page
 from ketenconf.workspace.access import Part, workspace_page
 
 from . import badges as badge_render
@@ -198,7 +202,48 @@ def walk_in(request: HttpRequest, edition: Edition, door: str) -> HttpResponse:
             context["walk_in_form"] = WalkInForm()
             context["result"] = done.scan
             context["walk_in"] = done
+            context["walk_in_ranks"] = (
+                done.registration is not None
+                and registration_selectors.ranks_for_the_day(registration=done.registration)
+            )
     return render(request, "checkin/door.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@workspace_page(Part.CHECKIN)
+def walk_in_workshops(
+    request: HttpRequest, edition: Edition, door: str, registration_id: int
+) -> HttpResponse:
+    """The desk ranks the workshops with a walk-in (or hands them the screen): the choices the
+    day's re-offer seats them by. Only for a registration without a published seat while a
+    workshop round has yet to start; anyone else ranks on their own personal page."""
+    registration = get_object_or_404(
+        Registration.objects.filter(edition=edition).select_related("edition"),
+        pk=registration_id,
+    )
+    if not registration_selectors.ranks_for_the_day(registration=registration):
+        raise Http404
+    door_url = reverse("checkin:door", kwargs={"slug": edition.slug, "door": door})
+
+    def saved() -> HttpResponse:
+        messages.success(
+            request,
+            _(
+                "The workshop choices of %(name)s are saved: the next re-offer seats them "
+                "where it can."
+            )
+            % {"name": registration.name},
+        )
+        return redirect(door_url)
+
+    return ranking_page(
+        request,
+        edition=edition,
+        registration=registration,
+        template="checkin/walk_in_workshops.html",
+        saved=saved,
+        context={"door": door, "door_url": door_url},
+    )
 
 
 @require_http_methods(["GET", "POST"])

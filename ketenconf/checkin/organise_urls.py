@@ -16,6 +16,11 @@ urlpatterns = [
         name="check_in_found",
     ),
     path("doors/<slug:door>/walk-in/", organise.walk_in, name="walk_in"),
+    path(
+        "doors/<slug:door>/walk-in/<int:registration_id>/workshops/",
+        organise.walk_in_workshops,
+        name="walk_in_workshops",
+    ),
     path("sessions/<int:session_id>/", organise.room, name="room"),
     path("dashboard/", organise.dashboard, name="dashboard"),
     path("badges/", organise.badges, name="badges"),

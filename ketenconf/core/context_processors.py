@@ -9,7 +9,10 @@ from django.utils.translation import get_language, get_language_info
 
 
 def language_switch(request: HttpRequest) -> dict[str, object]:
-    """Links to the current page in the other languages: a plain link works without JavaScript."""
+    """The current page in the other languages: a plain link to a page whose address carries
+    its language; on a page outside the translated addresses (the workspace, the admin), whose
+    language is the visitor's choice, a button that posts that choice (Django's
+    ``set_language`` sets the language cookie) and comes back here. Neither needs JavaScript."""
     current = get_language()
     path = request.get_full_path()
     links = []
@@ -17,6 +20,12 @@ def language_switch(request: HttpRequest) -> dict[str, object]:
         if code == current:
             continue
         url = translate_url(path, code)
-        if url != path:  # pages outside the translated URLs (the back-office) have no switch
-            links.append({"code": code, "name": get_language_info(code)["name_local"], "url": url})
+        links.append(
+            {
+                "code": code,
+                "name": get_language_info(code)["name_local"],
+                "url": url,
+                "post": url == path,
+            }
+        )
     return {"language_links": links}

@@ -1,5 +1,5 @@
-"""The settings of an edition in the workspace (/organise/<edition>/settings/): its dates,
-capacity, status and the window in which participants rank the workshops; and the next
+"""The settings of an edition in the workspace (/organise/<edition>/settings/): its titles,
+theme and description, dates, capacity, status and the window in which participants rank the workshops; and the next
 edition of its series. Every change goes through :mod:`.services`."""
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ class SettingsForm(forms.ModelForm):
         fields = [
             *_translated("title"),
             *_translated("theme"),
+            *_translated("description"),
             "start_date",
             "end_date",
             "venue",
@@ -70,6 +71,12 @@ class SettingsForm(forms.ModelForm):
         for code, label in settings.LANGUAGES:
             self.fields[f"title_{code}"].label = _("Title (%(language)s)") % {"language": label}
             self.fields[f"theme_{code}"].label = _("Theme (%(language)s)") % {"language": label}
+            description = self.fields[f"description_{code}"]
+            description.label = _("Description (%(language)s)") % {"language": label}
+            description.help_text = _(
+                "What the edition's page says about the day. Markdown: a blank line starts a "
+                "new paragraph, *word* is italic, **word** bold."
+            )
         self.fields[f"title_{settings.LANGUAGE_CODE}"].required = True
 
 

@@ -202,6 +202,37 @@ def doors_open_at(*, edition: Edition) -> datetime | None:
     )
 
 
+def ranks_for_the_day(*, registration: Registration, now: datetime | None = None) -> bool:
+    """Whether a registration may rank the workshops after the ranking closed: it has a seat
+    at the conference but none in the published assignment (a walk-in at the desk, or someone
+    who registered after the seats were given out), and a workshop round has yet to start, so
+    the day's re-offer can seat it by its choices. Two queries."""
+    from ketenconf.allocation.models import Assignment
+    from ketenconf.allocation.selectors import published_run_id
+
+    if registration.status != RegistrationStatus.REGISTERED:
+        return False
+    run_id = published_run_id(edition_id=registration.edition_id)
+    if run_id is None:
+        return False
+    now = now or timezone.now()
+    return (
+        Block.objects.filter(
+            edition_id=registration.edition_id, kind=BlockKind.ROUND, start__gt=now
+        ).exists()
+        and not Assignment.objects.filter(run_id=run_id, registration=registration).exists()
+    )
+
+
+def ranking_open_for(*, registration: Registration, now: datetime | None = None) -> bool:
+    """Whether this registration may rank the workshops now: while the edition's ranking is
+    open, and after it for the day's re-offer (:func:`ranks_for_the_day`)."""
+    now = now or timezone.now()
+    return registration.edition.ranking_is_open(now) or ranks_for_the_day(
+        registration=registration, now=now
+    )
+
+
 def day_choices_open(*, edition: Edition, now: datetime | None = None) -> bool:
     """Whether a participant may still change a better seat on the day or a later arrival."""
     opens = doors_open_at(edition=edition)

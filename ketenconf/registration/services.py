@@ -477,8 +477,10 @@ def registration_set_preferences(
 ) -> list[Preference]:
     """Replace the ranked choices: ``topic_ids`` best first, each a workshop of this edition.
 
-    Only while the edition's ranking is open (its window, set by the organisers)."""
-    if not registration.edition.ranking_is_open(timezone.now()):
+    Only while the edition's ranking is open (its window, set by the organisers), or after it
+    for a registration without a seat in the published assignment while a workshop round has
+    yet to start (a walk-in: the day's re-offer seats them by these choices)."""
+    if not selectors.ranking_open_for(registration=registration):
         raise ValidationError(
             {"preferences": [_("Ranking the workshops is closed for this edition.")]}
         )

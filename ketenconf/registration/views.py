@@ -431,6 +431,31 @@ def workshops(request: HttpRequest, edition: Edition, registration: Registration
     """
     if not registration.is_active:
         return redirect(_me_url(edition))
+
+    def saved() -> HttpResponse:
+        messages.success(request, _("Your workshop choices are saved."))
+        return redirect(_me_url(edition))
+
+    return ranking_page(
+        request,
+        edition=edition,
+        registration=registration,
+        template="registration/workshops.html",
+        saved=saved,
+    )
+
+
+def ranking_page(
+    request: HttpRequest,
+    *,
+    edition: Edition,
+    registration: Registration,
+    template: str,
+    saved: Callable[[], HttpResponse],
+    context: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """The ranking form of ``registration`` in ``template``: moves, save (then ``saved()``),
+    errors. The participant's own page and the desk's page for a walk-in share it."""
     layout = _ranking_layout(_workshop_rounds(edition))
     move = request.POST.get("move", "") if request.method == "POST" else ""
     status = 200
@@ -458,17 +483,19 @@ def workshops(request: HttpRequest, edition: Edition, registration: Registration
             except ValidationError as error:
                 form.add_error(None, error.messages)
             else:
-                messages.success(request, _("Your workshop choices are saved."))
-                return redirect(_me_url(edition))
+                return saved()
         status = 422
     else:
         ranked = [topic.pk for topic in _ranked_topics(registration)]
         form = RankingForm(
             initial=RankingForm.initial_for(layout.groups, ranked), groups=layout.groups
         )
+    for_the_day = not edition.ranking_is_open(timezone.now()) and selectors.ranks_for_the_day(
+        registration=registration
+    )
     return render(
         request,
-        "registration/workshops.html",
+        template,
         {
             "edition": edition,
             "registration": registration,
@@ -477,7 +504,9 @@ def workshops(request: HttpRequest, edition: Edition, registration: Registration
             "rows": _ranking_rows(form, focus),
             "moved_message": moved_message,
             "unattended": selectors.choices_in_unattended_rounds(registration=registration),
-            "ranking_open": edition.ranking_is_open(timezone.now()),
+            "ranking_open": edition.ranking_is_open(timezone.now()) or for_the_day,
+            "for_the_day": for_the_day,
+            **(context or {}),
         },
         status=status,
     )

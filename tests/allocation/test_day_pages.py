@@ -150,3 +150,125 @@ def test_the_room_tells_someone_moved_where_to_go_and_seats_a_late_arrival(day: 
             session=day.sessions["2F"],
         )
     assert seated.outcome == Outcome.WELCOME
+
+
+def _ranking_closed(day: Day) -> None:
+    day.edition.ranking_closes_at = timezone.now() - timedelta(days=1)
+    day.edition.save(update_fields=["ranking_closes_at"])
+
+
+def test_a_walk_in_ranks_at_the_desk_and_the_re_offer_seats_them(client: Client, day: Day) -> None:
+    _ranking_closed(day)
+    client.force_login(day.organiser)
+    door = f"/organise/{day.edition.slug}/checkin/doors/1/"
+    with translation.override("en"):
+        answer = client.post(
+            f"{door}walk-in/",
+            {
+                "walk_in-name": "Iris Hoek",
+                "walk_in-email": "iris@example.org",
+                "walk_in-organisation_name": "Gemeente Utrecht",
+                "walk_in-nonce": "walk-in-0001",
+            },
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+    iris = Registration.objects.get(email="iris@example.org")
+    desk = f"{door}walk-in/{iris.pk}/workshops/"
+    assert f'href="{desk}"' in answer.content.decode()
+    assert "Rank the workshops with Iris Hoek" in answer.content.decode()
+
+    page = client.get(desk, HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    assert [field.name for field in page.context["form"]] == [
+        "round1-1",
+        "round1-2",
+        "round2-1",
+        "round2-2",
+        "round2-3",
+    ]
+    f_topic = day.sessions["2F"].topic_id
+    saved = client.post(desk, {"round2-1": str(f_topic)}, HTTP_ACCEPT_LANGUAGE="en")
+    assert saved.status_code == 302
+    assert saved["Location"] == door
+    assert list(iris.preferences.values_list("topic_id", flat=True)) == [f_topic]
+
+    preview = services.reoffer_preview(edition=day.edition, before_round=2, by=None)
+    iris_moves = [m for m in preview.moves if m["registration"] == iris.pk]
+    assert [(m["to"], m["walk_in"], m["rank"]) for m in iris_moves] == [
+        (day.sessions["2F"].pk, True, 1)
+    ]
+
+
+def test_only_someone_without_a_seat_ranks_after_the_ranking_closed(
+    client: Client, day: Day
+) -> None:
+    _ranking_closed(day)
+    client.force_login(day.organiser)
+    door = f"/organise/{day.edition.slug}/checkin/doors/1/"
+    # Yara has seats: the desk does not rank for her, nor may she herself.
+    yara = day.people["Yara"]
+    assert client.get(f"{door}walk-in/{yara.pk}/workshops/").status_code == 404
+    mine = logged_in(yara)
+    with translation.override("en"):
+        page = mine.get(f"/en/{day.edition.slug}/me/workshops/")
+    assert 'id="ranking-closed"' in page.content.decode()
+    refused = mine.post(f"/en/{day.edition.slug}/me/workshops/", {"round2-1": ""})
+    assert refused.status_code == 422
+    assert "Ranking the workshops is closed for this edition." in refused.content.decode()
+
+    # Walter walked in without a seat: from his personal link he ranks for the day.
+    walter = day.people["Walter"]
+    own = logged_in(walter)
+    with translation.override("en"):
+        page = own.get(f"/en/{day.edition.slug}/me/workshops/")
+    assert 'id="ranking-for-the-day"' in page.content.decode()
+    d_topic = day.sessions["2D"].topic_id
+    assert (
+        own.post(f"/en/{day.edition.slug}/me/workshops/", {"round2-1": str(d_topic)}).status_code
+        == 302
+    )
+    assert list(walter.preferences.values_list("topic_id", flat=True)) == [d_topic]
+
+
+def test_a_round_re_offered_twice_is_not_counted_double(day: Day) -> None:
+    first = services.reoffer_preview(edition=day.edition, before_round=2, by=None)
+    assert services.reoffer_confirm(preview=first, by=None).published
+    first.refresh_from_db()
+    # A second re-offer starts from the seats the first published: nothing more to free.
+    second = services.reoffer_preview(edition=day.edition, before_round=2, by=None)
+    outcome = services.reoffer_confirm(preview=second, by=None)
+    assert outcome.published, outcome.message
+    second.refresh_from_db()
+    once, again = first.figures["rounds"][0], second.figures["rounds"][0]
+    assert (once["freed"], once["refilled"], once["upgrades"], once["walk_ins"]) == (1, 1, 2, 1)
+    assert (again["freed"], again["upgrades"]) == (0, 0)
+    row = selectors.day_rounds(edition=day.edition)[1]
+    assert (
+        row.freed,
+        row.refilled,
+        row.upgrades,
+        row.ranks_gained,
+        row.walk_ins,
+        row.empty,
+        row.reoffers,
+    ) == (1, 1, 2, 2, 1, 5, 2)
+    assert row.reoffered_at == second.created_at
+
+
+def test_someone_moved_up_in_two_re_offers_is_one_upgrade_with_both_moves_ranks(
+    day: Day,
+) -> None:
+    first = services.reoffer_preview(edition=day.edition, before_round=2, by=None)
+    assert services.reoffer_confirm(preview=first, by=None).published
+    # A later published re-offer that moved Zeno up once more in round 2, as it is stored.
+    zeno = day.people["Zeno"].pk
+    block = day.rounds[1].pk
+    copy = Reoffer.objects.get(pk=first.pk)
+    copy.pk = None
+    copy.moves = [{"registration": zeno, "round": block, "from": 1, "to": 2, "gain": 1}]
+    copy.figures = {"rounds": [{"round": f"b{block}", "freed": 0, "refilled": 0, "walk_ins": 0}]}
+    copy.run = None
+    copy.save()
+    row = selectors.day_rounds(edition=day.edition)[1]
+    gained = {m["registration"]: m["gain"] for m in first.moves if m["gain"]}
+    assert (row.upgrades, row.ranks_gained, row.reoffers) == (2, sum(gained.values()) + 1, 2)

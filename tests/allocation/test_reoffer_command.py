@@ -71,3 +71,21 @@ def test_bad_arguments_are_usage_errors(day: Day) -> None:
         pytest.raises(CommandError, match=re.escape("Choose a round from 1 to 2.")),
     ):
         reoffer(day.edition.slug, "--before-round", "5")
+
+
+def test_no_answer_in_time_publishes_nothing_and_exits_1(day: Day) -> None:
+    out = io.StringIO()
+    with translation.override("en"), pytest.raises(SystemExit) as stopped:
+        call_command(
+            "reoffer", day.edition.slug, "--before-round", "2", "--time-limit", "1e-9", stdout=out
+        )
+    assert stopped.value.code == 1
+    assert out.getvalue().splitlines()[-1] == (
+        "No assignment that keeps every rule was found within 1e-09 seconds: "
+        "nothing is published and the seats stay as they are."
+    )
+    assert selectors.published_run(edition=day.edition) == day.base
+    with pytest.raises(SystemExit):
+        reoffer(day.edition.slug, "--before-round", "2", "--dry-run", "--time-limit", "1e-9")
+    with pytest.raises(CommandError, match=re.escape("--time-limit must be a number")):
+        reoffer(day.edition.slug, "--before-round", "2", "--time-limit", "0")

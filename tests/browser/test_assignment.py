@@ -70,7 +70,12 @@ def test_organiser_runs_reads_moves_and_publishes(live_server: Any, page: Any) -
     assert_accessible(page)
     screenshot(page, "assignment-run")
 
+    # The long tables are folded: the summary and the seats by choice come first.
+    assert page.locator("#participants-fold").get_attribute("open") is None
+    assert not page.locator("#sessions").is_visible()
+
     # Search, then try a move the engine refuses: Zaal A is full, and Anna has Terugkeer later.
+    page.locator("#participants-fold > summary").click()
     page.get_by_label("Zoek op naam, e-mailadres of organisatie").fill("anna")
     page.get_by_role("button", name="Zoeken").click()
     assert page.locator("#participants tbody tr").count() == 1

@@ -1,12 +1,15 @@
 """On the day, in Chromium at 390 px: an organiser previews the re-offer on the day's page and
 confirms it, axe clean on the way; a participant who moved sees the new seat on their personal
-page. Then the day's page and a re-offer reflow at 320, 390 and 1280 px."""
+page. Then the day's page and a re-offer reflow at 320, 390 and 1280 px. The desk ranks the workshops
+with a walk-in on a phone."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from ketenconf.allocation.models import Reoffer, ReofferStatus
 from ketenconf.registration import links
@@ -78,3 +81,45 @@ def test_an_organiser_previews_and_confirms_the_reoffer_on_a_phone(
     visit_at_every_width(
         browser, live_server.url, [start, f"{start}reoffers/{reoffer.pk}/"], log_in=log_in
     )
+
+
+def test_the_desk_ranks_the_workshops_with_a_walk_in_on_a_phone(
+    live_server: Any, browser: Any
+) -> None:
+    day = make_day()
+    day.edition.ranking_closes_at = timezone.now() - timedelta(days=1)
+    day.edition.save(update_fields=["ranking_closes_at"])
+    walter = day.people["Walter"]  # registered at the desk: no seat in the published run
+    door = f"/organise/{day.edition.slug}/checkin/doors/1/"
+    desk = f"{door}walk-in/{walter.pk}/workshops/"
+    context = browser.new_context(locale="nl-NL", viewport={"width": 390, "height": 800})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/organise/login/?next={desk}")
+    page.locator("#id_username").fill(day.organiser.username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("#id_password").press("Enter")
+    page.wait_for_url(f"{live_server.url}{desk}")
+    assert page.locator("h1").inner_text() == "Workshops van Walter"
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert_accessible(page)
+    page.locator("#id_round2-1").select_option(label="Workshop D")
+    page.locator("#id_round2-2").select_option(label="Workshop F")
+    page.get_by_role("button", name="De keuzes opslaan").click()
+    page.wait_for_url(f"{live_server.url}{door}")
+    assert page.get_by_role("status").filter(has_text="Walter").inner_text() == (
+        "De workshopkeuzes van Walter zijn opgeslagen: bij de volgende heraanbieding krijgt "
+        "Walter een plaats waar dat kan."
+    )
+    assert_accessible(page)
+    context.close()
+    topics = [day.sessions["2D"].topic_id, day.sessions["2F"].topic_id]
+    assert list(walter.preferences.order_by("rank").values_list("topic_id", flat=True)) == topics
+
+    def log_in(page: Any) -> None:
+        page.goto(f"{live_server.url}/organise/login/")
+        page.locator("#id_username").fill(day.organiser.username)
+        page.locator("#id_password").fill(PASSWORD)
+        page.locator("#id_password").press("Enter")
+        page.wait_for_url(f"{live_server.url}/organise/")
+
+    visit_at_every_width(browser, live_server.url, [desk], log_in=log_in)

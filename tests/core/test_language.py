@@ -35,3 +35,24 @@ def test_public_pages_keep_the_language_of_their_address(client: Client) -> None
     assert '<html lang="nl"' in dutch.content.decode()
     english = client.get("/en/", headers={"accept-language": "nl"})
     assert '<html lang="en"' in english.content.decode()
+
+
+def test_the_workspace_switches_language_with_a_button(client: Client) -> None:
+    dutch = client.get("/organise/login/?next=/organise/").content.decode()
+    assert 'action="/i18n/setlang/"' in dutch
+    assert '<input type="hidden" name="language" value="en">' in dutch
+    assert '<input type="hidden" name="next" value="/organise/login/?next=/organise/">' in dutch
+    switched = client.post(
+        "/i18n/setlang/", {"language": "en", "next": "/organise/login/?next=/organise/"}
+    )
+    assert switched.status_code == 302
+    assert switched["Location"] == "/organise/login/?next=/organise/"
+    english = client.get(switched["Location"]).content.decode()
+    assert ENGLISH in english
+    assert '<input type="hidden" name="language" value="nl">' in english
+
+
+def test_public_pages_keep_a_plain_link(client: Client) -> None:
+    page = client.get("/").content.decode()
+    assert 'href="/en/"' in page
+    assert "/i18n/setlang/" not in page

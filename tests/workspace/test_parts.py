@@ -186,6 +186,8 @@ def _settings(edition: Edition, **changes: object) -> dict[str, object]:
         "title_en": edition.title_en,
         "theme_nl": edition.theme_nl,
         "theme_en": edition.theme_en,
+        "description_nl": edition.description_nl or "",
+        "description_en": edition.description_en or "",
         "start_date": edition.start_date.isoformat(),
         "end_date": edition.end_date.isoformat(),
         "venue": edition.venue_id,
@@ -211,6 +213,28 @@ def test_a_larger_capacity_seats_the_waiting_list(client, edition, organiser):
     cees.refresh_from_db()
     edition.refresh_from_db()
     assert (edition.capacity, edition.seats_taken, cees.status) == (3, 3, "registered")
+
+
+def test_the_description_is_set_on_the_settings_page(client, edition, organiser):
+    SeriesPartnerFactory(series=edition.series, organisation=edition.lead_organisation)
+    page = client.get(f"{URL}/settings/")
+    assert [name for name in page.context["form"].fields if name.startswith("description")] == [
+        "description_nl",
+        "description_en",
+    ]
+    response = client.post(
+        f"{URL}/settings/",
+        _settings(
+            edition,
+            description_nl="Een dag over **samenwerken** in de keten.",
+            description_en="A day about **working together** along the chain.",
+        ),
+    )
+    assert response.status_code == 302
+    edition.refresh_from_db()
+    assert edition.description_en == "A day about **working together** along the chain."
+    public = client.get(f"/en/{edition.slug}/").content.decode()
+    assert "A day about <strong>working together</strong> along the chain." in public
 
 
 def test_ranking_must_close_after_it_opens(client, edition, organiser):

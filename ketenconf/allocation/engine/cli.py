@@ -1,7 +1,10 @@
 """``ketenconf assign INPUT.json -o OUTPUT.json``: solve an assignment file, no database.
 
-Exit codes: 0 solved (the output file is written), 2 invalid input (every problem listed on
-stderr by its JSON path, no output file written). Progress goes to stderr: one line updated
+Exit codes: 0 solved (the output file is written), 1 the output file cannot be written, 2
+invalid input (every problem listed on stderr by its JSON path, no output file written), 3 no
+solution (a re-offer that found no answer meeting every ceiling in its time: the output file
+is written with status ``no_solution`` and the seats unchanged, so that a script that only
+checks the exit status publishes nothing). Progress goes to stderr: one line updated
 in place on a terminal, plain timestamped lines otherwise.
 """
 
@@ -23,6 +26,7 @@ from .problem import Problem
 from .solve import METHODS, solve
 
 EXIT_INVALID = 2
+EXIT_NO_SOLUTION = 3
 MAX_TIME_LIMIT = 86_400.0
 MAX_SEED = 2_147_483_647
 MAX_DEPTH = 32  # the format needs 4 levels
@@ -188,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     for warning in result.metrics.warnings:
         err.write(f"warning: {warning}\n")
-    return 0
+    return EXIT_NO_SOLUTION if result.status == "no_solution" else 0
 
 
 if __name__ == "__main__":

@@ -451,3 +451,20 @@ def test_ketenconf_assign_reads_and_writes_a_re_offer(
     assert out["assignment"]["C"] == {"r0": "H", "r1": "Z"}
     assert main([str(source), "-o", str(target), "--method", "large"]) == 2
     assert "cannot honour the re-offer fields" in capsys.readouterr().err
+
+
+def test_ketenconf_assign_exits_3_when_a_re_offer_has_no_answer(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = chain_problem()
+    data["sessions"][2]["capacity"] = 0
+    data["participants"][0] = person("D", ["tx"], fixed={"r0": "H", "r1": "X"})
+    source = tmp_path / "day.json"
+    source.write_text(json.dumps(data), encoding="utf-8")
+    target = tmp_path / "out.json"
+    assert main([str(source), "-o", str(target)]) == 3
+    out = json.loads(target.read_text(encoding="utf-8"))
+    assert out["status"] == "no_solution"
+    assert out["assignment"]["A"] == {"r0": "H", "r1": "Y"}
+    err = capsys.readouterr().err
+    assert "warning: no re-offer: no assignment keeps every current seat" in err

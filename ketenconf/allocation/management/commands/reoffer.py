@@ -1,15 +1,18 @@
-"""``ketenconf reoffer SLUG --before-round N [--dry-run] [--json]``: the day's re-offer.
+"""``ketenconf reoffer SLUG --before-round N [--dry-run] [--json] [--time-limit S]``: the day's
+re-offer.
 
 The seats of participants not checked in at the door go, from workshop round N on, to those
 who are there and want a better seat and to walk-ins who ranked workshops; nobody is worse
 off. Without ``--dry-run`` the new seats are published and everyone who moves is mailed, as
 the day's page and the API do. Exit status 1 when nothing was published (no answer in time,
-or the published seats changed meanwhile); a bad round or slug is a usage error.
+or the published seats changed meanwhile), for a dry run too when the engine found no answer
+in its time; a bad round, slug or time limit is a usage error.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from argparse import ArgumentParser
 from typing import Any
 
@@ -21,6 +24,8 @@ from ketenconf.allocation.models import Reoffer, ReofferStatus
 from ketenconf.core.tenancy import edition_scope
 from ketenconf.events.models import Edition
 
+#: An hour: the re-offer runs minutes before a round.
+MAX_TIME_LIMIT = 3600.0
 FIGURES = ("freed", "refilled", "upgrades", "ranks_gained", "walk_ins", "empty")
 
 
@@ -37,6 +42,13 @@ class Command(BaseCommand):
         )
         parser.add_argument("--dry-run", action="store_true", help="only show the figures")
         parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+        parser.add_argument(
+            "--time-limit",
+            type=float,
+            default=services.REOFFER_TIME_LIMIT,
+            metavar="S",
+            help=f"seconds the engine may take (default {services.REOFFER_TIME_LIMIT})",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         edition = Edition.objects.filter(slug=options["slug"]).first()
@@ -46,9 +58,15 @@ class Command(BaseCommand):
             self._reoffer(edition, options)
 
     def _reoffer(self, edition: Edition, options: dict[str, Any]) -> None:
+        limit = options["time_limit"]
+        if not (math.isfinite(limit) and 0 < limit <= MAX_TIME_LIMIT):
+            raise CommandError(
+                f"--time-limit must be a number of seconds greater than 0 and at most "
+                f"{MAX_TIME_LIMIT:,.0f}, not {limit}"
+            )
         try:
             preview = services.reoffer_preview(
-                edition=edition, before_round=options["before_round"], by=None
+                edition=edition, before_round=options["before_round"], by=None, time_limit=limit
             )
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
