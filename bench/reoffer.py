@@ -222,13 +222,18 @@ BUILD = """
 import json, sys
 from django.db.models import Count, Q
 from ketenconf.allocation.adapter import problem_build
+from ketenconf.core.tenancy import edition_scope, scopes_disabled
 from ketenconf.events.models import Edition
-edition = (
-    Edition.objects.annotate(n=Count("registrations", filter=Q(registrations__status="registered")))
-    .order_by("-n", "slug")
-    .first()
-)
-problem = problem_build(edition=edition, max_organisation_share={share}).problem
+with scopes_disabled():  # counting registrations over every edition
+    edition = (
+        Edition.objects.annotate(
+            n=Count("registrations", filter=Q(registrations__status="registered"))
+        )
+        .order_by("-n", "slug")
+        .first()
+    )
+with edition_scope(edition):
+    problem = problem_build(edition=edition, max_organisation_share={share}).problem
 with open({path!r}, "w") as out:
     json.dump({{"edition": edition.slug, "problem": problem.to_dict()}}, out)
 """
