@@ -346,23 +346,19 @@ def _check_ins(
 # --- Networking ---------------------------------------------------------------------------
 
 
-def _networking(
+def networking_setup(
     edition: Edition,
     registrations: Sequence[tuple[Registration, SyntheticParticipant]],
-    day: Day,
     rng: random.Random,
-) -> set[int]:
-    """Slots and tables in the networking block, meetings from the matchmaking engine.
-
-    ``meetings_propose`` mails everyone with a new meeting; the engine runs here on the
-    same input it builds, and the meetings are written as it writes them, without the mail.
-    Returns the registrations with an accepted meeting.
-    """
+) -> bool:
+    """Slots of 15 minutes in the edition's first networking block, 30 tables of four, and
+    what those who agreed to networking want to talk about (most of them filled it in).
+    False when the edition has no networking block."""
     block = (
         Block.objects.filter(edition=edition, kind=BlockKind.NETWORKING).order_by("start").first()
     )
     if block is None:
-        return set()
+        return False
     slots = []
     start = block.start
     while start + NETWORKING_SLOT <= block.end:
@@ -390,7 +386,23 @@ def _networking(
             )
         )
     NetworkingProfile.objects.bulk_create(profiles)
+    return True
 
+
+def _networking(
+    edition: Edition,
+    registrations: Sequence[tuple[Registration, SyntheticParticipant]],
+    day: Day,
+    rng: random.Random,
+) -> set[int]:
+    """The set-up of :func:`networking_setup`, and meetings from the matchmaking engine.
+
+    ``meetings_propose`` mails everyone with a new meeting; the engine runs here on the
+    same input it builds, and the meetings are written as it writes them, without the mail.
+    Returns the registrations with an accepted meeting.
+    """
+    if not networking_setup(edition, registrations, rng):
+        return set()
     problem = networking_selectors.problem_for_edition(edition=edition, max_meetings=2)
     result = solve(problem, time_limit=5.0, seed=edition.start_date.year, lp=False)
     run = MatchRun.objects.create(

@@ -11,6 +11,7 @@ programme. Every programme object passes ``full_clean`` before it is saved.
 from __future__ import annotations
 
 import os
+import random
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -52,7 +53,7 @@ from .editions import (
     EditionSpec,
     SeriesSpec,
 )
-from .history import edition_history
+from .history import edition_history, networking_setup
 from .organisations import ORGANISATIONS
 from .participants import edition_preference_topics, generate_participants, generate_preferences
 
@@ -236,6 +237,7 @@ def _load_registrations(
         zip(round_keys, edition.blocks.filter(kind="round").order_by("start"), strict=True)
     )
     organisations = {o.short_name: o for o in Organisation.objects.all()}
+    registered = []
     for person in people:
         outcome = registration_create(
             edition=edition,
@@ -250,6 +252,7 @@ def _load_registrations(
             notify=False,
             confirmed=True,
         )
+        registered.append((outcome.registration, person))
         wish = preferences[person.email]
         registration_set_preferences(
             registration=outcome.registration, topic_ids=[topics[key].pk for key in wish.ranking]
@@ -260,6 +263,9 @@ def _load_registrations(
                 attended_block_ids=[rounds[key].pk for key in wish.rounds],
             )
         summary.created["registrations"] += 1
+    # Networking ready to try, as the market is: slots, tables, and people who agreed and said
+    # what they want to talk about, so that "propose meetings" proposes meetings.
+    networking_setup(edition, registered, random.Random(spec.day.year))
 
 
 def _load_edition(

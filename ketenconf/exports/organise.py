@@ -46,16 +46,17 @@ def edition_tables(request: HttpRequest, edition: Edition) -> HttpResponse:
 @workspace_page(Part.EXPORTS)
 @require_safe
 def table_download(request: HttpRequest, edition: Edition, identifier: str) -> HttpResponse:
-    """One spreadsheet; the assignment of the published run, or of ``?run=<number>``."""
+    """One spreadsheet; the assignment of the published run, or of ``?run=<number>`` (the
+    run's number in the edition, as the pages call it)."""
     exporter = table_exporter_get(identifier)
     if exporter is None:
         raise Http404
     run = None
     if exporter.of_a_run and request.GET.get("run"):
-        run_id = request.GET["run"]
-        if not run_id.isdigit():
+        number = request.GET["run"]
+        if not number.isdigit():
             raise Http404
-        run = get_object_or_404(AssignmentRun, edition=edition, pk=int(run_id))
+        run = get_object_or_404(AssignmentRun, edition=edition, number=int(number))
     try:
         return table_response(exporter, edition, run=run)
     except NothingToExport as nothing:

@@ -159,7 +159,7 @@ class TableExporter:
         return FORMATS[self.format][0]
 
     def filename(self, edition: Edition, *, run: AssignmentRun | None = None) -> str:
-        suffix = f"-run-{run.pk}" if run is not None else ""
+        suffix = f"-run-{run.number or run.pk}" if run is not None else ""
         return f"{edition.slug}-{self.kind}{suffix}.{self.format}"
 
     def render(self, edition: Edition, *, run: AssignmentRun | None = None) -> bytes:
@@ -293,7 +293,7 @@ class AssignmentsTable(TableExporter):
 
     def filename(self, edition: Edition, *, run: AssignmentRun | None = None) -> str:
         chosen = assignment_run_for_export(edition=edition, run=run)
-        return f"{edition.slug}-{self.kind}-run-{chosen.pk}.{self.format}"
+        return f"{edition.slug}-{self.kind}-run-{chosen.number or chosen.pk}.{self.format}"
 
     def table(self, edition: Edition, *, run: AssignmentRun | None = None) -> Table:
         chosen = assignment_run_for_export(edition=edition, run=run)

@@ -210,6 +210,26 @@ class MatchRunAdmin(ReadOnlyAdmin):
                         ),
                         messages.INFO,
                     )
+                elif run.proposed == 0:
+                    # Say why, not just "0 meetings proposed".
+                    missing = selectors.networking_missing(
+                        summary=selectors.edition_networking(edition=edition)
+                    )
+                    self.message_user(
+                        request,
+                        " ".join(
+                            [gettext("No new meeting proposed."), *missing]
+                            if missing
+                            else [
+                                gettext(
+                                    "No new meeting proposed: everyone with something in common "
+                                    "already has their meetings, or no slot and table is free "
+                                    "for them."
+                                )
+                            ]
+                        ),
+                        messages.WARNING,
+                    )
                 else:
                     self.message_user(
                         request,
@@ -220,13 +240,15 @@ class MatchRunAdmin(ReadOnlyAdmin):
                         messages.SUCCESS,
                     )
                 return redirect(reverse("admin:networking_edition", args=[edition.pk]))
+        summary = selectors.edition_networking(edition=edition)
         context = {
             **self.admin_site.each_context(request),
             "title": gettext("Networking at %(edition)s") % {"edition": edition},
             "opts": self.opts,
             "edition": edition,
             "form": form,
-            "summary": selectors.edition_networking(edition=edition),
+            "summary": summary,
+            "missing": selectors.networking_missing(summary=summary),
             "runs": MatchRun.objects.filter(edition=edition)[:10],
         }
         return TemplateResponse(request, "admin/networking/edition.html", context)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from ketenconf.core.personal_data import when
 from ketenconf.events.models import Edition
@@ -206,14 +207,38 @@ def edition_networking(*, edition: Edition) -> EditionNetworking:
         tables=len(tables),
         places_per_slot=sum(t.seats // 2 for t in tables),
         participants=len(problem.people),
-        with_profile=NetworkingProfile.objects.filter(
-            registration__in=networking_participants(edition=edition)
-        ).count(),
+        # Those who chose something: an empty profile pairs nobody.
+        with_profile=sum(1 for person in problem.people if person.interests or person.wanted_kinds),
         requests_pending=requests.filter(status=RequestStatus.PENDING).count(),
         requests_accepted=requests.filter(status=RequestStatus.ACCEPTED).count(),
         by_status=by_status,
         metrics=metrics(problem, problem.fixed),
     )
+
+
+def networking_missing(*, summary: EditionNetworking) -> list[str]:
+    """What keeps the engine from proposing any meeting, in the organisers' words; empty when
+    nothing is missing. The engine pairs people of different organisations who share an
+    interest or want to meet the other's kind (or whose request was accepted), in a slot, at a
+    table."""
+    missing = []
+    if not summary.slots:
+        missing.append(_("There are no networking slots: add slots in a networking block."))
+    if not summary.tables:
+        missing.append(_("There are no networking tables: add tables."))
+    if summary.participants == 0:
+        missing.append(_("Nobody takes part: no participant with a seat has agreed to networking."))
+    elif summary.participants == 1:
+        missing.append(_("Only one participant takes part in networking; a meeting needs two."))
+    elif summary.with_profile == 0 and summary.requests_accepted == 0:
+        missing.append(
+            _(
+                "Nobody who takes part has chosen what they want to talk about or whom they "
+                "want to meet, and no request was accepted: meetings are proposed to people "
+                "with something in common."
+            )
+        )
+    return missing
 
 
 def personal_data(*, registration: Registration) -> dict[str, Any] | None:

@@ -82,7 +82,7 @@ with scopes_disabled():
 
 def _block_label(block: Block) -> str:
     start = timezone.localtime(block.start)
-    return f"{date_format(start, 'j M H:i')}–{timezone.localtime(block.end):%H:%M} {block}"
+    return f"{date_format(start, 'j F H:i')}–{timezone.localtime(block.end):%H:%M} {block}"
 
 
 def _overview(edition: Edition) -> str:

@@ -333,6 +333,8 @@ class ScheduleRun(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    #: 1 for the first run of its edition, then on: what organisers see ("Run 1").
+    number = models.PositiveIntegerField(_("number"), null=True, blank=True, editable=False)
     status = models.CharField(_("status"), max_length=8, choices=ScheduleStatus.choices)
     problem = models.JSONField(_("problem"))
     result = models.JSONField(_("result"), null=True, blank=True)
@@ -347,9 +349,14 @@ class ScheduleRun(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("schedule run")
         verbose_name_plural = _("schedule runs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "number"], name="schedule_run_number_once_per_edition"
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.edition}: run {self.pk}"
+        return f"{self.edition}: run {self.number or self.pk}"
 
     @property
     def done_at(self) -> datetime | None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -388,7 +389,12 @@ def schedule_run(*, edition: Edition, by: Actor, time_limit: float = 10.0) -> Sc
         run.result = schedule.to_dict()
         run.objective = schedule.objective
         run.lower_bound = schedule.lower_bound
-    run.save()
+    with transaction.atomic():
+        # Numbered within the edition; the edition's row, locked, keeps two runs apart.
+        Edition.objects.select_for_update().filter(pk=edition.pk).values_list("pk").first()
+        last = ScheduleRun.objects.filter(edition=edition).aggregate(last=Max("number"))
+        run.number = (last["last"] or 0) + 1
+        run.save()
     return run
 
 

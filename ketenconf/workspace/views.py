@@ -79,7 +79,7 @@ def _registrations_chart(weeks: list[tuple[date, int, int]]) -> BarChart:
         % {"total": total, "weeks": len(weeks)},
         series=[_("new registrations")],
         rows=[
-            (_("week of %(day)s") % {"day": date_format(monday, "j M")}, [new])
+            (_("week of %(day)s") % {"day": date_format(monday, "j b")}, [new])
             for monday, new, _total in weeks
         ],
     )

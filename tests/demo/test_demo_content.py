@@ -158,3 +158,17 @@ def test_the_open_edition_has_people_with_ranked_workshops_and_no_mail_went_out(
     assert ranked == 450
     assert set(registrations.values_list("preferences__topic_id", flat=True)) <= workshop_ids
     assert OutboxMessage.objects.count() == 0
+
+
+def test_the_open_edition_is_ready_for_networking_and_meetings_can_be_proposed(loaded):
+    """As it shows the market, the demo shows networking: slots, tables, people who agreed and
+    said what they want to talk about; 'propose meetings' proposed 0 for lack of them."""
+    from ketenconf.networking import selectors, services
+
+    edition = Edition.objects.get(slug="ketenconferentie-2027")
+    summary = selectors.edition_networking(edition=edition)
+    assert selectors.networking_missing(summary=summary) == []
+    assert (len(summary.slots), summary.tables) == (3, 30)
+    assert summary.participants > 250 and summary.with_profile > 150
+    run = services.meetings_propose(edition=edition, max_meetings=2, time_limit=5.0)
+    assert run.proposed > 100

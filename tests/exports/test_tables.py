@@ -172,19 +172,25 @@ def small() -> Small:
 
 
 def test_organisers_download_from_their_pages(client: Client, small: Small) -> None:
+    # Another edition's run first, so that this edition's run 1 is not the database's row 1.
+    other = make_edition(prefix="x")
+    allocation.assignment_run_start(edition=other.edition, by=other.organiser)
     run = allocation.assignment_run_start(edition=small.edition, by=small.organiser)
+    assert (run.number, run.pk != run.number) == (1, True)
     client.force_login(small.organiser)
     slug = small.edition.slug
     page = client.get(f"/organise/{small.edition.slug}/assignment/runs/{run.pk}/").content.decode()
-    assert f'href="/organise/{slug}/exports/assignments.xlsx?run={run.pk}"' in page
+    # Links and file names carry the run's number in its edition, as the pages call it.
+    assert f'href="/organise/{slug}/exports/assignments.xlsx?run=1"' in page
     assert f'<a class="utrecht-link" href="/organise/{slug}/exports/">' in page
 
-    response = client.get(f"/organise/{slug}/exports/assignments.csv?run={run.pk}")
+    response = client.get(f"/organise/{slug}/exports/assignments.csv?run=1")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == (
-        f'attachment; filename="{small.edition.slug}-assignments-run-{run.pk}.csv"'
+        f'attachment; filename="{small.edition.slug}-assignments-run-1.csv"'
     )
+    assert client.get(f"/organise/{slug}/exports/assignments.csv?run={run.pk}").status_code == 404
     assert len(csv_rows(response.content)) == 9
     # Nothing published, no run chosen: not found, with the reason.
     assert client.get(f"/organise/{slug}/exports/assignments.csv").status_code == 404
@@ -207,7 +213,7 @@ def test_another_organisations_staff_get_404_and_strangers_the_login(
         f"/organise/{slug}/exports/",
         f"/organise/{slug}/exports/programme.csv",
         f"/organise/{slug}/exports/participants.xlsx",
-        f"/organise/{slug}/exports/assignments.csv?run={run.pk}",
+        f"/organise/{slug}/exports/assignments.csv?run={run.number}",
     ]
     for url in urls:
         response = client.get(url)

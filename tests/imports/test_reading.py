@@ -132,6 +132,15 @@ def test_guesses_from_english_headers_each_field_once() -> None:
     }
 
 
+@translation.override("nl")
+def test_what_a_mapping_lacks_in_dutch_puts_no_article_before_the_field() -> None:
+    # "Kies de kolom met de e-mailadres": it is "het e-mailadres", "het blok".
+    assert mapping_errors(kind="participants", fields=["name", "organisation", "name"]) == [
+        "Kies de kolom voor: e-mailadres.",
+        "Er zijn twee kolommen gekozen voor: naam.",
+    ]
+
+
 @translation.override("en")
 def test_what_a_mapping_lacks() -> None:
     assert mapping_errors(kind="participants", fields=["first_name", "email", "email"]) == [

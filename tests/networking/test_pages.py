@@ -191,3 +191,44 @@ def test_a_large_edition_shows_its_run_under_way_then_done(
     response = client.get(url)
     assert f"<td>{done}</td>" in response.content.decode()
     assert texts(response, "count-proposed") == ["1"]
+
+
+def test_the_organisers_page_says_what_is_missing_when_nothing_can_be_proposed(
+    edition: Edition, client: Client
+) -> None:
+    """'0 meetings proposed' left organisers guessing; the page names each thing missing, and
+    a run that proposes nothing says why."""
+    from ketenconf.networking.models import NetworkingSlot
+
+    client.force_login(UserFactory(organisation=edition.lead_organisation))
+    client.cookies["django_language"] = "en"
+    url = f"/admin/networking/matchrun/editions/{edition.pk}/"
+
+    def missing() -> list[str]:
+        page = client.get(url).content.decode()
+        block = re.search(r'<div id="networking-missing".*?</div>', page, re.S)
+        return re.findall(r"<li>(.*?)</li>", block.group(0)) if block else []
+
+    slots = list(NetworkingSlot.objects.filter(edition=edition))
+    NetworkingSlot.objects.filter(edition=edition).delete()
+    assert missing() == [
+        "There are no networking slots: add slots in a networking block.",
+        "There are no networking tables: add tables.",
+        "Nobody takes part: no participant with a seat has agreed to networking.",
+    ]
+    NetworkingSlot.objects.bulk_create(slots)
+    add_tables(edition, 2)
+    anna = person(edition, "Anna Jansen", organisation("IND"))
+    person(edition, "Daan Smit", organisation("VWN"), "return", consent=False)
+    assert missing() == ["Only one participant takes part in networking; a meeting needs two."]
+    person(edition, "Bas de Vries", organisation("COA"))
+    reason = (
+        "Nobody who takes part has chosen what they want to talk about or whom they want to "
+        "meet, and no request was accepted: meetings are proposed to people with something in "
+        "common."
+    )
+    assert missing() == [reason]
+    answer = client.post(url, {"max_meetings": 3, "seed": 0}, follow=True).content.decode()
+    assert f"No new meeting proposed. {reason}" in answer
+    services.networking_set_profile(registration=anna, interests=["return"], wanted_kinds=[])
+    assert missing() == []

@@ -9,7 +9,13 @@ from ketenconf.programme.models import Session
 from ketenconf.proposals import adapter, services
 from ketenconf.proposals.models import InterestVote, Proposal, ScheduleRun
 from ketenconf.registration.links import access_token_create
-from tests.factories import HostFactory, RegistrationFactory, SessionFactory, TopicFactory
+from tests.factories import (
+    EditionFactory,
+    HostFactory,
+    RegistrationFactory,
+    SessionFactory,
+    TopicFactory,
+)
 from tests.proposals.conftest import CallEdition
 from tests.proposals.helpers import propose
 
@@ -182,3 +188,26 @@ def test_the_public_programme_shows_an_applied_schedule_at_once(
         True,
         True,
     ]
+
+
+def test_runs_are_numbered_within_their_edition(call_edition: CallEdition) -> None:
+    """'Run 1' is the first run of each edition, on its page and in the runs list (the pages
+    showed the database's key, counted across all editions)."""
+    three_topics(call_edition)
+    other = EditionFactory(
+        slug="elders-2027", lead_organisation=call_edition.edition.lead_organisation
+    )
+    elsewhere = services.schedule_run(edition=other, by=call_edition.lead_reviewer)
+    first = services.schedule_run(edition=call_edition.edition, by=call_edition.lead_reviewer)
+    second = services.schedule_run(edition=call_edition.edition, by=call_edition.lead_reviewer)
+    assert (elsewhere.number, first.number, second.number) == (1, 1, 2)
+    assert first.pk != first.number
+    client = Client()
+    client.cookies["django_language"] = "en"
+    client.force_login(call_edition.lead_reviewer)
+    base = f"/admin/proposals/{call_edition.edition.pk}/schedule/"
+    page = client.get(f"{base}runs/{second.pk}/").content.decode()
+    assert "Schedule run 2 of Chain Conference 2027" in page
+    runs = client.get(base).content.decode()
+    assert ">Run 1</a>" in runs and ">Run 2</a>" in runs
+    assert f">Run {second.pk}</a>" not in runs  # its key is 3 or more

@@ -39,8 +39,17 @@ def visible_text(html: str) -> str:
     return " ".join(unescape(html).split())
 
 
+#: A short month as Django's "M" writes it in Dutch ("15 Apr 10:30", "7 Dec 2026"): capitalised,
+#: where Dutch writes "15 april" (before a year or a time, so that "Jan van Dam" is a name).
+SHORT_MONTH = re.compile(
+    r"\b\d{1,2} (?:Jan|Feb|Mrt|Apr|Mei|Jun|Jul|Aug|Sep|Okt|Nov|Dec) (?:\d{4}|\d{1,2}:\d\d)\b"
+)
+
+
 def leftovers(text: str) -> list[str]:
-    return sorted({match.group(0) for match in ENGLISH.finditer(text)})
+    found = {match.group(0) for match in ENGLISH.finditer(text)}
+    found.update(match.group(0) for match in SHORT_MONTH.finditer(text))
+    return sorted(found)
 
 
 def test_the_workspace_speaks_dutch(demo: None) -> None:
@@ -73,3 +82,20 @@ def test_the_admins_lists_speak_dutch(demo: None) -> None:
         if english:
             found[url] = english
     assert found == {}
+
+
+def test_the_admins_messages_put_no_wrong_article_before_a_name(demo: None) -> None:
+    """Django's Dutch said "De netwerkmoment ‘…’ is met succes verwijderd"; it is "het
+    netwerkmoment", as it is "het gesprek", "het onderwerp": the messages name it without one."""
+    from ketenconf.networking.models import NetworkingSlot
+
+    client = Client(headers={"Accept-Language": "nl"})
+    assert client.login(username="organisator", password=DEFAULT_PASSWORD)
+    slot = NetworkingSlot.objects.filter(edition__slug="ketenconferentie-2027").first()
+    assert slot is not None
+    response = client.post(
+        f"/admin/networking/networkingslot/{slot.pk}/delete/", {"post": "yes"}, follow=True
+    )
+    text = visible_text(response.content.decode())
+    assert f"Verwijderd: netwerkmoment “{slot}”." in text
+    assert "De netwerkmoment" not in text

@@ -38,7 +38,9 @@ class Command(BaseCommand):
             "tables; ics (default), xml or json for the schedule",
         )
         parser.add_argument(
-            "--run", type=int, help="assignments: this run instead of the published one"
+            "--run",
+            type=int,
+            help="assignments: this run (its number in the edition) instead of the published one",
         )
         parser.add_argument("--language", choices=["nl", "en"], default="nl")
         parser.add_argument("-o", "--output", help="the file to write; standard output without")
@@ -79,7 +81,7 @@ class Command(BaseCommand):
             raise CommandError(f"{kind} is exported as xlsx, excel.csv or csv.")
         run = None
         if options["run"] is not None:
-            run = AssignmentRun.objects.filter(edition=edition, pk=options["run"]).first()
+            run = AssignmentRun.objects.filter(edition=edition, number=options["run"]).first()
             if run is None:
                 raise CommandError(f"Edition {edition.slug} has no run {options['run']}.")
         try:
