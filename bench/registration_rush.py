@@ -15,6 +15,7 @@ the outbox per registration.
     .venv/bin/python bench/registration_rush.py                       # wrk, 64 clients, 10 s
     .venv/bin/python bench/registration_rush.py --generator threads   # 2,000 from Python threads
     .venv/bin/python bench/registration_rush.py --requests 500 --workers 2 --keep
+    .venv/bin/python bench/registration_rush.py --questions   # with registration questions
 
 The clients are driven by ``--generator``: ``wrk`` (Debian's wrk, one C thread, each request
 a new person made by a Lua script; the default when installed) for ``--seconds``, or
@@ -68,12 +69,27 @@ for name in {known!r}:
 series, _ = Series.objects.get_or_create(slug="rush", defaults={{"name": "Ketenconferentie"}})
 venue, _ = Venue.objects.get_or_create(name="Jaarbeurs", city="Utrecht")
 Edition.objects.filter(slug={slug!r}).delete()
-Edition.objects.create(
+edition = Edition.objects.create(
     series=series, slug={slug!r}, title="Ketenconferentie 2027", start_date=dt.date(2027, 4, 15),
     end_date=dt.date(2027, 4, 15), venue=venue, capacity={capacity},
     status=EditionStatus.REGISTRATION_OPEN, lead_organisation=Organisation.objects.get(name="IND"),
 )
 """
+
+#: With --questions: the two default questions and a required choice, as a new edition has.
+QUESTIONS_SETUP = """
+from ketenconf.core.tenancy import edition_scope
+from ketenconf.questions.services import question_create, questions_add_defaults
+with edition_scope(edition):
+    questions_add_defaults(edition=edition)
+    question_create(
+        edition=edition, kind="choice", key="lunch", text_nl="Lunch", text_en="Lunch",
+        required=True,
+        options=[{"nl": "Vegetarisch", "en": "Vegetarian"}, {"nl": "Vlees", "en": "Meat"}],
+    )
+"""
+#: What each person answers with --questions.
+ANSWERS = {"lunch": "vlees", "dietary_needs": "geen noten"}
 
 OUTBOX = """
 from ketenconf.mail.models import OutboxMessage
@@ -86,6 +102,9 @@ PATH = f"/api/v1/editions/{SLUG}/registrations"
 ORGANISATIONS = KNOWN * 3 + NEW
 
 
+WITH_ANSWERS = False  # set from --questions
+
+
 def person(n: int) -> dict[str, object]:
     return {
         "name": f"Deelnemer {n}",
@@ -93,6 +112,7 @@ def person(n: int) -> dict[str, object]:
         "organisation": ORGANISATIONS[n % len(ORGANISATIONS)],
         "job_title": "Beleidsmedewerker",
         "networking_consent": n % 3 == 0,
+        **({"answers": ANSWERS} if WITH_ANSWERS else {}),
     }
 
 
@@ -151,7 +171,15 @@ def main() -> int:
     parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--database", default="ketenconf_bench")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--questions",
+        action="store_true",
+        help="the edition has the two default questions and a required choice, and everyone "
+        "answers two of them",
+    )
     args = parser.parse_args()
+    global WITH_ANSWERS
+    WITH_ANSWERS = args.questions
     if args.generator == "threads" and args.requests <= args.capacity:
         parser.error("--requests must exceed --capacity, or there is no rush for the last seats")
 
@@ -163,7 +191,11 @@ def main() -> int:
     print(f"database {args.database}: create and migrate ...", flush=True)
     recreate_database(args.server, args.database)
     ketenconf(env, "migrate", "--noinput")
-    python(env, SETUP.format(known=KNOWN, slug=SLUG, capacity=args.capacity))
+    python(
+        env,
+        SETUP.format(known=KNOWN, slug=SLUG, capacity=args.capacity)
+        + (QUESTIONS_SETUP if args.questions else ""),
+    )
 
     log = tempfile.NamedTemporaryFile(prefix="server-", suffix=".log", delete=False)  # noqa: SIM115
     server = AppServer(

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "ketenconf.events",
     "ketenconf.programme",
     "ketenconf.registration",
+    "ketenconf.questions",
     "ketenconf.allocation",
     "ketenconf.networking",
     "ketenconf.market",

@@ -28,6 +28,7 @@ urlpatterns = [
     path("organise/", include("ketenconf.workspace.urls")),
     path("organise/<slug:slug>/programme/", include("ketenconf.programme.organise_urls")),
     path("organise/<slug:slug>/registrations/", include("ketenconf.registration.organise_urls")),
+    path("organise/<slug:slug>/questions/", include("ketenconf.questions.organise_urls")),
     path("organise/<slug:slug>/assignment/", include("ketenconf.allocation.organise_urls")),
     # The day itself: door and room check-in, badges, live counts.
     path("organise/<slug:slug>/checkin/", include("ketenconf.checkin.organise_urls")),

@@ -21,6 +21,7 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as RequestInvalid
 from ninja.responses import Status
 
+from ketenconf.questions import services as question_services
 from ketenconf.registration import selectors, services
 from ketenconf.registration.forms import RegistrationForm, registration_create_arguments
 
@@ -49,7 +50,9 @@ api = NinjaAPI(
     docs=ApiDocs(settings={"defaultModelsExpandDepth": 0, "deepLinking": False}),
 )
 
-TEXT_FIELDS = ("name", "email", "organisation", "job_title", "dietary_needs", "accessibility_needs")
+TEXT_FIELDS = ("name", "email", "organisation", "job_title")
+#: Fields of the registration before they became its first questions: still taken, as answers.
+QUESTION_FIELDS = ("dietary_needs", "accessibility_needs")
 BOOLEAN_FIELDS = ("needs_step_free", "networking_consent")
 NON_FIELD = "__all__"
 
@@ -73,6 +76,26 @@ def _too_many(request: HttpRequest) -> HttpResponse | None:
     response = api.create_response(request, {"message": message}, status=429)
     response["Retry-After"] = str(seconds)
     return response
+
+
+def _answers(
+    body: dict[str, Any], *, edition_id: int
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """The answers sent, by question key or id, with the old fields' answers where the
+    edition has those questions; or a message when ``answers`` is not an object."""
+    answers = body.get("answers")
+    if answers is None:
+        answers = {}
+    if not isinstance(answers, dict):
+        return {}, {"answers": [_("Give the answers as an object, by question key or id.")]}
+    old = {}
+    for name in QUESTION_FIELDS:
+        value = body.get(name)
+        if value is not None and not isinstance(value, str):
+            return {}, {name: [_("Give this as text.")]}
+        old[name] = value
+    known = question_services.answers_known(edition_id=edition_id, raw=old)
+    return {**known, **answers}, {}
 
 
 def _form_data(body: Any) -> tuple[dict[str, Any], dict[str, list[str]]]:
@@ -164,14 +187,19 @@ def _registration_create(request: HttpRequest, *, slug: str) -> Any:
     except ValueError:
         return _errors({NON_FIELD: [_("Send a JSON object with the fields of the registration.")]})
     data, errors = _form_data(body)
-    if errors:
-        return _errors(errors)
+    answers, answer_errors = _answers(body, edition_id=edition.pk) if not errors else ({}, {})
+    if errors or answer_errors:
+        return _errors(errors | answer_errors)
     form = RegistrationForm(data)
     if not form.is_valid():
         return _errors(
             {field: [str(m) for m in messages] for field, messages in form.errors.items()}
         )
-    arguments = {"edition": edition, **registration_create_arguments(form.cleaned_data)}
+    arguments = {
+        "edition": edition,
+        **registration_create_arguments(form.cleaned_data),
+        "answers": answers,
+    }
     try:
         try:
             outcome = services.registration_create(**arguments)
@@ -196,7 +224,7 @@ def _registration_create(request: HttpRequest, *, slug: str) -> Any:
 
 # The organisers' API -------------------------------------------------------------------------
 
-from . import organiser_messages  # noqa: E402, F401 - adds its endpoints to the router
+from . import organiser_messages, organiser_questions  # noqa: E402, F401 - add their endpoints
 from .organiser import Missing, not_found  # noqa: E402 - the router needs the helpers above
 from .organiser import router as organiser_router  # noqa: E402
 

@@ -35,6 +35,7 @@ from ketenconf.exports.organise import table_response
 from ketenconf.exports.registry import table_exporter_get
 from ketenconf.exports.tables import NothingToExport
 from ketenconf.programme.models import Block, Host, Session
+from ketenconf.questions.models import Answer
 from ketenconf.registration import services as registration_services
 from ketenconf.registration.exports import registrations_with_position
 from ketenconf.registration.models import Preference, Registration
@@ -130,7 +131,7 @@ def _edition(request: HttpRequest, slug: str, part: Part = Part.API) -> Edition:
 
 def _registration(edition: Edition, registration_id: int) -> Registration:
     found = (
-        registrations_with_position(Registration.objects.filter(edition=edition))
+        _with_answers(registrations_with_position(Registration.objects.filter(edition=edition)))
         .filter(pk=registration_id)
         .first()
     )
@@ -270,7 +271,14 @@ def _registration_out(registration: Registration) -> dict[str, Any]:
         "networking_consent": registration.networking_consent,
         "created_at": registration.created_at,
         "confirmed_at": registration.confirmed_at,
+        "answers": {a.question.key: a.value for a in registration.answers.all()},
     }
+
+
+def _with_answers(rows: QuerySet[Registration]) -> QuerySet[Registration]:
+    return rows.prefetch_related(
+        Prefetch("answers", Answer.objects.select_related("question").order_by("question_id"))
+    )
 
 
 class RegistrationFilter(Schema):
@@ -299,7 +307,7 @@ def registrations(
     if filters.status:
         rows = rows.filter(status=filters.status)
     count = rows.count()
-    page = registrations_with_position(rows.order_by("created_at", "pk"))[
+    page = _with_answers(registrations_with_position(rows.order_by("created_at", "pk")))[
         pages.offset : pages.offset + pages.limit
     ]
     return {"items": [_registration_out(r) for r in page], "count": count}
@@ -328,7 +336,7 @@ def registrations(
 def registration_create(request: HttpRequest, slug: str) -> Any:
     from ketenconf.registration.forms import RegistrationForm, registration_create_arguments
 
-    from .api import NON_FIELD, _form_data
+    from .api import NON_FIELD, _answers, _form_data
     from .body import json_body
 
     edition = _edition(request, slug)
@@ -340,6 +348,10 @@ def registration_create(request: HttpRequest, slug: str) -> Any:
             {"errors": {NON_FIELD: [_("Send a JSON object with the fields of the registration.")]}},
         )
     data, errors = _form_data(body)
+    answers: dict[str, Any] = {}
+    if not errors:
+        answers, answer_errors = _answers(body, edition_id=edition.pk)
+        errors.update(answer_errors)
     flags = {}
     for name, default in (("notify", True), ("confirmed", False)):
         value = body.get(name, default) if isinstance(body, dict) else default
@@ -357,6 +369,7 @@ def registration_create(request: HttpRequest, slug: str) -> Any:
         "even_if_closed": True,
         **flags,
         **registration_create_arguments(form.cleaned_data),
+        "answers": answers,
     }
     try:
         try:

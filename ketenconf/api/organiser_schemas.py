@@ -4,7 +4,7 @@ shapes; none is a model dumped whole."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from ninja import Field, Schema
 
@@ -65,6 +65,9 @@ class RegistrationDetailOut(Schema):
     networking_consent: bool
     created_at: datetime
     confirmed_at: datetime | None
+    answers: dict[str, Any] = Field(
+        description="Answers to the edition's registration questions, by question key."
+    )
 
 
 class OrganiserRegistrationIn(RegistrationIn):

@@ -6,7 +6,7 @@ the web page give the same messages in the same language. Lengths come from the 
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from ninja import Field, Schema
 
@@ -36,8 +36,27 @@ class RegistrationIn(Schema):
         description="Name or short name of the organisation; a new name is added as typed.",
     )
     job_title: str = Field("", max_length=_max_length("job_title"))
-    dietary_needs: str = Field("", max_length=_max_length("dietary_needs"))
-    accessibility_needs: str = Field("", max_length=_max_length("accessibility_needs"))
+    answers: dict[str, Any] = Field(
+        default_factory=dict,
+        description=(
+            "Answers to the edition's registration questions, by question key or id: text, "
+            "an option's key, a list of option keys, true or false, a number, or a date as "
+            "YYYY-MM-DD. A wrong or missing required answer is 422 with a message under "
+            "answers.<key>. The questions are in GET /organiser/editions/{slug}/questions."
+        ),
+    )
+    dietary_needs: str = Field(
+        "",
+        max_length=300,
+        deprecated=True,
+        description="The answer to the question dietary_needs, where the edition has it.",
+    )
+    accessibility_needs: str = Field(
+        "",
+        max_length=300,
+        deprecated=True,
+        description="The answer to the question accessibility_needs, where the edition has it.",
+    )
     needs_step_free: bool = False
     networking_consent: bool = Field(
         False,

@@ -59,6 +59,9 @@ from ketenconf.networking.models import (
 from ketenconf.networking.services import networking_tables_create
 from ketenconf.networking.themes import CHAIN_LINK_KEYS, THEME_KEYS
 from ketenconf.programme.models import Block, BlockKind, Session, Topic
+from ketenconf.questions.models import Answer as RegistrationAnswer
+from ketenconf.questions.models import Question as RegistrationQuestion
+from ketenconf.questions.services import questions_add_defaults
 from ketenconf.registration.models import Preference, Registration, RegistrationStatus
 from ketenconf.registration.services import edition_anonymise
 
@@ -184,7 +187,6 @@ def _registrations(
             name=person.name,
             organisation=organisations[person.organisation],
             job_title=person.job_title,
-            dietary_needs=person.dietary_needs,
             needs_step_free=person.needs_step_free,
             networking_consent=person.networking_consent,
             language=person.language,
@@ -210,6 +212,16 @@ def _registrations(
             Preference(registration_id=row.pk, topic_id=topics[key].pk, rank=rank)
             for row, wish in chosen
             for rank, key in enumerate(wish.ranking, start=1)
+        ),
+        batch_size=1000,
+    )
+    questions_add_defaults(edition=edition)  # the edition's own, when it was made elsewhere
+    dietary = RegistrationQuestion.objects.get(edition=edition, key="dietary_needs")
+    RegistrationAnswer.objects.bulk_create(
+        (
+            RegistrationAnswer(registration_id=row.pk, question=dietary, value=person.dietary_needs)
+            for row, person in zip(rows, people, strict=True)
+            if person.dietary_needs
         ),
         batch_size=1000,
     )

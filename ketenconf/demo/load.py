@@ -36,6 +36,7 @@ from ketenconf.events.models import (
 )
 from ketenconf.programme.models import Block, Host, Session, Topic
 from ketenconf.programme.services import programme_changed
+from ketenconf.questions.services import questions_add_defaults
 from ketenconf.registration.services import (
     registration_create,
     registration_set_preferences,
@@ -245,7 +246,7 @@ def _load_registrations(
             email=person.email,
             organisation=organisations[person.organisation],
             job_title=person.job_title,
-            dietary_needs=person.dietary_needs,
+            answers={"dietary_needs": person.dietary_needs} if person.dietary_needs else None,
             needs_step_free=person.needs_step_free,
             networking_consent=person.networking_consent,
             language=person.language,
@@ -300,6 +301,7 @@ def _load_edition(
         reoffer_minutes_before=None,
     )
     if created:
+        questions_add_defaults(edition=edition)
         topics = _load_programme(summary, edition, spec, organisations)
         if spec.status == "registration_open":
             _load_registrations(summary, edition, spec, topics)

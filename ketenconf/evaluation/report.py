@@ -28,12 +28,13 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from itertools import combinations
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ketenconf.allocation.selectors import (
@@ -47,6 +48,7 @@ from ketenconf.allocation.selectors import (
 from ketenconf.checkin.models import CheckIn, CheckInKind
 from ketenconf.events.models import ChainLink, Edition, OrganisationKind
 from ketenconf.programme.models import BlockKind, Session
+from ketenconf.questions.selectors import QuestionReport, questions_report
 from ketenconf.registration.models import Registration, RegistrationStatus
 
 from .attendance import Attendance, edition_attendance, meeting_pairs
@@ -656,6 +658,9 @@ class EditionReport:
     encounters: Encounters
     #: Earlier editions of the series, oldest first, then this one.
     comparison: list[Headline]
+    #: The registration questions: per question how many answered and, for choices and
+    #: yes/no, how many chose what (free text is only counted).
+    questions: list[QuestionReport] = field(default_factory=list)
 
 
 def _parts(
@@ -702,4 +707,5 @@ def edition_report(*, edition: Edition) -> EditionReport:
         survey=survey,
         encounters=encounters_,
         comparison=comparison,
+        questions=questions_report(edition=edition, language=get_language() or "nl"),
     )

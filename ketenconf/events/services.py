@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from ketenconf.audit.models import AuditPart
 from ketenconf.audit.services import audit_record, audit_save, snapshot, stored_snapshot
 from ketenconf.programme import services as programme_services
+from ketenconf.questions.services import questions_add_defaults
 from ketenconf.registration.models import Registration
 from ketenconf.registration.services import edition_fill_from_waitlist
 
@@ -54,7 +55,8 @@ def edition_create_next(*, series: Series, slug: str, start_date: date | None = 
     """A new draft edition: the rooms and the blocks of the latest edition, the lead passed on.
 
     Blocks move with the days (by default to the same weekday one year later); topics and
-    sessions are not copied, for they are chosen anew each year. A slug that is taken or
+    sessions are not copied, for they are chosen anew each year. The registration form starts
+    with the default questions (dietary wishes, accessibility needs). A slug that is taken or
     reserved raises ``ValidationError`` on ``slug``; nothing is written then.
     """
     try:
@@ -104,6 +106,7 @@ def edition_create_next(*, series: Series, slug: str, start_date: date | None = 
         block.start = _shift_days(block.start, shift)
         block.end = _shift_days(block.end, shift)
         programme_services.block_save(block=block)
+    questions_add_defaults(edition=edition)
     return edition
 
 

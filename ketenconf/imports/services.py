@@ -22,6 +22,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Model, Q
 from django.utils import timezone, translation
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ketenconf.accounts.models import Actor, actor_user
@@ -31,6 +32,8 @@ from ketenconf.events.models import ChainLink, Edition, Organisation, Organisati
 from ketenconf.events.permissions import topics_editable_by
 from ketenconf.programme import services as programme_services
 from ketenconf.programme.models import Block, Language, Session, SessionKind, Topic
+from ketenconf.questions import services as question_services
+from ketenconf.questions.models import DEFAULT_KEYS
 from ketenconf.registration import services as registration_services
 from ketenconf.registration.models import Registration
 
@@ -400,8 +403,10 @@ def _participant_row(context: Context, values: dict[str, str], number: int) -> O
             organisation=_known_organisation(context, values["organisation"]),
             organisation_name=values["organisation"],
             job_title=values.get("job_title", ""),
-            dietary_needs=values.get("dietary_needs", ""),
-            accessibility_needs=values.get("accessibility_needs", ""),
+            answers=question_services.answers_known(
+                edition_id=context.edition.pk,
+                raw={key: values.get(key, "") for key in DEFAULT_KEYS},
+            ),
             needs_step_free=bool(step_free),
             networking_consent=bool(consent),
             language=language,
@@ -435,10 +440,6 @@ def _participant_update(
     details: dict[str, Any] = {
         "name": " ".join(name.split()),
         "job_title": values.get("job_title", registration.job_title).strip(),
-        "dietary_needs": values.get("dietary_needs", registration.dietary_needs).strip(),
-        "accessibility_needs": values.get(
-            "accessibility_needs", registration.accessibility_needs
-        ).strip(),
         "needs_step_free": step_free
         if "needs_step_free" in values
         else registration.needs_step_free,
@@ -448,14 +449,24 @@ def _participant_update(
         "language": language if "language" in values else registration.language,
     }
     changed = [key for key, value in details.items() if getattr(registration, key) != value]
-    if not changed:
+    if changed:
+        registration_services.registration_update_details(registration=registration, **details)
+    labels = [str(_label(Registration, key)) for key in changed]
+    answered = question_services.registration_answers_update(
+        registration=registration,
+        raw=question_services.answers_known(
+            edition_id=registration.edition_id,
+            raw={key: values[key] for key in DEFAULT_KEYS if values.get(key, "").strip()},
+        ),
+        language=registration.language,
+    )
+    labels += [q.text(get_language() or "nl") for q in answered]
+    if not labels:
         return Outcome("unchanged", _("%(name)s: registered already") % {"name": registration.name})
-    registration_services.registration_update_details(registration=registration, **details)
-    labels = ", ".join(str(_label(Registration, key)) for key in changed)
     return Outcome(
         "changed",
         _("%(name)s: registered already; changed: %(fields)s")
-        % {"name": registration.name, "fields": labels},
+        % {"name": registration.name, "fields": ", ".join(labels)},
     )
 
 

@@ -36,8 +36,6 @@ from .models import Registration, RegistrationStatus
 DETAIL_FIELDS = (
     "name",
     "job_title",
-    "dietary_needs",
-    "accessibility_needs",
     "needs_step_free",
     "networking_consent",
     "language",
@@ -62,8 +60,6 @@ class OrganiserAddForm(forms.Form):
         validators=RegistrationForm.base_fields["organisation"].validators,
     )
     job_title = RegistrationForm.base_fields["job_title"]
-    dietary_needs = RegistrationForm.base_fields["dietary_needs"]
-    accessibility_needs = RegistrationForm.base_fields["accessibility_needs"]
     needs_step_free = RegistrationForm.base_fields["needs_step_free"]
     networking_consent = RegistrationForm.base_fields["networking_consent"]
     language = RegistrationForm.base_fields["language"]

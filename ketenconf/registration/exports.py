@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,7 +17,7 @@ from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, S
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import capfirst
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -134,8 +134,6 @@ COLUMNS: tuple[Column, ...] = (
     Column(_field_header("job_title"), lambda r: r.job_title),
     Column(_field_header("status"), lambda r: str(r.get_status_display())),
     Column(_("place on the waiting list"), lambda r: getattr(r, "position", None)),
-    Column(_field_header("dietary_needs"), lambda r: r.dietary_needs),
-    Column(_field_header("accessibility_needs"), lambda r: r.accessibility_needs),
     Column(_field_header("needs_step_free"), lambda r: _yes_no(r.needs_step_free)),
     Column(_field_header("networking_consent"), lambda r: _yes_no(r.networking_consent)),
     Column(
@@ -147,9 +145,52 @@ COLUMNS: tuple[Column, ...] = (
 )
 
 
-def headers() -> list[str]:
+#: The fixed columns come first; then one per registration question, after ``QUESTIONS_AFTER``.
+QUESTIONS_AFTER = 9
+
+
+def headers(columns: Sequence[Column] = COLUMNS) -> list[str]:
     """Column headers in the active language."""
-    return [capfirst(str(column.header)) for column in COLUMNS]
+    return [capfirst(str(column.header)) for column in columns]
+
+
+def _with_answers(
+    registrations: Iterable[Registration],
+) -> tuple[list[Registration], list[Column]]:
+    """The rows, and the columns with one per question of their editions (the answer as a
+    person reads it, in the active language); the answers in a query per thousand rows."""
+    from ketenconf.questions.models import Question
+    from ketenconf.questions.selectors import answer_text, answers_by_registration
+
+    rows = list(registrations)
+    edition_ids = sorted({r.edition_id for r in rows})
+    questions = list(
+        Question.objects.filter(edition_id__in=edition_ids)
+        .select_related("edition")
+        .order_by("edition__start_date", "edition_id", "position", "pk")
+    )
+    answers = answers_by_registration(registration_ids=[r.pk for r in rows])
+    language = get_language() or "nl"
+
+    def column(question: Question) -> Column:
+        header = question.text(language)
+        if len(edition_ids) > 1:
+            header = f"{header} ({question.edition.title})"
+
+        def value(registration: Registration) -> str:
+            given = answers.get(registration.pk, {})
+            if question.pk not in given:
+                return ""
+            return answer_text(question, given[question.pk], language)
+
+        return Column(header, value)
+
+    columns = [
+        *COLUMNS[:QUESTIONS_AFTER],
+        *(column(q) for q in questions),
+        *COLUMNS[QUESTIONS_AFTER:],
+    ]
+    return rows, columns
 
 
 def _spreadsheet_safe(text: str) -> str:
@@ -191,9 +232,10 @@ class CsvExporter(Exporter):
         if self.excel:
             out.write("\ufeff")
         writer = csv.writer(out, delimiter=";" if self.excel else ",", lineterminator="\r\n")
-        writer.writerow(headers())
-        for registration in registrations:
-            writer.writerow([self._text(c.value(registration)) for c in COLUMNS])
+        rows, columns = _with_answers(registrations)
+        writer.writerow(headers(columns))
+        for registration in rows:
+            writer.writerow([self._text(c.value(registration)) for c in columns])
         return out.getvalue().encode("utf-8")
 
 
@@ -218,7 +260,8 @@ class XlsxExporter(Exporter):
         sheet = workbook.create_sheet(title=capfirst(gettext("registrations"))[:31])
         bold = Font(bold=True)
         header_cells = []
-        for text in headers():
+        rows, columns = _with_answers(registrations)
+        for text in headers(columns):
             cell = WriteOnlyCell(sheet, value=text)
             cell.font = bold
             header_cells.append(cell)
@@ -227,10 +270,10 @@ class XlsxExporter(Exporter):
         sheet.freeze_panes = "A2"
         sheet.append(header_cells)
         count = 1
-        for registration in registrations:
+        for registration in rows:
             count += 1
             row = []
-            for column in COLUMNS:
+            for column in columns:
                 value = column.value(registration)
                 cell = WriteOnlyCell(sheet, value=None)
                 if isinstance(value, str):
@@ -243,7 +286,7 @@ class XlsxExporter(Exporter):
                         cell.number_format = "yyyy-mm-dd hh:mm"
                 row.append(cell)
             sheet.append(row)
-        sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{count}"
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count}"
         out = io.BytesIO()
         workbook.save(out)
         return out.getvalue()

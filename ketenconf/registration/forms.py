@@ -39,18 +39,6 @@ class RegistrationForm(forms.Form):
         validators=[validate_no_control_characters],
         widget=forms.TextInput(attrs={"autocomplete": "organization-title"}),
     )
-    dietary_needs = forms.CharField(
-        label=_("Dietary needs"),
-        max_length=300,
-        required=False,
-        validators=[validate_no_control_characters],
-    )
-    accessibility_needs = forms.CharField(
-        label=_("Accessibility needs"),
-        max_length=300,
-        required=False,
-        validators=[validate_no_control_characters],
-    )
     needs_step_free = forms.BooleanField(
         label=_("I need rooms with step-free access"), required=False
     )
@@ -79,8 +67,6 @@ def registration_create_arguments(data: Mapping[str, Any]) -> dict[str, Any]:
             "name",
             "email",
             "job_title",
-            "dietary_needs",
-            "accessibility_needs",
             "needs_step_free",
             "networking_consent",
             "language",
@@ -143,8 +129,6 @@ class EmailForm(forms.Form):
 class DetailsForm(forms.Form):
     name = RegistrationForm.base_fields["name"]
     job_title = RegistrationForm.base_fields["job_title"]
-    dietary_needs = RegistrationForm.base_fields["dietary_needs"]
-    accessibility_needs = RegistrationForm.base_fields["accessibility_needs"]
     needs_step_free = RegistrationForm.base_fields["needs_step_free"]
     networking_consent = RegistrationForm.base_fields["networking_consent"]
     language = RegistrationForm.base_fields["language"]

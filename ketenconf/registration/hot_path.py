@@ -19,8 +19,9 @@ process (``RegistrationConfig.ready()``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -35,6 +36,9 @@ from ketenconf.mail.services import mail_enqueue
 
 from . import links
 from .models import Registration, RegistrationStatus
+
+if TYPE_CHECKING:
+    from ketenconf.questions.models import Answer
 
 
 @dataclass(frozen=True)
@@ -149,7 +153,12 @@ def registration_mail(registration: Registration, template: str, **context: Any)
 
 
 def registration_insert(
-    registration: Registration, *, notify: bool, seat: bool, audited: bool = False
+    registration: Registration,
+    *,
+    notify: bool,
+    seat: bool,
+    audited: bool = False,
+    answers: Sequence[Answer] = (),
 ) -> RegistrationOutcome:
     """Insert a new registration for the outcome the edition as read suggests (``seat``:
     a seat while seats are left), with the seat taken last; the rare registration that finds
@@ -159,19 +168,29 @@ def registration_insert(
     turn: bool | None = seat
     for attempt in range(3):
         try:
-            return _registration_insert(registration, notify=notify, seat=turn, audited=audited)
+            return _registration_insert(
+                registration, notify=notify, seat=turn, audited=audited, answers=answers
+            )
         except SeatTurned as turned:
             turn = turned.seated if attempt == 0 else None
             public_editions.clear()  # the seat count this process keeps is behind: read anew
         registration.pk = None
         registration._state.adding = True
+        for answer in answers:
+            answer.pk = None
+            answer._state.adding = True
     raise AssertionError("unreachable: the third attempt takes the seat first")
 
 
 def _registration_insert(
-    registration: Registration, *, notify: bool, seat: bool | None, audited: bool = False
+    registration: Registration,
+    *,
+    notify: bool,
+    seat: bool | None,
+    audited: bool = False,
+    answers: Sequence[Answer] = (),
 ) -> RegistrationOutcome:
-    """Insert a new registration, in one transaction with its mail and its seat.
+    """Insert a new registration, in one transaction with its answers, its mail and its seat.
 
     ``seat`` is the outcome to write: the registration, its personal link and its mail are
     written for it and the seat is taken as the last statement before the commit, because the
@@ -186,6 +205,11 @@ def _registration_insert(
         )
         registration.waitlisted_at = None if seated else timezone.now()
         statements.insert(registration)  # save(force_insert=True), without building the SQL
+        if answers:
+            # One statement for all of them, and only when there are any.
+            for answer in answers:
+                answer.registration_id = registration.pk
+            type(answers[0])._base_manager.bulk_create(answers)
         position = None if seated else waitlist_position(registration=registration)
         if audited:  # an organiser's add or a trusted list: the audit trail's entry
             audit_record(

@@ -47,15 +47,6 @@ class Registration(models.Model):
     job_title = models.CharField(
         _("job title"), max_length=150, blank=True, validators=[validate_no_control_characters]
     )
-    dietary_needs = models.CharField(
-        _("dietary needs"), max_length=300, blank=True, validators=[validate_no_control_characters]
-    )
-    accessibility_needs = models.CharField(
-        _("accessibility needs"),
-        max_length=300,
-        blank=True,
-        validators=[validate_no_control_characters],
-    )
     needs_step_free = models.BooleanField(_("needs step-free rooms"), default=False)
     networking_consent = models.BooleanField(
         _("visible for networking"),

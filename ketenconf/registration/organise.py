@@ -14,12 +14,13 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from ketenconf.events.models import Edition
 from ketenconf.events.selectors import organisation_names_suggested
+from ketenconf.questions import selectors as question_selectors
 from ketenconf.workspace.access import Part, workspace_page
 
 from . import selectors, services
@@ -163,6 +164,9 @@ def registration_detail(request: HttpRequest, edition: Edition, pk: int) -> Http
             "changes": changes,
             "waitlist_position": selectors.waitlist_position(registration=registration),
             "preferences": list(registration.preferences.all()),
+            "answers": question_selectors.registration_answer_rows(
+                registration=registration, language=get_language() or "nl"
+            ),
         },
     )
 

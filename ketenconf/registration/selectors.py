@@ -67,8 +67,6 @@ def registration_personal_data(*, registration: Registration) -> dict[str, Any]:
             "email": registration.email,
             "organisation": registration.organisation.name,
             "job_title": registration.job_title,
-            "dietary_needs": registration.dietary_needs,
-            "accessibility_needs": registration.accessibility_needs,
             "needs_step_free": registration.needs_step_free,
             "networking_consent": registration.networking_consent,
             "wants_better_seat": registration.wants_better_seat,

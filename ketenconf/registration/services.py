@@ -8,7 +8,7 @@ constraint on the edition is the backstop.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -26,6 +26,8 @@ from ketenconf.core.validators import normalise_email
 from ketenconf.events.models import Edition, Organisation, OrganisationKind
 from ketenconf.mail.services import mail_forget_recipient, mail_purge_edition
 from ketenconf.programme.models import Block, BlockKind, Topic
+from ketenconf.questions import selectors as question_selectors
+from ketenconf.questions import services as question_services
 
 from . import hot_path, limits, links, selectors
 from .hot_path import RegistrationOutcome as RegistrationOutcome
@@ -108,6 +110,20 @@ def organisation_for_registration(
     return created
 
 
+def _organisation_kind(organisation: Organisation | None, name: str) -> str:
+    """The kind of organisation a registration will have, for the questions it is asked: a
+    name nobody knows yet becomes an organisation of kind "other"."""
+    if organisation is not None:
+        return organisation.kind
+    name = " ".join(name.split())
+    known = (
+        hot_path.organisations_by_name.get(name.lower(), lambda: hot_path.organisation_named(name))
+        if name
+        else None
+    )
+    return known.kind if known is not None else OrganisationKind.OTHER
+
+
 def registration_create(
     *,
     edition: Edition,
@@ -116,8 +132,7 @@ def registration_create(
     organisation: Organisation | None = None,
     organisation_name: str = "",
     job_title: str = "",
-    dietary_needs: str = "",
-    accessibility_needs: str = "",
+    answers: Mapping[str, Any] | None = None,
     needs_step_free: bool = False,
     networking_consent: bool = False,
     language: str = "nl",
@@ -136,6 +151,10 @@ def registration_create(
     status; seats and the waiting list count as for anyone. ``notify=False`` and
     ``confirmed=True`` are for registrations brought in from a trusted list (an import, the
     demo): no mail, and the address counts as confirmed.
+
+    ``answers`` answer the edition's registration questions by key or id
+    (``ketenconf.questions``); a wrong or missing required answer is a message under
+    ``answers.<key>``. They are written with a new registration, not to one that exists.
     """
     if not edition.registration_is_open and not even_if_closed:
         raise RegistrationClosed(
@@ -147,8 +166,6 @@ def registration_create(
         email=email,
         name=" ".join(name.split()),
         job_title=job_title.strip(),
-        dietary_needs=dietary_needs.strip(),
-        accessibility_needs=accessibility_needs.strip(),
         needs_step_free=needs_step_free,
         networking_consent=networking_consent,
         language=language,
@@ -157,12 +174,32 @@ def registration_create(
         wants_better_seat=wants_better_seat,
         arrives_from_id=arrives_from_block_id,
     )
-    # Every field is checked before anything is written; the foreign keys need no query.
-    registration.full_clean(
-        exclude=["status", "edition", "organisation"],
-        validate_unique=False,
-        validate_constraints=False,
-    )
+    # Every field and answer is checked before anything is written; the foreign keys need
+    # no query, the questions and known organisations are kept for a second.
+    errors: dict[str, list[str]] = {}
+    try:
+        registration.full_clean(
+            exclude=["status", "edition", "organisation"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    values: dict[int, Any] = {}
+    questions = question_selectors.questions_for_edition(edition_id=edition.pk)
+    if questions or answers:
+        try:
+            values = question_services.answers_clean(
+                questions=questions,
+                raw=answers or {},
+                organisation_kind=_organisation_kind(organisation, organisation_name),
+                language=language,
+                required=not (even_if_closed or confirmed),
+            )
+        except ValidationError as error:
+            errors.update({f"answers.{key}": m for key, m in error.message_dict.items()})
+    if errors:
+        raise ValidationError(errors)
     registration.organisation = organisation_for_registration(
         organisation=organisation,
         organisation_name=organisation_name,
@@ -176,6 +213,7 @@ def registration_create(
             # An organiser's add and a trusted list are recorded; a visitor's own is not (it
             # is the hot path, and the participant's act, not the organisers').
             audited=even_if_closed or confirmed,
+            answers=question_services.answers_new(values=values),
         )
     except IntegrityError:
         # The address is registered already (or someone registered it a moment ago,
@@ -417,8 +455,6 @@ def registration_set_status(
 DETAIL_FIELDS = (
     "name",
     "job_title",
-    "dietary_needs",
-    "accessibility_needs",
     "needs_step_free",
     "networking_consent",
     "language",
@@ -431,8 +467,6 @@ def registration_update_details(
     registration: Registration,
     name: str,
     job_title: str,
-    dietary_needs: str,
-    accessibility_needs: str,
     needs_step_free: bool,
     networking_consent: bool,
     language: str,
@@ -440,8 +474,6 @@ def registration_update_details(
     before = snapshot(registration, *DETAIL_FIELDS)
     registration.name = " ".join(name.split())
     registration.job_title = job_title.strip()
-    registration.dietary_needs = dietary_needs.strip()
-    registration.accessibility_needs = accessibility_needs.strip()
     registration.needs_step_free = needs_step_free
     registration.networking_consent = networking_consent
     registration.language = language
@@ -605,8 +637,6 @@ def edition_anonymise(*, edition: Edition, now: datetime | None = None) -> int:
         name=ANONYMOUS_NAME,
         email=Concat(Value("anonymised-"), Cast("pk", CharField()), Value("@invalid")),
         job_title="",
-        dietary_needs="",
-        accessibility_needs="",
         networking_consent=False,
         anonymised_at=now,
         access_version=F("access_version") + 1,

@@ -14,6 +14,7 @@ urlpatterns = [
     path("me/workshops/", views.workshops, name="workshops"),
     path("me/rounds/", views.rounds, name="rounds"),
     path("me/day/", views.day, name="day"),
+    path("me/answers/", views.answers, name="answers"),
     path("me/data.json", views.data, name="data"),
     path("me/delete/", views.delete, name="delete"),
     path("me/deleted/", views.deleted, name="deleted"),

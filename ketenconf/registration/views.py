@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import time_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -26,6 +27,9 @@ from ketenconf.events.selectors import edition_public_get, organisation_names_su
 from ketenconf.programme.models import Block, BlockKind, Topic
 from ketenconf.programme.selectors import programme_for_edition
 from ketenconf.proposals.selectors import interest_votes_open
+from ketenconf.questions import selectors as question_selectors
+from ketenconf.questions import services as question_services
+from ketenconf.questions.forms import AnswersForm
 
 from . import access, limits, links, selectors, services
 from .forms import (
@@ -50,29 +54,53 @@ def _url(name: str, edition: Edition) -> str:
     return reverse(f"registration:{name}", kwargs={"slug": edition.slug})
 
 
+def _answers_form(
+    request: HttpRequest,
+    edition: Edition,
+    *,
+    registration: Registration | None = None,
+    posted: bool = True,
+) -> AnswersForm:
+    """The edition's questions as fields: on the registration page every question (the
+    organisation is known only after sending), on the personal page those asked of the
+    participant's kind of organisation, filled with their answers."""
+    return AnswersForm(
+        request.POST if posted and request.method == "POST" else None,
+        questions=question_selectors.questions_for_edition(edition_id=edition.pk),
+        language=get_language() or "nl",
+        organisation_kind=registration.organisation.kind if registration else None,
+        values=question_selectors.registration_answers(registration=registration)
+        if registration
+        else None,
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest, slug: str) -> HttpResponse:
     edition = edition_public_get(slug=slug)
     form = RegistrationForm(request.POST or None)
     day = DayForm(request.POST or None, rounds=_round_choices(edition), prefix="day")
+    answers = _answers_form(request, edition)
     outcome = None
     if (
         edition.registration_is_open
         and request.method == "POST"
-        and form.is_valid()
-        and day.is_valid()
+        and all([form.is_valid(), day.is_valid(), answers.is_valid()])
     ):
         data = form.cleaned_data
         try:
             outcome = services.registration_create(
                 edition=edition,
                 **registration_create_arguments(data),
+                answers=answers.raw(),
                 wants_better_seat=day.cleaned_data["wants_better_seat"],
                 arrives_from_block_id=day.arrives_from_block_id(),
             )
         except ValidationError as error:
+            answers.add_service_errors(error.message_dict)
             for field, messages in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, messages)
+                if not field.startswith("answers."):
+                    form.add_error(field if field in form.fields else None, messages)
     if outcome is not None:
         registration = outcome.registration
         return render(
@@ -93,6 +121,7 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
             "edition": edition,
             "form": form,
             "day": day,
+            "answers": answers,
             "organisations": organisation_names_suggested(),
         },
         status=status,
@@ -380,7 +409,41 @@ def me(request: HttpRequest, edition: Edition, registration: Registration) -> Ht
             "arrives_from": _round_label(registration.arrives_from)
             if registration.arrives_from is not None
             else "",
+            "answers": question_selectors.registration_answer_rows(
+                registration=registration, language=get_language() or "nl"
+            ),
+            "has_questions": bool(question_selectors.questions_for_edition(edition_id=edition.pk)),
+            "answers_open": question_selectors.answers_open(edition=edition),
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@_personal
+def answers(request: HttpRequest, edition: Edition, registration: Registration) -> HttpResponse:
+    """Change the answers to the edition's questions, until its deadline
+    (``questions.selectors.answers_open``)."""
+    is_open = question_selectors.answers_open(edition=edition)
+    form = _answers_form(request, edition, registration=registration, posted=is_open)
+    if is_open and request.method == "POST" and form.is_valid():
+        try:
+            question_services.registration_answers_save(
+                registration=registration, raw=form.raw(), language=get_language() or "nl"
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for key, problems in error.message_dict.items():
+                    form.add_error(key if key in form.fields else None, problems)
+            else:
+                form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("Your answers are saved."))
+            return redirect(_me_url(edition))
+    return render(
+        request,
+        "registration/answers.html",
+        {"edition": edition, "registration": registration, "form": form, "open": is_open},
+        status=422 if request.method == "POST" and is_open else 200,
     )
 
 

@@ -39,6 +39,7 @@ class Part(StrEnum):
     PROGRAMME = "programme"
     PROPOSALS = "proposals"
     REGISTRATIONS = "registrations"
+    QUESTIONS = "questions"  # the registration form's own questions
     ORGANISATIONS = "organisations"  # names typed by registrants, to accept or merge
     MESSAGES = "messages"  # messages to participants and the reminders
     ASSIGNMENT = "assignment"

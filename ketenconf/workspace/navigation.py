@@ -33,6 +33,7 @@ SEGMENTS: dict[Part, str] = {
     Part.EXPORTS: "exports",
     Part.IMPORTS: "imports",
     Part.MESSAGES: "messages",
+    Part.QUESTIONS: "questions",
 }
 
 #: The label of each part, and the address of its first page.
@@ -41,6 +42,7 @@ PART_PAGES: dict[Part, tuple[Promise, Callable[[Edition], str]]] = {
     Part.PROGRAMME: (_("Programme and rooms"), _by_slug("programme_organise:overview")),
     Part.PROPOSALS: (_("Call for sessions"), _by_id("proposals_organise:overview")),
     Part.REGISTRATIONS: (_("Registrations"), _by_slug("registrations:list")),
+    Part.QUESTIONS: (_("Registration questions"), _by_slug("questions:list")),
     Part.ORGANISATIONS: (_("Organisations"), _by_slug("events_organise:proposed")),
     Part.ASSIGNMENT: (_("Workshop assignment"), _by_slug("allocation:edition")),
     Part.CHECKIN: (_("Check-in"), _by_slug("checkin:edition")),

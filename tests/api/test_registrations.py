@@ -11,6 +11,8 @@ from django.utils import translation
 
 from ketenconf.events.models import Edition, EditionStatus, Organisation
 from ketenconf.mail.models import OutboxMessage
+from ketenconf.questions.selectors import answers_api
+from ketenconf.questions.services import questions_add_defaults
 from ketenconf.registration.forms import RegistrationForm
 from ketenconf.registration.models import Registration
 from tests.factories import EditionFactory, OrganisationFactory, RegistrationFactory
@@ -35,6 +37,7 @@ def nothing_written() -> bool:
 
 def test_a_new_registration_gets_a_seat_and_its_mail(post, edition: Edition) -> None:
     OrganisationFactory(name="Immigratie- en Naturalisatiedienst", short_name="IND")
+    questions_add_defaults(edition=edition)  # the old fields are taken as their answers
     response = post(
         "open",
         {
@@ -59,8 +62,7 @@ def test_a_new_registration_gets_a_seat_and_its_mail(post, edition: Edition) -> 
         registration.email,
         registration.organisation.short_name,
         registration.job_title,
-        registration.dietary_needs,
-        registration.accessibility_needs,
+        answers_api(registration=registration),
         registration.needs_step_free,
         registration.networking_consent,
         registration.language,
@@ -69,8 +71,7 @@ def test_a_new_registration_gets_a_seat_and_its_mail(post, edition: Edition) -> 
         "anna@example.org",
         "IND",
         "Beleidsmedewerker",
-        "vegetarisch",
-        "rolstoel",
+        {"dietary_needs": "vegetarisch", "accessibility_needs": "rolstoel"},
         True,
         True,
         "nl",
@@ -208,7 +209,6 @@ def test_absurdly_long_values_are_refused_with_the_limit(post, edition: Edition)
             **PERSON,
             "name": "A" * 151,
             "email": "a" * 100_000 + "@example.org",
-            "dietary_needs": "x" * 301,
         },
         accept_language="en",
     )
@@ -221,7 +221,6 @@ def test_absurdly_long_values_are_refused_with_the_limit(post, edition: Edition)
                     "Enter a valid email address.",
                     "Ensure this value has at most 254 characters (it has 100012).",
                 ],
-                "dietary_needs": ["Ensure this value has at most 300 characters (it has 301)."],
             }
         },
     )

@@ -246,8 +246,6 @@ def test_anonymising_the_edition_strips_names_and_keeps_the_changes(edition: Edi
         registration=anna,
         name="Anna Bakker",
         job_title="advocaat",
-        dietary_needs="",
-        accessibility_needs="",
         needs_step_free=True,
         networking_consent=False,
         language="nl",

@@ -258,17 +258,15 @@ def test_organisers_add_a_participant_even_when_registration_is_closed(world, en
             "email": "Fleur@Example.org",
             "organisation": world["bram"].organisation_id,
             "language": "en",
-            "dietary_needs": "halal",
         },
     )
     fleur = Registration.objects.get(email="fleur@example.org")
     assert response.status_code == 302
     assert response["Location"] == f"{LIST}{fleur.pk}/change/"
     assert message_texts(response) == ["Fleur Mulder is added to Chain 2027: on the waiting list."]
-    assert (fleur.status, fleur.organisation.name, fleur.dietary_needs, fleur.language) == (
+    assert (fleur.status, fleur.organisation.name, fleur.language) == (
         "waitlisted",
         "Gemeente Utrecht",
-        "halal",
         "en",
     )
     assert list(OutboxMessage.objects.filter(to="fleur@example.org").values_list("subject")) == [
@@ -422,8 +420,6 @@ EXPECTED_HEADERS = [
     "Job title",
     "Status",
     "Place on the waiting list",
-    "Dietary needs",
-    "Accessibility needs",
     "Needs step-free rooms",
     "Visible for networking",
     "Language",
@@ -446,10 +442,10 @@ def test_csv_export_of_the_filtered_list(world, english) -> None:
     )
     assert rows[1:] == [
         [str(cor.pk), "Chain 2027", "Cor de Wit", "cor@example.org", "Dienst Terugkeer en Vertrek",
-         "national agency", "", "on the waiting list", "1", "", "", "no", "no", "Nederlands",
+         "national agency", "", "on the waiting list", "1", "no", "no", "Nederlands",
          local(cor.created_at), ""],
         [str(dina.pk), "Chain 2027", "'=HYPERLINK(\"http://x\")", "dina@example.org",
-         "VluchtelingenWerk", "NGO", "", "on the waiting list", "2", "", "", "no", "no",
+         "VluchtelingenWerk", "NGO", "", "on the waiting list", "2", "no", "no",
          "Nederlands", local(dina.created_at), ""],
     ]  # fmt: skip
 
@@ -469,7 +465,7 @@ def test_xlsx_export_keeps_text_as_text(world, english) -> None:
         None, "on the waiting list", 2,
     ]  # fmt: skip
     assert sheet.cell(row=2, column=3).data_type == "s"
-    assert rows[1][14] == world["dina"].created_at.astimezone(ZoneInfo("Europe/Amsterdam")).replace(
+    assert rows[1][12] == world["dina"].created_at.astimezone(ZoneInfo("Europe/Amsterdam")).replace(
         tzinfo=None, microsecond=0
     )
 

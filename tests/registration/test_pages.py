@@ -344,8 +344,6 @@ def details_form(**changes: Any) -> dict[str, Any]:
     return {
         "name": "Pieter de Vries",
         "job_title": "Teamleider",
-        "dietary_needs": "vegetarisch",
-        "accessibility_needs": "ringleiding",
         "needs_step_free": "on",
         "language": "en",
         **changes,
@@ -364,12 +362,10 @@ def test_edit_details(edition: Edition, participant: Registration, client_for: C
     assert (
         saved.name,
         saved.job_title,
-        saved.dietary_needs,
-        saved.accessibility_needs,
         saved.needs_step_free,
         saved.networking_consent,
         saved.language,
-    ) == ("Pieter de Vries-Bakker", "Teamleider", "vegetarisch", "ringleiding", True, False, "en")
+    ) == ("Pieter de Vries-Bakker", "Teamleider", True, False, "en")
     response = client_for.get(ME)
     assert text(response, "main").count("Uw gegevens zijn opgeslagen.") == 1
 
@@ -745,8 +741,6 @@ def test_download_own_data_as_json(
             "email": "pieter@example.org",
             "organisation": "Immigratie- en Naturalisatiedienst",
             "job_title": "Regievoerder",
-            "dietary_needs": "",
-            "accessibility_needs": "",
             "needs_step_free": False,
             "networking_consent": False,
             "wants_better_seat": True,

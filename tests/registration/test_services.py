@@ -312,7 +312,7 @@ def test_preferences_are_workshops_of_the_edition_ranked_once(edition: Edition) 
 
 def test_anonymising_keeps_counts_and_removes_the_person(edition: Edition) -> None:
     for n in range(3):
-        register(edition, n, dietary_needs="vegetarisch")
+        register(edition, n, job_title="Adviseur")
     edition.end_date = edition.start_date
     edition.retention_days = 30
     edition.save()
@@ -325,7 +325,7 @@ def test_anonymising_keeps_counts_and_removes_the_person(edition: Edition) -> No
     after = too_early + dt.timedelta(days=1)
     assert services.editions_anonymise_expired(today=after) == {"open": 3}
     assert edition_counts(edition=edition)["counts"]["registered"] == 2
-    assert set(Registration.objects.values_list("name", "dietary_needs")) == {("—", "")}
+    assert set(Registration.objects.values_list("name", "job_title")) == {("—", "")}
     assert not Registration.objects.filter(email__endswith="@example.org").exists()
     # Each address is replaced by one of its own, so one registration per address still holds.
     assert sorted(Registration.objects.values_list("email", flat=True)) == sorted(
