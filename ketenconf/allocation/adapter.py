@@ -1,4 +1,5 @@
-"""Between the database and the engine: build a Problem from an edition, read ids back.
+"""Between the database and the engine: :func:`problem_build` makes a Problem of an edition,
+:func:`result_apply` writes a solved run's seats; ids are read back here too.
 
 Ids in the problem name database rows: ``r<pk>`` a registration (participant), ``b<pk>`` a
 round block, ``s<pk>`` a session, ``t<pk>`` a topic, ``o<pk>`` an organisation. The engine
@@ -19,8 +20,8 @@ from ketenconf.programme.models import Block, BlockKind
 from ketenconf.programme.models import Session as SessionRow
 from ketenconf.registration.models import Preference, Registration, RegistrationStatus
 
-from .engine import Participant, Problem, Round, Rules, Session
-from .models import Assignment, AssignmentLock, AssignmentRun
+from .engine import Participant, Problem, Result, Round, Rules, Session
+from .models import Assignment, AssignmentLock, AssignmentRun, RunStatus
 
 
 def participant_id(pk: int) -> str:
@@ -244,3 +245,21 @@ def assignment_rows(
                 )
             )
     return rows
+
+
+def result_apply(*, run: AssignmentRun, problem: Problem, result: Result) -> None:
+    """Write a solved run: its seats (replacing any it had) and the engine's figures.
+
+    The caller holds the run's row locked in a transaction, so a failure writes no seat.
+    """
+    Assignment.objects.filter(run=run).delete()
+    Assignment.objects.bulk_create(
+        assignment_rows(run=run, problem=problem, assignment=result.assignment),
+        batch_size=1000,
+    )
+    run.result = result.to_dict()
+    run.objective = result.objective
+    run.lower_bound = result.lower_bound
+    run.status = RunStatus.DONE
+    run.finished_at = timezone.now()
+    run.save(update_fields=["result", "objective", "lower_bound", "status", "finished_at"])

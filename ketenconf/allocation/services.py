@@ -170,17 +170,7 @@ def assignment_run_execute(*, run_id: int) -> str:
         return RunStatus.FAILED
     with transaction.atomic():
         run = AssignmentRun.objects.select_for_update().get(pk=run_id)
-        Assignment.objects.filter(run=run).delete()
-        Assignment.objects.bulk_create(
-            adapter.assignment_rows(run=run, problem=problem, assignment=result.assignment),
-            batch_size=1000,
-        )
-        run.result = result.to_dict()
-        run.objective = result.objective
-        run.lower_bound = result.lower_bound
-        run.status = RunStatus.DONE
-        run.finished_at = timezone.now()
-        run.save(update_fields=["result", "objective", "lower_bound", "status", "finished_at"])
+        adapter.result_apply(run=run, problem=problem, result=result)
     return RunStatus.DONE
 
 

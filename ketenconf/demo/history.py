@@ -44,7 +44,7 @@ from ketenconf.evaluation.models import (
     SurveyInvitation,
 )
 from ketenconf.events.models import Edition, Organisation, OrganisationKind
-from ketenconf.networking import selectors as networking_selectors
+from ketenconf.networking import adapter as networking_adapter
 from ketenconf.networking.engine import pair_weight, shared_interests, solve
 from ketenconf.networking.models import (
     Answer as MeetingAnswer,
@@ -415,7 +415,7 @@ def _networking(
     """
     if not networking_setup(edition, registrations, rng):
         return set()
-    problem = networking_selectors.problem_for_edition(edition=edition, max_meetings=2)
+    problem = networking_adapter.problem_build(edition=edition, max_meetings=2)
     result = solve(problem, time_limit=5.0, seed=edition.start_date.year, lp=False)
     run = MatchRun.objects.create(
         edition=edition,

@@ -23,7 +23,7 @@ from ketenconf.networking.themes import INTEREST_KEYS
 from ketenconf.registration.models import Registration
 from ketenconf.registration.services import organisation_for_registration
 
-from . import engine as placement
+from . import adapter, engine
 from .models import FloorPosition, SavedStand, Stand, StandStatus
 
 _SALT = "ketenconf.market.stand"
@@ -231,39 +231,18 @@ def floor_grid_create(
     return written
 
 
-def _problem(edition: Edition) -> tuple[list[placement.Position], list[placement.Stand]]:
-    positions = [
-        placement.Position(str(p.pk), p.number, p.row, p.column, p.has_power, p.is_large)
-        for p in FloorPosition.objects.filter(edition=edition)
-    ]
-    stands = [
-        placement.Stand(
-            str(s.pk),
-            str(s.organisation_id),
-            tuple(s.themes),
-            s.needs_power,
-            s.needs_large,
-            str(s.position_id) if s.position_locked and s.position_id else None,
-        )
-        for s in Stand.objects.filter(edition=edition, status=StandStatus.ACCEPTED).order_by("pk")
-    ]
-    return positions, stands
-
-
 @transaction.atomic
-def stands_place(*, edition: Edition, seed: int = 0) -> placement.Placement:
+def stands_place(*, edition: Edition, seed: int = 0) -> engine.Placement:
     """Place the accepted stands automatically; stands placed by hand stay where they are."""
     Edition.objects.select_for_update().filter(pk=edition.pk).first()
-    positions, stands = _problem(edition)
-    result = placement.place(positions, stands, seed=seed)
-    problems = placement.validate_placement(positions, stands, result.positions)
+    positions, stands = adapter.problem_build(edition=edition)
+    result = engine.place(positions, stands, seed=seed)
+    problems = engine.validate_placement(positions, stands, result.positions)
     if problems:  # a bug, never an answer
         raise RuntimeError("; ".join(problems))
     accepted = Stand.objects.filter(edition=edition, status=StandStatus.ACCEPTED)
     was = {stand.pk: stand for stand in accepted.select_related("position")}
-    accepted.filter(position_locked=False).update(position=None)
-    for stand_id, position_id in result.positions.items():
-        Stand.objects.filter(pk=int(stand_id)).update(position_id=int(position_id))
+    adapter.result_apply(edition=edition, result=result)
     numbers = dict(FloorPosition.objects.filter(edition=edition).values_list("pk", "number"))
     changes = []
     for pk, stand in was.items():

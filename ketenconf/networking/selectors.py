@@ -12,8 +12,8 @@ from ketenconf.core.personal_data import when
 from ketenconf.events.models import Edition
 from ketenconf.registration.models import Registration, RegistrationStatus
 
-from .engine import Meeting as EngineMeeting
-from .engine import Metrics, Person, Problem, Slot, Table, metrics
+from . import adapter
+from .engine import Metrics, metrics
 from .models import (
     ACTIVE_MEETING,
     Meeting,
@@ -129,73 +129,9 @@ class EditionNetworking:
     metrics: Metrics
 
 
-def problem_for_edition(*, edition: Edition, max_meetings: int) -> Problem:
-    """The engine's input, built from the edition; ids are primary keys as strings.
-
-    Meetings still proposed or accepted are fixed; pairs declined (a meeting or a request)
-    are excluded; accepted requests are placed first.
-    """
-    from .engine import Rules
-
-    people = list(
-        networking_participants(edition=edition).select_related(
-            "organisation", "networking_profile"
-        )
-    )
-    ids = {r.pk for r in people}
-    persons = []
-    for registration in people:
-        profile = getattr(registration, "networking_profile", None)
-        persons.append(
-            Person(
-                id=str(registration.pk),
-                organisation=str(registration.organisation_id),
-                kind=registration.organisation.kind,
-                chain_links=tuple(registration.organisation.chain_links),
-                interests=tuple(profile.interests) if profile else (),
-                wanted_kinds=tuple(profile.wanted_kinds) if profile else (),
-            )
-        )
-    slots = list(NetworkingSlot.objects.filter(edition=edition))
-    tables = list(NetworkingTable.objects.filter(edition=edition))
-    fixed = []
-    excluded = set()
-    for meeting in Meeting.objects.filter(edition=edition).order_by("pk"):
-        pair = (str(meeting.first_id), str(meeting.second_id))
-        if meeting.status in (MeetingStatus.PROPOSED, MeetingStatus.ACCEPTED):
-            if meeting.first_id in ids and meeting.second_id in ids:
-                fixed.append(
-                    EngineMeeting(pair[0], pair[1], str(meeting.slot_id), str(meeting.table_id))
-                )
-        else:
-            excluded.add(pair)
-    requests = []
-    for request in MeetingRequest.objects.filter(edition=edition).order_by("answered_at", "pk"):
-        if request.requester_id not in ids or request.target_id not in ids:
-            continue
-        low, high = sorted((request.requester_id, request.target_id))
-        if request.status == RequestStatus.DECLINED:
-            excluded.add((str(low), str(high)))
-        elif request.status == RequestStatus.ACCEPTED:
-            requests.append((str(request.requester_id), str(request.target_id)))
-    requests = [
-        (a, b) for a, b in requests if (min(a, b, key=int), max(a, b, key=int)) not in excluded
-    ]
-    excluded_in = sorted(p for p in excluded if int(p[0]) in ids and int(p[1]) in ids)
-    return Problem(
-        slots=tuple(Slot(str(s.pk), str(s)) for s in slots),
-        tables=tuple(Table(str(t.pk), t.number, t.seats) for t in tables),
-        people=tuple(persons),
-        rules=Rules(max_meetings=max_meetings),
-        requests=tuple(dict.fromkeys(requests)),
-        fixed=tuple(fixed),
-        excluded=tuple(excluded_in),
-    )
-
-
 def edition_networking(*, edition: Edition) -> EditionNetworking:
     """The figures on the organisers' page: set-up, answers, and the metrics of the meetings."""
-    problem = problem_for_edition(edition=edition, max_meetings=3)
+    problem = adapter.problem_build(edition=edition, max_meetings=3)
     slots = list(NetworkingSlot.objects.filter(edition=edition).select_related("block"))
     tables = list(NetworkingTable.objects.filter(edition=edition))
     by_status = dict.fromkeys(MeetingStatus.values, 0)

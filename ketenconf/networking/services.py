@@ -9,7 +9,6 @@ proposed to both, each accepting or declining for themselves.
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
 from collections.abc import Sequence
 from datetime import timedelta
 from functools import partial
@@ -28,8 +27,8 @@ from ketenconf.events.models import Edition, OrganisationKind
 from ketenconf.mail.services import mail_enqueue
 from ketenconf.registration.models import Registration
 
-from . import selectors
-from .engine import InvalidProblem, Problem, Result, pair, pair_weight, shared_interests, solve
+from . import adapter, selectors
+from .engine import InvalidProblem, solve
 from .models import (
     Answer,
     MatchRun,
@@ -249,7 +248,7 @@ def meetings_propose(
         raise ValidationError(_("Add networking slots to the edition first."))
     if not NetworkingTable.objects.filter(edition=edition).exists():
         raise ValidationError(_("Add networking tables to the edition first."))
-    problem = selectors.problem_for_edition(edition=edition, max_meetings=max_meetings)
+    problem = adapter.problem_build(edition=edition, max_meetings=max_meetings)
     try:
         result = solve(problem, time_limit=time_limit, seed=seed)
     except InvalidProblem as invalid:
@@ -269,7 +268,9 @@ def meetings_propose(
     run.seconds = result.seconds
     run.status = MatchRunStatus.DONE
     run.save()
-    _store(run, problem=problem, result=result)
+    new_for = adapter.result_apply(run=run, problem=problem, result=result)
+    for registration in Registration.objects.filter(pk__in=new_for).select_related("edition"):
+        _mail(registration, "meetings", count=new_for[registration.pk])
     audit_record(
         edition=edition,
         part=AuditPart.NETWORKING,
@@ -363,32 +364,3 @@ def meetings_propose_execute(*, run_id: int) -> str:
         )
         return MatchRunStatus.FAILED
     return MatchRunStatus.DONE
-
-
-def _store(run: MatchRun, *, problem: Problem, result: Result) -> None:
-    """Write the run's new meetings and mail everyone who got one."""
-    problem_people = {person.id: person for person in problem.people}
-    requested = {pair(a, b) for a, b in problem.requests}
-    rows = []
-    for meeting in result.meetings:
-        a, b = sorted((meeting.first, meeting.second), key=int)
-        rows.append(
-            Meeting(
-                edition_id=run.edition_id,
-                run=run,
-                slot_id=int(meeting.slot),
-                table_id=int(meeting.table),
-                first_id=int(a),
-                second_id=int(b),
-                from_request=pair(a, b) in requested,
-                weight=pair_weight(problem_people[a], problem_people[b], problem.rules),
-                shared_interests=shared_interests(problem_people[a], problem_people[b]),
-            )
-        )
-    Meeting.objects.bulk_create(rows)
-    new_for: dict[int, int] = defaultdict(int)
-    for row in rows:
-        new_for[row.first_id] += 1
-        new_for[row.second_id] += 1
-    for registration in Registration.objects.filter(pk__in=new_for).select_related("edition"):
-        _mail(registration, "meetings", count=new_for[registration.pk])

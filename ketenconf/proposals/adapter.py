@@ -1,4 +1,6 @@
-"""Build the scheduler's problem from an edition (the engine itself knows no database).
+"""Between the database and the programme scheduler (the engine itself knows no database).
+
+:func:`problem_build` makes the scheduler's problem of an edition:
 
 - rounds: the edition's round blocks; rooms: its rooms, with ``step_free`` and ``projector``
   (a room without ``RoomEquipment`` has one);
@@ -9,6 +11,9 @@
   to all registered participants; else the wanted size;
 - together: per pair of topics, the participants who voted for both, scaled the same way;
 - pins: the organisers' pinned sessions.
+
+:func:`result_apply` writes a run's schedule as the programme's sessions, through the
+programme's services (which clear the public page cache).
 """
 
 from __future__ import annotations
@@ -18,7 +23,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import combinations
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
 from ketenconf.events.models import Edition, Room, RoomKind
+from ketenconf.programme import services as programme_services
 from ketenconf.programme.models import Block, BlockKind, Host, Session, Topic
 from ketenconf.registration.models import Registration, RegistrationStatus
 
@@ -98,7 +107,7 @@ def room_feature(kind: str) -> str:
     return f"kind:{kind}"
 
 
-def problem_for_edition(*, edition: Edition) -> Built:
+def problem_build(*, edition: Edition) -> Built:
     blocks = list(Block.objects.filter(edition=edition, kind=BlockKind.ROUND).order_by("start"))
     rooms = list(Room.objects.filter(edition=edition).select_related("equipment"))
     built = Built(problem=scheduler.Problem((), (), ()))
@@ -206,3 +215,57 @@ _ID = re.compile(r'"((?:topic|round|room)-\d+)"')
 def describe_error(built: Built, error: scheduler.ProblemError) -> str:
     """The engine's message with titles and names in place of ids, for the organisers."""
     return _ID.sub(lambda m: f"“{built.labels.get(m.group(1), m.group(1))}”", error.message)
+
+
+def result_apply(
+    *, edition: Edition, problem: scheduler.Problem, schedule: scheduler.Schedule
+) -> int:
+    """Make a schedule the programme: the sessions of its topics in rounds are replaced.
+
+    Topics that did not come from the call are left where they are. Raises
+    ``ValidationError`` when the programme changed since the run or when a session it would
+    remove has seats assigned. Returns the number of sessions written. The caller holds the
+    edition's row locked.
+    """
+    # Topics that did not come from the call are pinned where they are: left alone.
+    topic_ids = list(
+        Topic.objects.filter(
+            edition=edition,
+            pk__in=[topic_pk(t.id) for t in problem.topics],
+            proposal__status=ProposalStatus.ACCEPTED,
+        ).values_list("pk", flat=True)
+    )
+    rounds = {
+        f"round-{b.pk}": b for b in Block.objects.filter(edition=edition, kind=BlockKind.ROUND)
+    }
+    rooms = {f"room-{r.pk}": r for r in Room.objects.filter(edition=edition)}
+    topics_by_pk = {t.pk: t for t in Topic.objects.filter(pk__in=topic_ids)}
+    placements = [p for p in schedule.placements if topic_pk(p.topic) in topics_by_pk]
+    missing = [p for p in placements if p.round not in rounds or p.room not in rooms]
+    if missing:
+        raise ValidationError(
+            _("The programme changed since this run (rounds, rooms or topics): run again.")
+        )
+    old = Session.objects.filter(
+        edition=edition, topic_id__in=topic_ids, block__kind=BlockKind.ROUND
+    )
+    if old.filter(assignments__isnull=False).exists():
+        raise ValidationError(
+            _("Participants have seats in these sessions already: the schedule cannot be replaced.")
+        )
+    by_topic = {t.id: t for t in problem.topics}
+    sessions = []
+    for placement in placements:
+        room = rooms[placement.room]
+        size = by_topic[placement.topic].size
+        sessions.append(
+            Session(
+                edition=edition,
+                topic=topics_by_pk[topic_pk(placement.topic)],
+                block=rounds[placement.round],
+                room=room,
+                capacity=size if size is not None and size < room.capacity else None,
+            )
+        )
+    programme_services.sessions_replace(edition_id=edition.pk, old=old, new=sessions)
+    return len(sessions)

@@ -18,7 +18,7 @@ from ketenconf.events.models import ChainLink, Edition, Room
 from ketenconf.events.permissions import edition_is_editable_by
 from ketenconf.mail.services import mail_enqueue
 from ketenconf.programme import services as programme_services
-from ketenconf.programme.models import Block, BlockKind, Session, Topic
+from ketenconf.programme.models import Block, BlockKind, Topic
 from ketenconf.registration.models import Registration
 from ketenconf.registration.services import organisation_for_registration
 
@@ -373,7 +373,7 @@ def schedule_pin_remove(*, pin: SchedulePin, by: Actor) -> None:
 def schedule_run(*, edition: Edition, by: Actor, time_limit: float = 10.0) -> ScheduleRun:
     """Run the scheduler on the edition as it is now; the run is kept, failed or done."""
     _check_edition(edition, by)
-    built = adapter.problem_for_edition(edition=edition)
+    built = adapter.problem_build(edition=edition)
     run = ScheduleRun(
         edition=edition,
         created_by=actor_user(by),
@@ -409,49 +409,11 @@ def schedule_apply(*, run: ScheduleRun, by: Actor) -> int:
     _check_edition(edition, by)
     if run.status != ScheduleStatus.DONE or run.result is None:
         raise ValidationError(_("Only a finished run can be applied."))
-    problem = scheduler.Problem.from_dict(run.problem)
-    schedule = scheduler.Schedule.from_dict(run.result)
-    # Topics that did not come from the call are pinned where they are: left alone.
-    topic_ids = list(
-        Topic.objects.filter(
-            edition=edition,
-            pk__in=[adapter.topic_pk(t.id) for t in problem.topics],
-            proposal__status=ProposalStatus.ACCEPTED,
-        ).values_list("pk", flat=True)
+    written = adapter.result_apply(
+        edition=edition,
+        problem=scheduler.Problem.from_dict(run.problem),
+        schedule=scheduler.Schedule.from_dict(run.result),
     )
-    rounds = {
-        f"round-{b.pk}": b for b in Block.objects.filter(edition=edition, kind=BlockKind.ROUND)
-    }
-    rooms = {f"room-{r.pk}": r for r in Room.objects.filter(edition=edition)}
-    topics_by_pk = {t.pk: t for t in Topic.objects.filter(pk__in=topic_ids)}
-    placements = [p for p in schedule.placements if adapter.topic_pk(p.topic) in topics_by_pk]
-    missing = [p for p in placements if p.round not in rounds or p.room not in rooms]
-    if missing:
-        raise ValidationError(
-            _("The programme changed since this run (rounds, rooms or topics): run again.")
-        )
-    old = Session.objects.filter(
-        edition=edition, topic_id__in=topic_ids, block__kind=BlockKind.ROUND
-    )
-    if old.filter(assignments__isnull=False).exists():
-        raise ValidationError(
-            _("Participants have seats in these sessions already: the schedule cannot be replaced.")
-        )
-    by_topic = {t.id: t for t in problem.topics}
-    sessions = []
-    for placement in placements:
-        room = rooms[placement.room]
-        size = by_topic[placement.topic].size
-        sessions.append(
-            Session(
-                edition=edition,
-                topic=topics_by_pk[adapter.topic_pk(placement.topic)],
-                block=rounds[placement.round],
-                room=room,
-                capacity=size if size is not None and size < room.capacity else None,
-            )
-        )
-    programme_services.sessions_replace(edition_id=edition.pk, old=old, new=sessions)
     ScheduleRun.objects.filter(edition=edition).update(applied_at=None)
     ScheduleRun.objects.filter(pk=run.pk).update(applied_at=timezone.now())
-    return len(sessions)
+    return written
