@@ -16,17 +16,12 @@ from typing import Any
 
 from ketenconf.enginekit.errors import InvalidProblem, key_path
 from ketenconf.enginekit.reading import ShapeReader, describe
+from ketenconf.enginekit.shapes import Period
 
 
 @dataclass(frozen=True)
-class Round:
+class Round(Period):
     """One workshop round (a block of the day in which every participant attends one session)."""
-
-    id: str
-    label: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "label": self.label}
 
 
 @dataclass(frozen=True)

@@ -22,17 +22,12 @@ from typing import Any
 
 from ketenconf.enginekit.errors import InvalidProblem
 from ketenconf.enginekit.reading import ShapeReader, describe
+from ketenconf.enginekit.shapes import Period
 
 
 @dataclass(frozen=True)
-class Slot:
+class Slot(Period):
     """A time in which every person has at most one meeting."""
-
-    id: str
-    label: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "label": self.label}
 
 
 @dataclass(frozen=True)

@@ -12,17 +12,12 @@ from typing import Any
 
 from ketenconf.enginekit.errors import InvalidProblem
 from ketenconf.enginekit.reading import ShapeReader, describe
+from ketenconf.enginekit.shapes import Period
 
 
 @dataclass(frozen=True)
-class Round:
+class Round(Period):
     """A round block of the day: every topic runs at most once in it."""
-
-    id: str
-    label: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "label": self.label}
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,17 @@
+"""Shapes several engines' inputs share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Period:
+    """A time of the day by its id, with a label for people: a round, a slot."""
+
+    id: str
+    label: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "label": self.label}
