@@ -27,13 +27,14 @@ urlpatterns = [
     # The organiser workspace: every part of an edition, under one access rule.
     path("organise/", include("ketenconf.workspace.urls")),
     path("organise/<slug:slug>/programme/", include("ketenconf.programme.organise_urls")),
+    path("organise/<slug:slug>/call/", include("ketenconf.proposals.organise_urls")),
     path("organise/<slug:slug>/registrations/", include("ketenconf.registration.organise_urls")),
     path("organise/<slug:slug>/questions/", include("ketenconf.questions.organise_urls")),
     path("organise/<slug:slug>/assignment/", include("ketenconf.allocation.organise_urls")),
     # The day itself: door and room check-in, badges, live counts.
     path("organise/<slug:slug>/checkin/", include("ketenconf.checkin.organise_urls")),
     # The day's re-offers: seats of those who did not come go to those who are there.
-    path("organise/<slug:slug>/day/", include("ketenconf.allocation.day_urls")),
+    path("organise/<slug:slug>/day/", include("ketenconf.allocation.organise_day_urls")),
     path("organise/<slug:slug>/report/", include("ketenconf.evaluation.organise_urls")),
     path("organise/<slug:slug>/exports/", include("ketenconf.exports.organise_urls")),
     path("organise/<slug:slug>/imports/", include("ketenconf.imports.organise_urls")),
@@ -41,7 +42,7 @@ urlpatterns = [
     path("organise/<slug:slug>/messages/", include("ketenconf.messaging.organise_urls")),
     path("organise/<slug:slug>/api/", include("ketenconf.api.organise_urls")),
     path("organise/<slug:slug>/audit/", include("ketenconf.audit.organise_urls")),
-    path("organise/<slug:slug>/settings/", include("ketenconf.events.settings_urls")),
+    path("organise/<slug:slug>/settings/", include("ketenconf.events.organise_settings_urls")),
     # Addresses from before the workspace, sent on to the same pages under /organise/.
     path("admin/assignment/", workspace_views.moved),
     re_path(
@@ -49,7 +50,12 @@ urlpatterns = [
         workspace_views.moved,
         {"part": "assignment"},
     ),
-    path("admin/proposals/", include("ketenconf.proposals.organise_urls")),
+    path("admin/proposals/", workspace_views.moved),
+    re_path(
+        r"^admin/proposals/(?P<edition_id>[0-9]+)/(?P<rest>.*)$",
+        workspace_views.moved,
+        {"part": "proposals"},
+    ),
     re_path(
         r"^admin/exports/(?P<edition_id>[0-9]+)/(?P<rest>.*)$",
         workspace_views.moved,

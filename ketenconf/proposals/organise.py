@@ -1,47 +1,27 @@
-"""The organising team's pages, under /admin/proposals/: the call, review, decisions, schedule.
-
-Reviewers are staff of the edition's lead and partner organisations
-(``ketenconf.events.permissions.editions_editable_by``); for anyone else an edition is not
-found (404), so its existence is not given away.
-"""
+"""The call for sessions in the workspace, /organise/<edition>/call/: the call, review,
+decisions and the schedule. Who sees it is the workspace's one rule
+(:mod:`ketenconf.workspace.access`, part "proposals")."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from ketenconf.core.tenancy import edition_scope_enter
 from ketenconf.events.models import Edition, Room
-from ketenconf.events.permissions import editions_editable_by
 from ketenconf.programme.models import Topic
+from ketenconf.workspace.access import Part, workspace_page
 
 from . import adapter, scheduler, selectors, services
 from .forms import CallForm, DecisionForm, DemandForm, PinForm, ReviewForm, RunForm
 from .models import Call, ProposalStatus, SchedulePin, ScheduleStatus
-
-EditionView = Callable[..., HttpResponse]
-
-
-def _organiser(view: EditionView) -> Callable[..., HttpResponse]:
-    @staff_member_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, edition_id: int, **kwargs: Any) -> HttpResponse:
-        edition = get_object_or_404(editions_editable_by(user=request.user), pk=edition_id)
-        edition_scope_enter(edition)
-        return view(request, edition, **kwargs)
-
-    return wrapper
 
 
 def _call(edition: Edition) -> Call:
@@ -52,7 +32,7 @@ def _call(edition: Edition) -> Call:
 
 
 def _url(name: str, edition: Edition, **kwargs: Any) -> str:
-    return reverse(f"proposals_organise:{name}", kwargs={"edition_id": edition.pk, **kwargs})
+    return reverse(f"proposals_organise:{name}", kwargs={"slug": edition.slug, **kwargs})
 
 
 def _form_errors(form: Any, error: ValidationError) -> None:
@@ -60,18 +40,8 @@ def _form_errors(form: Any, error: ValidationError) -> None:
         form.add_error(None, message)
 
 
-@staff_member_required
-@require_GET
-def editions(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "proposals/organise/editions.html",
-        {"editions": editions_editable_by(user=request.user).order_by("-start_date", "pk")},
-    )
-
-
 @require_http_methods(["GET", "POST"])
-@_organiser
+@workspace_page(Part.PROPOSALS)
 def overview(request: HttpRequest, edition: Edition) -> HttpResponse:
     """The call's settings, and every proposal by score with the spread of themes and organisations."""
     current = selectors.call_for_edition(edition=edition)
@@ -111,7 +81,7 @@ def overview(request: HttpRequest, edition: Edition) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@_organiser
+@workspace_page(Part.PROPOSALS)
 def proposal(request: HttpRequest, edition: Edition, pk: int) -> HttpResponse:
     """One proposal: your review, the team's reviews, the decision and the expected demand."""
     current = _call(edition)
@@ -197,7 +167,7 @@ def _pin_form(edition: Edition, data: Any = None) -> PinForm:
 
 
 @require_http_methods(["GET", "POST"])
-@_organiser
+@workspace_page(Part.PROPOSALS)
 def schedule(request: HttpRequest, edition: Edition) -> HttpResponse:
     """Demand per topic, pinned sessions, runs of the scheduler; start a run or pin a session."""
     run_form = RunForm(request.POST if request.POST.get("action") == "run" else None)
@@ -235,7 +205,7 @@ def schedule(request: HttpRequest, edition: Edition) -> HttpResponse:
 
 
 @require_POST
-@_organiser
+@workspace_page(Part.PROPOSALS)
 def pin_remove(request: HttpRequest, edition: Edition, pin_id: int) -> HttpResponse:
     pin = get_object_or_404(SchedulePin, edition=edition, pk=pin_id)
     services.schedule_pin_remove(pin=pin, by=request.user)
@@ -244,7 +214,7 @@ def pin_remove(request: HttpRequest, edition: Edition, pin_id: int) -> HttpRespo
 
 
 @require_http_methods(["GET", "POST"])
-@_organiser
+@workspace_page(Part.PROPOSALS)
 def run(request: HttpRequest, edition: Edition, run_id: int) -> HttpResponse:
     """A run's schedule as a grid of rounds and rooms, its figures; apply it to the programme."""
     current = selectors.schedule_run_get(edition=edition, pk=run_id)

@@ -1,4 +1,4 @@
-"""The organising team's pages of the call for sessions, under /admin/proposals/."""
+"""The call for sessions of an edition in the workspace: /organise/<edition>/call/."""
 
 from django.urls import path
 
@@ -7,14 +7,9 @@ from . import organise
 app_name = "proposals_organise"
 
 urlpatterns = [
-    path("", organise.editions, name="editions"),
-    path("<int:edition_id>/", organise.overview, name="overview"),
-    path("<int:edition_id>/proposals/<int:pk>/", organise.proposal, name="proposal"),
-    path("<int:edition_id>/schedule/", organise.schedule, name="schedule"),
-    path("<int:edition_id>/schedule/runs/<int:run_id>/", organise.run, name="run"),
-    path(
-        "<int:edition_id>/schedule/pins/<int:pin_id>/remove/",
-        organise.pin_remove,
-        name="pin_remove",
-    ),
+    path("", organise.overview, name="overview"),
+    path("proposals/<int:pk>/", organise.proposal, name="proposal"),
+    path("schedule/", organise.schedule, name="schedule"),
+    path("schedule/runs/<int:run_id>/", organise.run, name="run"),
+    path("schedule/pins/<int:pin_id>/remove/", organise.pin_remove, name="pin_remove"),
 ]

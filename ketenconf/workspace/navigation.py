@@ -20,12 +20,9 @@ def _by_slug(name: str) -> Callable[[Edition], str]:
     return lambda edition: reverse(name, args=[edition.slug])
 
 
-def _by_id(name: str) -> Callable[[Edition], str]:
-    return lambda edition: reverse(name, args=[edition.pk])
-
-
 #: The path segment of each part under /organise/<edition>/, for the parts that have pages.
 SEGMENTS: dict[Part, str] = {
+    Part.PROPOSALS: "call",
     Part.ASSIGNMENT: "assignment",
     Part.CHECKIN: "checkin",
     Part.DAY: "day",
@@ -40,7 +37,7 @@ SEGMENTS: dict[Part, str] = {
 PART_PAGES: dict[Part, tuple[Promise, Callable[[Edition], str]]] = {
     Part.DASHBOARD: (_("Dashboard"), _by_slug("workspace:dashboard")),
     Part.PROGRAMME: (_("Programme and rooms"), _by_slug("programme_organise:overview")),
-    Part.PROPOSALS: (_("Call for sessions"), _by_id("proposals_organise:overview")),
+    Part.PROPOSALS: (_("Call for sessions"), _by_slug("proposals_organise:overview")),
     Part.REGISTRATIONS: (_("Registrations"), _by_slug("registrations:list")),
     Part.QUESTIONS: (_("Registration questions"), _by_slug("questions:list")),
     Part.ORGANISATIONS: (_("Organisations"), _by_slug("events_organise:proposed")),

@@ -99,7 +99,7 @@ def test_a_partner_proposes_and_an_organiser_accepts(
     organiser = UserFactory(
         username="ind-organiser", organisation=call_edition.edition.lead_organisation
     )
-    start = f"/admin/proposals/{call_edition.edition.pk}/"
+    start = f"/organise/{call_edition.edition.slug}/call/"
     page.goto(f"{live_server.url}/admin/login/?next={start}")
     page.locator("#id_username").fill(organiser.username)
     page.locator("#id_password").fill(PASSWORD)

@@ -45,6 +45,8 @@ def workspace_paths(small: Small, run: AssignmentRun, job_id: int, token_id: int
         f"{edition}/programme/sessions/{session}/",
         f"{edition}/programme/rooms/add/",
         f"{edition}/programme/blocks/{block}/remove/",
+        f"{edition}/call/",
+        f"{edition}/call/schedule/",
         f"{edition}/registrations/",
         f"{edition}/registrations/?listed=waitlisted",
         f"{edition}/registrations/add/",

@@ -16,8 +16,8 @@ from tests.proposals.helpers import propose
 pytestmark = pytest.mark.django_db
 
 
-def organise(edition_id: int, rest: str = "") -> str:
-    return f"/admin/proposals/{edition_id}/{rest}"
+def organise(slug: str, rest: str = "") -> str:
+    return f"/organise/{slug}/call/{rest}"
 
 
 def test_a_private_note_stays_within_the_reviewers_organisation_unless_shared(
@@ -48,7 +48,7 @@ def test_a_private_note_stays_within_the_reviewers_organisation_unless_shared(
     ]
     client = Client()
     client.force_login(call_edition.lead_reviewer)
-    page = client.get(organise(call_edition.edition.pk, f"proposals/{proposal.pk}/")).content
+    page = client.get(organise(call_edition.edition.slug, f"proposals/{proposal.pk}/")).content
     assert "Sterk praktijkverhaal." in page.decode()
     assert "Spreker was vorig jaar matig." not in page.decode()
 
@@ -63,7 +63,7 @@ def test_a_private_note_stays_within_the_reviewers_organisation_unless_shared(
         ("Ingrid", "IND-notitie."),
         ("Cor", "Spreker was vorig jaar matig."),
     ]
-    page = client.get(organise(call_edition.edition.pk, f"proposals/{proposal.pk}/")).content
+    page = client.get(organise(call_edition.edition.slug, f"proposals/{proposal.pk}/")).content
     assert "Spreker was vorig jaar matig." in page.decode()
 
 
@@ -75,12 +75,32 @@ def test_only_staff_of_the_lead_and_partners_review(call_edition: CallEdition) -
         services.proposal_decide(proposal=proposal, by=call_edition.outsider, accept=True)
     client = Client()
     client.force_login(call_edition.outsider)
-    assert client.get(organise(call_edition.edition.pk)).status_code == 404
+    assert client.get(organise(call_edition.edition.slug)).status_code == 404
     assert (
-        client.get(organise(call_edition.edition.pk, f"proposals/{proposal.pk}/")).status_code
+        client.get(organise(call_edition.edition.slug, f"proposals/{proposal.pk}/")).status_code
         == 404
     )
-    assert Client().get(organise(call_edition.edition.pk))["Location"].startswith("/admin/login/")
+    assert (
+        Client().get(organise(call_edition.edition.slug))["Location"].startswith("/organise/login/")
+    )
+
+
+def test_the_old_addresses_lead_to_the_call_in_the_workspace(call_edition: CallEdition) -> None:
+    proposal = propose(call_edition.call)
+    client = Client()
+    client.force_login(call_edition.partner_reviewer)
+    old = f"/admin/proposals/{call_edition.edition.pk}/proposals/{proposal.pk}/?tab=1"
+    response = client.get(old)
+    assert response.status_code == 301
+    assert response["Location"] == organise(
+        call_edition.edition.slug, f"proposals/{proposal.pk}/?tab=1"
+    )
+    assert client.get(response["Location"]).status_code == 200
+    assert client.post(f"/admin/proposals/{call_edition.edition.pk}/schedule/").status_code == 308
+    assert client.get("/admin/proposals/")["Location"] == "/organise/"
+    outsider = Client()
+    outsider.force_login(call_edition.outsider)
+    assert outsider.get(old).status_code == 404
 
 
 def test_the_overview_puts_the_best_scored_first_with_the_spread(call_edition: CallEdition) -> None:
@@ -115,7 +135,7 @@ def test_the_overview_puts_the_best_scored_first_with_the_spread(call_edition: C
     ]
     client = Client()
     client.force_login(call_edition.partner_reviewer)
-    page = client.get(organise(call_edition.edition.pk))
+    page = client.get(organise(call_edition.edition.slug))
     assert page.status_code == 200
     assert unscored.title in page.content.decode()
 
@@ -130,7 +150,7 @@ def test_the_overview_costs_the_same_queries_for_one_or_three(
     client = Client()
     client.force_login(call_edition.lead_reviewer)
     with django_assert_num_queries(8):  # type: ignore[operator]
-        assert client.get(organise(call_edition.edition.pk)).status_code == 200
+        assert client.get(organise(call_edition.edition.slug)).status_code == 200
 
 
 def test_accepting_makes_a_topic_with_hosts_and_mails_every_host(call_edition: CallEdition) -> None:
@@ -145,7 +165,7 @@ def test_accepting_makes_a_topic_with_hosts_and_mails_every_host(call_edition: C
     client = Client()
     client.force_login(call_edition.partner_reviewer)
     response = client.post(
-        organise(call_edition.edition.pk, f"proposals/{proposal.pk}/"),
+        organise(call_edition.edition.slug, f"proposals/{proposal.pk}/"),
         {"action": "decide", "decision": "accept", "message": "Graag in zaal A."},
     )
     assert response.status_code == 302

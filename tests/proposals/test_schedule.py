@@ -69,7 +69,7 @@ def test_the_scheduler_places_accepted_topics_and_applying_makes_sessions(
     three_topics(call_edition)
     client = Client()
     client.force_login(call_edition.partner_reviewer)
-    base = f"/admin/proposals/{call_edition.edition.pk}/schedule/"
+    base = f"/organise/{call_edition.edition.slug}/call/schedule/"
     response = client.post(base, {"action": "run", "time_limit": "10"})
     run = ScheduleRun.objects.get()
     assert response["Location"] == f"{base}runs/{run.pk}/"
@@ -116,7 +116,7 @@ def test_a_pin_is_kept_by_the_scheduler(call_edition: CallEdition) -> None:
     assert returning.topic is not None
     client = Client()
     client.force_login(call_edition.lead_reviewer)
-    base = f"/admin/proposals/{call_edition.edition.pk}/schedule/"
+    base = f"/organise/{call_edition.edition.slug}/call/schedule/"
     pinned = client.post(
         base,
         {

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import day
+from . import organise_day as day
 
 app_name = "allocation_day"
 
