@@ -13,7 +13,7 @@ re-offer); then ``--absent`` (15 %) of the participants without a fixed seat do 
 the re-offer runs before round 1 with ``--time-limit``. It prints the re-offer's time
 (wall-clock and processor), status, gap, moves and upgrades, and in the same run the time of
 the first assignment and of the waiting list: the ratios are what to compare between runs
-on a shared machine. Targets (the issue): 600 × 3 well under 2 s, 10,000 × 4 at most 15 s
+on a shared machine. Targets: 600 × 3 well under 2 s, 10,000 × 4 at most 15 s
 with the gap reported.
 
 **The demo day.** Drops and creates the PostgreSQL database ``--database`` (at ``--server``),

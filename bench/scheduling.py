@@ -36,24 +36,7 @@ demand + 1 each, ``ketenconf.proposals.scheduler.cost.evaluate``), PyconUK's own
 keeps our rules (``validate_schedule``). Times are wall-clock, model building included, in
 the same run; the time limit is the same for both.
 
-Measured on the 2-core development machine (24 Nov 2026, load average ~5 from other test
-suites), ``bench/scheduling.py`` with its defaults (seed 0, 60 s)::
-
-    size    method                      time s   objective  unseated  clashing  PyconUK obj
-    small   ketenconf (HiGHS)             0.06     183 opt       172        11         -426
-            greedy start                  0.00     185           172        13         -456
-            PyconUK ILP (CBC)             0.47     206           172        34         -486
-    medium  ketenconf (HiGHS)             9.32     559 opt       540        19          -33
-            greedy start                  0.01     728           682        46           30
-            PyconUK ILP (CBC)             1.27     764           715        49          -14
-    large   ketenconf (HiGHS)            60.12    1921           1851       70          328
-            (lower bound 1851, gap 3.6%)
-            greedy start                  0.01    2286           2159      127          347
-            PyconUK ILP (CBC)             3.83    2681           2470      211          388
-
-Every answer keeps every rule and schedules every topic. PyconUK is faster (it has no clash
-term and no choice of second runs, so its model is smaller) and best on its own objective;
-on the people left out, ours leaves 11%, 27% and 28% fewer out than PyconUK's.
+Today's figures, with the machine and the date they came from, are in ``bench/README.md``.
 """
 
 from __future__ import annotations

@@ -5,8 +5,8 @@ statements (``ketenconf.core.statements``) and kept per process for a second
 What it buys: a rush of registrations is bound by the CPU the application spends per
 registration, and the ORM building the SQL of these short statements anew on every call
 costs more of it than the database spends running them; with the statements made once and
-the edition and the typed organisations kept for a second, one core registers several times
-as many people (the figure, measured against a peer's, is in ``bench/README.md``). The price
+the edition and the typed organisations kept for a second, a registration costs about a
+quarter less CPU (``bench/registration_rush.py``; the figures are in ``bench/README.md``). The price
 is a second way to read and write these rows: ``tests/registration/test_hot_path.py`` holds
 each statement here to the rows the ORM gives. Everything else about a registration is in
 ``services.py`` and ``selectors.py`` on the ORM; keep it that way, and keep this module

@@ -5,7 +5,7 @@ row says so), and no request gets a 500: while the database drops connections th
 503 with Retry-After, and the clients send again, as the API's users are told to.
 
 In the suite it runs for 45 s (the worker killed every 11 s, the connections cut every 15 s).
-The full soak of the issue, 10 minutes with a kill every 30 s and a cut every 45 s:
+The full soak, 10 minutes with a kill every 30 s and a cut every 45 s:
 
     KETENCONF_SOAK_SECONDS=600 KETENCONF_DATABASE_URL=postgres://postgres@127.0.0.1:5432/x \\
         .venv/bin/pytest tests/ops/test_soak.py -s
