@@ -15,3 +15,8 @@ class Period:
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "label": self.label}
+
+
+def relative_gap(objective: float, lower_bound: float) -> float:
+    """``(objective - lower_bound) / objective`` of a minimisation (0 when ``objective`` is 0)."""
+    return 0.0 if objective == 0 else (objective - lower_bound) / objective

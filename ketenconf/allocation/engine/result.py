@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ketenconf.enginekit.errors import quote
+from ketenconf.enginekit.shapes import relative_gap
 
 from .cost import attended_rounds
 from .problem import Problem
@@ -99,7 +100,7 @@ class Result:
     @property
     def gap(self) -> float:
         """Relative gap ``(objective - lower_bound) / objective`` (0 when optimal)."""
-        return 0.0 if self.objective == 0 else (self.objective - self.lower_bound) / self.objective
+        return relative_gap(self.objective, self.lower_bound)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ketenconf.enginekit.shapes import relative_gap
+
 from .cost import Clash
 from .problem import Placement
 
@@ -32,7 +34,8 @@ class Schedule:
 
     @property
     def gap(self) -> float:
-        return 0.0 if self.objective == 0 else (self.objective - self.lower_bound) / self.objective
+        """Relative gap ``(objective - lower_bound) / objective`` (0 when optimal)."""
+        return relative_gap(self.objective, self.lower_bound)
 
     def to_dict(self) -> dict[str, Any]:
         return {
