@@ -32,6 +32,10 @@ def new_highs() -> highspy.Highs:
             os.close(saved)
         _banner_shown = True
     highs.silent()
+    # HiGHS starts one task scheduler per process with the thread count of the first run;
+    # a later run that asks for another count fails at once (a MIP then reports its start
+    # with a bound of 0). Every engine runs single-threaded, so every instance says so.
+    highs.setOptionValue("threads", 1)
     return highs
 
 
@@ -40,12 +44,11 @@ def mip_highs(
 ) -> highspy.Highs:
     """A :func:`new_highs` for a MIP with a whole-number objective, then ``options``.
 
-    One thread (the machine is shared with the web processes), a seed for repeatable runs,
-    and an absolute gap under 1: with whole-number costs, anything closer is optimal.
+    A seed for repeatable runs and an absolute gap under 1: with whole-number costs,
+    anything closer is optimal.
     """
     highs = new_highs()
     for name, value in (
-        ("threads", 1),
         ("random_seed", seed % 2_147_483_647),
         ("time_limit", max(0.01, time_limit)),
         ("mip_rel_gap", 0.0),
