@@ -205,7 +205,7 @@ def test_runs_are_numbered_within_their_edition(call_edition: CallEdition) -> No
     client = Client()
     client.cookies["django_language"] = "en"
     client.force_login(call_edition.lead_reviewer)
-    base = f"/admin/proposals/{call_edition.edition.pk}/schedule/"
+    base = f"/organise/{call_edition.edition.slug}/call/schedule/"
     page = client.get(f"{base}runs/{second.pk}/").content.decode()
     assert "Schedule run 2 of Chain Conference 2027" in page
     runs = client.get(base).content.decode()
