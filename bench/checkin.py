@@ -61,7 +61,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 from ketenconf.accounts.models import User
 from ketenconf.allocation.models import Assignment, AssignmentRun
-from ketenconf.checkin.models import DoorStaff
+from ketenconf.team.models import EditionRole, Role
 from ketenconf.checkin.tokens import badge_token
 from ketenconf.events.models import Edition, EditionStatus, Organisation, OrganisationKind, Room, Series, Venue
 from ketenconf.programme.models import Block, Session, Topic
@@ -104,7 +104,7 @@ for r, hour in enumerate([10, 13]):
         for n, p in enumerate(people)
     )
 staff = User.objects.create_user(username="deur", password="correct horse battery staple", is_staff=True)
-DoorStaff.objects.create(edition=edition, user=staff)
+EditionRole.objects.create(edition=edition, user=staff, role=Role.DOOR)
 tokens = [badge_token(registration=p) for p in Registration.objects.filter(edition=edition).order_by("pk")]
 print(json.dumps({{"session": login_session(staff), "tokens": tokens}}))
 """

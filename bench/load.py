@@ -75,7 +75,7 @@ SLUG = "ketenconferentie-2027"
 PARTICIPANTS = """
 import json
 from ketenconf.accounts.models import User
-from ketenconf.checkin.models import DoorStaff
+from ketenconf.team.models import EditionRole, Role
 from ketenconf.checkin.tokens import badge_token
 from ketenconf.events.models import Edition
 from ketenconf.registration import links, services
@@ -89,7 +89,7 @@ for n in range({count}):
     urls.append(links.access_link_url(registration=outcome.registration))
     badges.append(badge_token(registration=outcome.registration))
 staff = User.objects.create_user(username="deur-load", password=None, is_staff=True)
-DoorStaff.objects.create(edition=edition, user=staff)
+EditionRole.objects.create(edition=edition, user=staff, role=Role.DOOR)
 print(json.dumps({{"links": urls, "badges": badges, "door_session": login_session(staff)}}))
 """
 

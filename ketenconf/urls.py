@@ -25,6 +25,7 @@ urlpatterns = [
     # The language switch of pages outside the language prefixes: sets the language cookie.
     path("i18n/", include("django.conf.urls.i18n")),
     # The organiser workspace: every part of an edition, under one access rule.
+    path("organise/invitation/", include("ketenconf.team.urls")),
     path("organise/", include("ketenconf.workspace.urls")),
     path("organise/<slug:slug>/programme/", include("ketenconf.programme.organise_urls")),
     path("organise/<slug:slug>/call/", include("ketenconf.proposals.organise_urls")),
@@ -42,6 +43,8 @@ urlpatterns = [
     path("organise/<slug:slug>/messages/", include("ketenconf.messaging.organise_urls")),
     path("organise/<slug:slug>/api/", include("ketenconf.api.organise_urls")),
     path("organise/<slug:slug>/audit/", include("ketenconf.audit.organise_urls")),
+    path("organise/<slug:slug>/team/", include("ketenconf.team.organise_urls")),
+    path("organise/<slug:slug>/sessions/", include("ketenconf.team.sessions_urls")),
     path("organise/<slug:slug>/settings/", include("ketenconf.events.organise_settings_urls")),
     # Addresses from before the workspace, sent on to the same pages under /organise/.
     path("admin/assignment/", workspace_views.moved),

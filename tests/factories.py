@@ -19,6 +19,7 @@ from ketenconf.events.models import (
     Venue,
 )
 from ketenconf.programme.models import Block, BlockKind, Host, Session, SessionKind, Topic
+from ketenconf.team.services import user_roles_from_organisation
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
@@ -40,12 +41,20 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
+        skip_postgeneration_save = True  # the roles hook saves rows of its own
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
     is_staff = True
     organisation = factory.SubFactory(OrganisationFactory)
     password = factory.django.Password("correct horse battery staple")
+
+    @factory.post_generation
+    def roles(self, create: bool, extracted: object, **kwargs: object) -> None:
+        """The roles the organisation implies in the editions that exist, as the migration
+        gave the accounts of the time; ``roles=False`` gives none."""
+        if create and extracted is not False:
+            user_roles_from_organisation(user=self)
 
 
 class SeriesFactory(factory.django.DjangoModelFactory):

@@ -118,32 +118,6 @@ class CheckInSettings(models.Model):
         return str(self.edition)
 
 
-class DoorStaff(models.Model):
-    """A user who may check people in for one edition (organisers of the edition may too)."""
-
-    edition = models.ForeignKey(
-        Edition, on_delete=models.CASCADE, related_name="door_staff", verbose_name=_("edition")
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="door_duties",
-        verbose_name=_("user"),
-    )
-
-    objects: ClassVar[models.Manager[Self]] = edition_scoped()
-
-    class Meta:
-        verbose_name = _("door staff")
-        verbose_name_plural = _("door staff")
-        constraints = [
-            models.UniqueConstraint(fields=["edition", "user"], name="door_staff_once"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user} ({self.edition})"
-
-
 class Badge(models.Model):
     """A registration's badge version: a lost badge is stopped by moving to the next version.
 

@@ -13,11 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
-# Demo accounts: a superuser, and a staff user for each lead organisation.
+# Demo accounts: a superuser, and a staff user for each lead organisation, who is lead
+# organiser of the editions it leads and partner organiser of those it partners in.
 ORGANISER_USERNAME = "organisator"
 STAFF_USERS: tuple[tuple[str, str], ...] = (("dtv", "DT&V"), ("vng", "VNG"), ("jenv", "J&V"))
 # Door staff: an account that checks people in at one edition and sees nothing else.
 DOOR_STAFF_USERS: tuple[tuple[str, str], ...] = (("deur", "ketenconferentie-2027"),)
+# A host: sees their own sessions (the first two workshops of the edition) and who is in them.
+HOST_USERS: tuple[tuple[str, str], ...] = (("gastheer", "ketenconferentie-2018"),)
 
 # Labels of the chain links, used as the theme of a topic: (Dutch, English).
 CHAIN_LINK_THEMES: dict[str, tuple[str, str]] = {

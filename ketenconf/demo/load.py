@@ -23,7 +23,6 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from ketenconf.checkin.models import DoorStaff
 from ketenconf.core.tenancy import with_scopes_disabled
 from ketenconf.events.models import (
     Edition,
@@ -34,7 +33,7 @@ from ketenconf.events.models import (
     SeriesPartner,
     Venue,
 )
-from ketenconf.programme.models import Block, Host, Session, Topic
+from ketenconf.programme.models import Block, BlockKind, Host, Session, Topic
 from ketenconf.programme.services import programme_changed
 from ketenconf.questions.services import questions_add_defaults
 from ketenconf.registration.services import (
@@ -42,11 +41,14 @@ from ketenconf.registration.services import (
     registration_set_preferences,
     registration_set_rounds,
 )
+from ketenconf.team.models import EditionRole, Role
+from ketenconf.team.services import edition_role_grant, user_roles_from_organisation
 
 from .editions import (
     CHAIN_LINK_THEMES,
     DOOR_STAFF_USERS,
     EDITIONS,
+    HOST_USERS,
     ORGANISER_USERNAME,
     ROOM_KINDS,
     SERIES,
@@ -76,7 +78,7 @@ class DemoLogin:
     is_superuser: bool
     created: bool
     password_works: bool  # False when someone changed the password since it was created
-    door_staff_of: str = ""  # the edition's slug, for door staff
+    roles: tuple[str, ...] = ()  # "<role> of <edition slug>", one per edition
 
 
 @dataclass
@@ -319,10 +321,12 @@ def _load_user(
     organisation: Organisation | None,
     password: str,
     *,
-    door_staff_of: Edition | None = None,
+    role: tuple[Role, Edition] | None = None,
 ) -> None:
+    """An account; staff of an organisation get the roles it implies in every edition, and
+    ``role`` gives one role in one edition (door staff, a host)."""
     user_model = get_user_model()
-    superuser = organisation is None and door_staff_of is None
+    superuser = organisation is None and role is None
     user = user_model._default_manager.filter(username=username).first()
     created = user is None
     if user is None:
@@ -338,8 +342,19 @@ def _load_user(
         summary.created["users"] += 1
     else:
         summary.existing["users"] += 1
-    if door_staff_of is not None:
-        DoorStaff.objects.get_or_create(edition=door_staff_of, user=user)
+    if role is not None:
+        kind, edition = role
+        if not EditionRole.objects.filter(edition=edition, user=user).exists():
+            topics = (
+                Topic.objects.filter(edition=edition, sessions__block__kind=BlockKind.ROUND)
+                .distinct()
+                .order_by("pk")[:2]
+                if kind == Role.HOST
+                else []
+            )
+            edition_role_grant(edition=edition, user=user, role=kind, topics=topics, by=None)
+    else:
+        user_roles_from_organisation(user=user)
     summary.logins.append(
         DemoLogin(
             username=username,
@@ -347,7 +362,12 @@ def _load_user(
             is_superuser=superuser,
             created=created,
             password_works=user.check_password(password),
-            door_staff_of=door_staff_of.slug if door_staff_of else "",
+            roles=tuple(
+                f"{row.get_role_display()} of {row.edition.slug}"
+                for row in EditionRole.objects.filter(user=user)
+                .select_related("edition")
+                .order_by("edition__start_date")
+            ),
         )
     )
 
@@ -376,5 +396,8 @@ def demo_load(*, password: str | None = None) -> DemoSummary:
         _load_user(summary, username, organisations[short_name], summary.password)
     for username, slug in DOOR_STAFF_USERS:
         duty = Edition.objects.get(slug=slug)
-        _load_user(summary, username, None, summary.password, door_staff_of=duty)
+        _load_user(summary, username, None, summary.password, role=(Role.DOOR, duty))
+    for username, slug in HOST_USERS:
+        hosted = Edition.objects.get(slug=slug)
+        _load_user(summary, username, None, summary.password, role=(Role.HOST, hosted))
     return summary

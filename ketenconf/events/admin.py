@@ -69,7 +69,7 @@ class SeriesAdmin(SharedDataAdmin, TranslationAdmin):
                     messages.ERROR,
                 )
                 continue
-            edition = services.edition_create_next(series=series, slug=slug)
+            edition = services.edition_create_next(series=series, slug=slug, by=request.user)
             self.message_user(
                 request,
                 _("Created %(edition)s (%(slug)s), led by %(lead)s.")

@@ -162,6 +162,7 @@ PUBLIC_STATUSES = [s for s in EditionStatus.values if s != EditionStatus.DRAFT]
 # Paths at the top of the site that an edition's slug would shadow.
 RESERVED_SLUGS = frozenset(
     {"admin", "api", "checkin", "organise", "static", "media", "en", "nl", "health", "ready"}
+    | {"invitation"}  # /organise/invitation/<token>/: the page an invitation opens
 )
 
 

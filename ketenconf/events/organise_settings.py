@@ -147,6 +147,7 @@ def next_edition(request: HttpRequest, edition: Edition) -> HttpResponse:
                 series=edition.series,
                 slug=form.cleaned_data["slug"],
                 start_date=form.cleaned_data["start_date"],
+                by=request.user,
             )
         except (ValidationError, services.SeriesHasNoPartners) as error:
             if isinstance(error, ValidationError) and hasattr(error, "error_dict"):

@@ -12,12 +12,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ketenconf.accounts.models import Actor, User
 from ketenconf.audit.models import AuditPart
 from ketenconf.audit.services import audit_record, audit_save, snapshot, stored_snapshot
 from ketenconf.programme import services as programme_services
 from ketenconf.questions.services import questions_add_defaults
 from ketenconf.registration.models import Registration
 from ketenconf.registration.services import edition_fill_from_waitlist
+from ketenconf.team.models import Role
+from ketenconf.team.services import edition_role_grant, edition_roles_from_organisations
 
 from .models import Edition, EditionStatus, Organisation, Room, Series, validate_edition_slug
 
@@ -51,8 +54,14 @@ def _title_for_year(title: str | None, old: int, new: int) -> str | None:
 
 
 @transaction.atomic
-def edition_create_next(*, series: Series, slug: str, start_date: date | None = None) -> Edition:
+def edition_create_next(
+    *, series: Series, slug: str, start_date: date | None = None, by: Actor = None
+) -> Edition:
     """A new draft edition: the rooms and the blocks of the latest edition, the lead passed on.
+
+    The staff of the new lead organisation become its lead organisers, the partners' staff
+    its partner organisers; the organiser who makes it (``by``) leads it too, so the draft
+    they are sent to is theirs to fill in.
 
     Blocks move with the days (by default to the same weekday one year later); topics and
     sessions are not copied, for they are chosen anew each year. The registration form starts
@@ -107,6 +116,10 @@ def edition_create_next(*, series: Series, slug: str, start_date: date | None = 
         block.end = _shift_days(block.end, shift)
         programme_services.block_save(block=block)
     questions_add_defaults(edition=edition)
+    # The staff of the new lead and of the partners find it as they found the last one.
+    if isinstance(by, User) and not by.is_superuser:
+        edition_role_grant(edition=edition, user=by, role=Role.LEAD, by=None)
+    edition_roles_from_organisations(edition=edition)
     return edition
 
 

@@ -12,6 +12,7 @@ from typing import ClassVar, Self
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ketenconf.core.tenancy import edition_scoped
 from ketenconf.events.models import Edition, Organisation
@@ -33,7 +34,7 @@ class Role(models.TextChoices):
     LEAD = "lead", _("lead organiser")
     PARTNER = "partner", _("partner organiser")
     HOST = "host", _("host")
-    DOOR = "door", _("door staff")
+    DOOR = "door", pgettext_lazy("role", "door staff")
 
 
 class EditionRole(models.Model):

@@ -37,6 +37,7 @@ SEGMENTS: dict[Part, str] = {
 PART_PAGES: dict[Part, tuple[Promise, Callable[[Edition], str]]] = {
     Part.DASHBOARD: (_("Dashboard"), _by_slug("workspace:dashboard")),
     Part.PROGRAMME: (_("Programme and rooms"), _by_slug("programme_organise:overview")),
+    Part.SESSIONS: (_("Your sessions"), _by_slug("team_sessions:list")),
     Part.PROPOSALS: (_("Call for sessions"), _by_slug("proposals_organise:overview")),
     Part.REGISTRATIONS: (_("Registrations"), _by_slug("registrations:list")),
     Part.QUESTIONS: (_("Registration questions"), _by_slug("questions:list")),
@@ -51,6 +52,7 @@ PART_PAGES: dict[Part, tuple[Promise, Callable[[Edition], str]]] = {
     Part.MESSAGES: (_("Messages"), _by_slug("messaging:list")),
     Part.API: (_("API tokens"), _by_slug("api_tokens:list")),
     Part.AUDIT: (_("Audit trail"), _by_slug("audit:list")),
+    Part.TEAM: (_("People"), _by_slug("team:people")),
     Part.SETTINGS: (_("Settings"), _by_slug("edition_settings:edit")),
 }
 

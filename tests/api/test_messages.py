@@ -9,9 +9,9 @@ import pytest
 from django.test import Client, TestCase
 
 from ketenconf.api import services
-from ketenconf.checkin.models import DoorStaff
 from ketenconf.mail.models import OutboxMessage
 from ketenconf.messaging.models import Message
+from ketenconf.team.models import EditionRole, Role
 from tests.factories import OrganisationFactory, UserFactory
 from tests.messaging.conftest import Groups, groups  # noqa: F401 - a fixture
 
@@ -111,7 +111,7 @@ def test_bad_input_is_422_with_a_message_per_field(client: Client, groups: Group
 def test_only_the_editions_organisers_may(client: Client, groups: Groups) -> None:  # noqa: F811
     stranger = UserFactory(organisation=OrganisationFactory())
     door = UserFactory(organisation=OrganisationFactory())
-    DoorStaff.objects.create(edition=groups.edition, user=door)
+    EditionRole.objects.create(edition=groups.edition, user=door, role=Role.DOOR)
     for user in (stranger, door):
         auth = headers(user)
         assert client.get(URL, headers=auth).status_code == 404

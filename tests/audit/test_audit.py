@@ -19,13 +19,13 @@ from ketenconf.api.models import ApiToken
 from ketenconf.audit.context import acting_as
 from ketenconf.audit.models import ActorKind, AuditEntry, AuditPart
 from ketenconf.audit.services import audit_record
-from ketenconf.checkin.models import DoorStaff
 from ketenconf.core.tenancy import scopes_disabled
 from ketenconf.events.models import Edition
 from ketenconf.imports.models import ImportJob
 from ketenconf.programme import services as programme_services
 from ketenconf.registration import services as registration_services
 from ketenconf.registration.models import Registration
+from ketenconf.team.models import EditionRole, Role
 from tests.factories import (
     EditionFactory,
     OrganisationFactory,
@@ -353,7 +353,7 @@ def test_the_page_is_for_the_edition_s_organisers_only(client: Client, edition: 
     client.force_login(UserFactory(organisation=OrganisationFactory()))
     assert client.get("/organise/keten/audit/").status_code == 404
     door = UserFactory(organisation=OrganisationFactory())
-    DoorStaff.objects.create(edition=edition, user=door)
+    EditionRole.objects.create(edition=edition, user=door, role=Role.DOOR)
     client.force_login(door)
     assert client.get("/organise/keten/audit/").status_code == 403
 

@@ -10,8 +10,8 @@ import pytest
 from django.utils import timezone
 
 from ketenconf.allocation.models import Assignment, AssignmentRun
-from ketenconf.checkin.models import DoorStaff
 from ketenconf.events.models import OrganisationKind
+from ketenconf.team.models import EditionRole, Role
 from tests.factories import (
     BlockFactory,
     EditionFactory,
@@ -62,7 +62,7 @@ def make_day(*, prefix: str = "", capacity: int = 600) -> Day:
     SeriesPartnerFactory(series=edition.series, organisation=ind, position=1)
     organiser = UserFactory(organisation=ind, username=f"{prefix}organisator")
     door = UserFactory(organisation=None, username=f"{prefix}deur")
-    DoorStaff.objects.create(edition=edition, user=door)
+    EditionRole.objects.create(edition=edition, user=door, role=Role.DOOR)
     day = edition.start_date
     hall = RoomFactory(edition=edition, name="Grote zaal", capacity=3)
     room_a = RoomFactory(edition=edition, name="Zaal A", capacity=2)

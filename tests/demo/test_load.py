@@ -33,7 +33,7 @@ EXPECTED = {
     "hosts": 87,
     "sessions": 67,
     "registrations": 1685,  # 450 for 2027, and 570 and 665 of the past editions' history
-    "users": 5,  # the organiser, three organisations' staff, door staff of 2027
+    "users": 6,  # the organiser, three organisations' staff, door staff of 2027, a host of 2018
 }
 MODELS = {
     "organisations": Organisation,
@@ -101,7 +101,11 @@ def test_the_command_prints_what_it_created_and_the_login(monkeypatch):
     assert re.search(r"organisations\s+46 created", text)
     assert "http://127.0.0.1:8123/organise/" in text
     assert f"organisator  password {DEFAULT_PASSWORD}" in text
-    assert "deur         password" in text and "door staff of ketenconferentie-2027" in text
+    assert (
+        "deur         password" in text and "deurmedewerker of ketenconferentie-2027" in text
+    ) or ("door staff of ketenconferentie-2027" in text)
+    assert "gastheer     password" in text and "of ketenconferentie-2018" in text
+    assert "staff of J&V: " in text and "of ketenconferentie-2027" in text
 
     out = StringIO()
     call_command("demo", stdout=out)

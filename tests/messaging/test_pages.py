@@ -9,9 +9,9 @@ import re
 import pytest
 from django.test import Client, TestCase
 
-from ketenconf.checkin.models import DoorStaff
 from ketenconf.mail.models import OutboxMessage
 from ketenconf.messaging.models import Message, ReminderSettings
+from ketenconf.team.models import EditionRole, Role
 from tests.factories import OrganisationFactory, UserFactory
 
 from .conftest import Groups
@@ -166,7 +166,7 @@ def test_only_the_editions_organisers_may_send(client: Client, groups: Groups) -
     assert client.get(url).status_code == 404
     assert client.post(url, post).status_code == 404
     door = UserFactory(organisation=OrganisationFactory())
-    DoorStaff.objects.create(edition=groups.edition, user=door)
+    EditionRole.objects.create(edition=groups.edition, user=door, role=Role.DOOR)
     client.force_login(door)
     assert client.get(url).status_code == 403
     assert client.post(url, post).status_code == 403

@@ -10,9 +10,9 @@ import pytest
 from django.test import Client
 
 from ketenconf.api import services as api_services
-from ketenconf.checkin.models import DoorStaff
 from ketenconf.questions.models import Answer, Question
 from ketenconf.registration.models import Registration
+from ketenconf.team.models import EditionRole, Role
 from tests.factories import OrganisationFactory, UserFactory
 
 from .conftest import World
@@ -120,7 +120,7 @@ def test_only_the_editions_organisers(client: Client, world: World) -> None:
     stranger = UserFactory(organisation=OrganisationFactory())
     assert client.get(URL, headers=headers(stranger)).status_code == 404
     door = UserFactory(organisation=OrganisationFactory())
-    DoorStaff.objects.create(edition=world.edition, user=door)
+    EditionRole.objects.create(edition=world.edition, user=door, role=Role.DOOR)
     assert client.get(URL, headers=headers(door)).status_code == 404
     assert client.get(URL).status_code == 401
 

@@ -10,12 +10,12 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from ketenconf.checkin.models import DoorStaff
 from ketenconf.questions import selectors, services
 from ketenconf.questions.models import Answer, Question
 from ketenconf.registration import links
 from ketenconf.registration import services as registration_services
 from ketenconf.registration.models import Registration
+from ketenconf.team.models import EditionRole, Role
 from tests.factories import OrganisationFactory, UserFactory
 
 from .conftest import World
@@ -162,7 +162,7 @@ def test_only_organisers_of_the_edition(client: Client, world: World) -> None:
     client.force_login(UserFactory(organisation=OrganisationFactory()))
     assert client.get(BASE).status_code == 404
     door = UserFactory(organisation=OrganisationFactory())
-    DoorStaff.objects.create(edition=world.edition, user=door)
+    EditionRole.objects.create(edition=world.edition, user=door, role=Role.DOOR)
     client.force_login(door)
     assert client.get(BASE).status_code == 403
 

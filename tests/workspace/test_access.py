@@ -36,23 +36,35 @@ def test_the_walk_covers_the_dashboard():
     assert ("/organise/<slug:slug>/", Part.DASHBOARD) in workspace_pages()
 
 
+#: What each role opens, spelled out here rather than read from the rule it tests.
+EVERY_PART = frozenset(Part)
+OPENS: dict[str, frozenset[Part]] = {
+    "lead": EVERY_PART - {Part.SESSIONS},
+    "partner": EVERY_PART - {Part.SESSIONS, Part.TEAM, Part.SETTINGS},
+    "host": frozenset({Part.SESSIONS}),
+    "door": frozenset({Part.CHECKIN}),
+}
+Y2018, Y2024, Y2027 = EDITIONS
+#: The demo accounts' roles (see ketenconf/demo/editions.py): staff of an organisation are lead
+#: organiser where it leads and partner organiser where it partners.
+ROLES: dict[str, dict[str, str]] = {
+    "organisator": {Y2018: "lead", Y2024: "lead", Y2027: "lead"},  # superuser
+    "jenv": {Y2018: "partner", Y2024: "partner", Y2027: "lead"},
+    "dtv": {Y2018: "lead", Y2027: "partner"},
+    "vng": {Y2024: "lead"},
+    "deur": {Y2027: "door"},
+    "gastheer": {Y2018: "host"},
+}
+
+
 def _expected(username: str, slug: str, part: Part) -> int:
-    """The rule, spelled out per demo account (see ketenconf/demo/editions.py)."""
-    organises = {
-        "organisator": set(EDITIONS),  # superuser
-        "jenv": set(EDITIONS),  # J&V partners in both series
-        "dtv": {"ketenconferentie-2018", "ketenconferentie-2027"},
-        "vng": {"van-migratie-tot-participatie-2024"},
-        "deur": set(),
-    }[username]
-    if slug in organises:
-        return 200
-    if username == "deur" and slug == "ketenconferentie-2027":
-        return 200 if part == Part.CHECKIN else 403
-    return 404
+    role = ROLES[username].get(slug)
+    if role is None:
+        return 404
+    return 200 if part in OPENS[role] else 403
 
 
-@pytest.mark.parametrize("username", ["organisator", "jenv", "dtv", "vng", "deur"])
+@pytest.mark.parametrize("username", list(ROLES))
 def test_each_account_gets_the_pages_the_rule_gives_it(client, demo, username):
     assert client.login(username=username, password=DEFAULT_PASSWORD)
     got, wanted = {}, {}
@@ -62,6 +74,12 @@ def test_each_account_gets_the_pages_the_rule_gives_it(client, demo, username):
             got[url] = client.get(url).status_code
             wanted[url] = _expected(username, slug, part)
     assert got == wanted
+
+
+def test_the_walk_meets_every_role_and_part():
+    walked = {part for _route, part in workspace_pages()}
+    assert {Part.TEAM, Part.SESSIONS, Part.SETTINGS, Part.CHECKIN, Part.DASHBOARD} <= walked
+    assert {role for roles in ROLES.values() for role in roles.values()} == set(OPENS)
 
 
 def test_a_visitor_is_sent_to_the_login_page_and_back(client, demo):
@@ -85,6 +103,7 @@ def test_a_visitor_is_sent_to_the_login_page_and_back(client, demo):
         ),
         ("vng", ["Van Migratie tot Participatie"]),
         ("deur", ["Ketenconferentie 2027"]),
+        ("gastheer", ["Ketenconferentie 2018"]),
     ],
 )
 def test_the_list_of_editions_shows_what_the_rule_gives(client, demo, username, titles):
@@ -94,10 +113,16 @@ def test_the_list_of_editions_shows_what_the_rule_gives(client, demo, username, 
     assert [access.edition.title for access, _url in response.context["rows"]] == titles
 
 
-def test_door_staff_are_led_to_check_in_and_organisers_to_the_dashboard(client, demo):
+def test_door_staff_are_led_to_check_in_hosts_to_their_sessions_organisers_to_the_dashboard(
+    client, demo
+):
     client.login(username="deur", password=DEFAULT_PASSWORD)
     rows = client.get("/organise/").context["rows"]
     assert [url for _access, url in rows] == ["/organise/ketenconferentie-2027/checkin/"]
+    client.logout()
+    client.login(username="gastheer", password=DEFAULT_PASSWORD)
+    rows = client.get("/organise/").context["rows"]
+    assert [url for _access, url in rows] == ["/organise/ketenconferentie-2018/sessions/"]
     client.logout()
     client.login(username="dtv", password=DEFAULT_PASSWORD)
     rows = client.get("/organise/").context["rows"]

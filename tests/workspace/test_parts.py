@@ -300,7 +300,7 @@ def test_the_next_edition_is_a_draft_led_by_the_next_partner(client, edition, or
         edition.start_date + dt.timedelta(weeks=52),
     )
     assert list(created.rooms.values_list("name", flat=True)) == ["Zaal A"]
-    # The organiser's organisation is a partner of the series: the draft is theirs to edit.
+    # The organiser who made it leads it with the next lead's staff: the draft is theirs to edit.
     assert client.get("/organise/ketenconferentie-2028/settings/").status_code == 200
 
 

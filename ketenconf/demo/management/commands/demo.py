@@ -54,12 +54,12 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(f"Log in at http://127.0.0.1:{options['port']}/organise/")
         for login in summary.logins:
-            if login.door_staff_of:
-                who = f"door staff of {login.door_staff_of}: check-in only"
-            elif login.is_superuser:
-                who = "superuser"
+            if login.is_superuser:
+                who = "superuser: everything"
             else:
-                who = f"staff of {login.organisation}"
+                who = "; ".join(login.roles) or "no role"
+                if login.organisation:
+                    who = f"staff of {login.organisation}: {who}"
             if login.password_works:
                 shown = f"password {summary.password}"
             else:
