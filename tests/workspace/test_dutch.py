@@ -31,9 +31,13 @@ ADMIN_LISTS = [
 
 def visible_text(html: str) -> str:
     """The text a reader sees: no scripts, styles, tags, attributes, nor the demo's own
-    content in an English title attribute."""
+    content in an English title attribute or in a text area (the edition's English
+    description on the settings page is the organiser's text, not the interface's)."""
     html = re.sub(
-        r"<(script|style|svg|template|blockquote)\b.*?</\1>", " ", html, flags=re.S | re.I
+        r"<(script|style|svg|template|blockquote|textarea)\b.*?</\1>",
+        " ",
+        html,
+        flags=re.S | re.I,
     )
     html = re.sub(r"<[^>]+>", " ", html)
     return " ".join(unescape(html).split())
