@@ -69,6 +69,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    # Second factors of organisers' sign-in: authenticator apps (TOTP), recovery codes
+    # (static, single use) and security keys or passkeys (WebAuthn).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     # For the static files of the API's interactive docs (Swagger UI), served locally.
     "ninja",
     "ketenconf.core",
@@ -117,6 +123,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Who makes the request's changes, for the audit trail (its user, token or personal link).
     "ketenconf.audit.context.AuditSourceMiddleware",
+    # request.user.is_verified(): whether this session passed a second factor; then an
+    # organiser without one is led to it before any organisers' page (ketenconf.accounts).
+    "django_otp.middleware.OTPMiddleware",
+    "ketenconf.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -128,6 +138,53 @@ LOGIN_URL = "admin:login"
 # Where a login goes when its ?next= is missing or points off the site (Django's default,
 # /accounts/profile/, does not exist here).
 LOGIN_REDIRECT_URL = "admin:index"
+# Passwords are checked by ModelBackend, unless single sign-on turned password sign-in off
+# for organisers (ketenconf.accounts.backends); security keys by django-otp-webauthn.
+AUTHENTICATION_BACKENDS = [
+    "ketenconf.accounts.backends.PasswordBackend",
+    "ketenconf.accounts.backends.SingleSignOnBackend",
+    "django_otp_webauthn.backends.WebAuthnBackend",
+]
+
+# --- Organisers' sign-in: the second factor and single sign-on ------------------------------
+#
+# KETENCONF_REQUIRE_2FA (default on): every account signs in with a password plus a second
+# factor (an authenticator app, a security key or passkey, or a recovery code); one without
+# a factor is led to set one up before any page of the workspace or the admin.
+REQUIRE_2FA = env_bool("REQUIRE_2FA", True)
+# The name authenticator apps and security keys show for this site.
+OTP_TOTP_ISSUER = env("SITE_NAME", "ketenconf")
+OTP_WEBAUTHN_RP_NAME = env("SITE_NAME", "ketenconf")
+# The security key is a second factor here, never a sign-in on its own.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+# Security keys belong to the host the site is reached at (one of ALLOWED_HOSTS): a key
+# registered for one host does not work on another.
+OTP_WEBAUTHN_HELPER_CLASS = "ketenconf.accounts.two_factor.WebAuthnHelper"
+OTP_WEBAUTHN_RP_ID_CALLABLE = "ketenconf.accounts.two_factor.webauthn_rp_id"
+# Recovery codes handed out at a time.
+RECOVERY_CODES = 10
+
+# Single sign-on with OpenID Connect: on when an issuer is given. Accounts are made at the
+# first sign-in for people whose organisation claim names a known organisation.
+OIDC_ISSUER = env("OIDC_ISSUER").rstrip("/")
+OIDC_CLIENT_ID = env("OIDC_CLIENT_ID")
+OIDC_CLIENT_SECRET = env("OIDC_CLIENT_SECRET")
+OIDC_SCOPES = env("OIDC_SCOPES", "openid email profile")
+OIDC_ORGANISATION_CLAIM = env("OIDC_ORGANISATION_CLAIM", "organisation")
+OIDC_ROLE_CLAIM = env("OIDC_ROLE_CLAIM", "groups")
+OIDC_NAME = env("OIDC_NAME", "")  # the provider's name on the sign-in button
+# Whether organisers may still sign in with a password when single sign-on is on.
+OIDC_PASSWORD_LOGIN = env_bool("OIDC_PASSWORD_LOGIN", True)
+# Whether a sign-in through the provider counts as two-factor: only when the provider says
+# so in the ID token's "amr" claim, or always when KETENCONF_OIDC_TRUST_2FA is set (for a
+# provider that requires a second factor of everyone).
+OIDC_TRUST_2FA = env_bool("OIDC_TRUST_2FA", False)
+OIDC_TIMEOUT = float(env("OIDC_TIMEOUT", "10"))
+if OIDC_ISSUER and not (OIDC_CLIENT_ID and OIDC_CLIENT_SECRET):
+    raise ImproperlyConfigured(
+        "KETENCONF_OIDC_ISSUER is set: give KETENCONF_OIDC_CLIENT_ID and "
+        "KETENCONF_OIDC_CLIENT_SECRET too (from the provider's registration of this site)."
+    )
 
 TEMPLATES = [
     {
@@ -241,6 +298,10 @@ RATELIMIT = env_rate("RATELIMIT", "60/m")
 # 429 until the period is over.
 ADMIN_LOGIN_RATELIMIT_ADDRESS = env_rate("ADMIN_LOGIN_RATELIMIT_ADDRESS", "30/15m")
 ADMIN_LOGIN_RATELIMIT_USERNAME = env_rate("ADMIN_LOGIN_RATELIMIT_USERNAME", "10/15m")
+# Wrong second-factor codes per account and per client address, counted as wrong passwords
+# are; past either the form answers 429 until the period is over.
+SECOND_FACTOR_RATELIMIT_ACCOUNT = env_rate("SECOND_FACTOR_RATELIMIT_ACCOUNT", "10/15m")
+SECOND_FACTOR_RATELIMIT_ADDRESS = env_rate("SECOND_FACTOR_RATELIMIT_ADDRESS", "30/15m")
 # Personal links mailed to one address (on "mail me a new link" and on registering an address
 # that is registered already), and "mail me a new link" requests per client address: so
 # nobody can flood someone's mailbox through us.
@@ -312,7 +373,12 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 # Preloading into the browsers' HSTS list is the domain owner's call and hard to undo: the
 # deploy check asks for it only when KETENCONF_HSTS_PRELOAD is set.
 SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", False)
-SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+SILENCED_SYSTEM_CHECKS = [
+    # Security keys' allowed origin is the request's own (ketenconf.accounts.two_factor),
+    # whose host ALLOWED_HOSTS has checked, rather than a fixed list.
+    "otp_webauthn.E030",
+    *([] if SECURE_HSTS_PRELOAD else ["security.W021"]),
+]
 # Behind a reverse proxy that ends TLS: trust its X-Forwarded-Proto, and count rate limits per
 # client by the X-Real-IP it sets rather than per proxy (see docs/deployment.md for nginx).
 BEHIND_PROXY = env_bool("BEHIND_PROXY", False)

@@ -2,6 +2,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path, re_path
 
+from ketenconf.accounts import views as account_views
 from ketenconf.api.api import api
 from ketenconf.events import views as event_views
 from ketenconf.ops import views as ops_views
@@ -26,6 +27,14 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     # The organiser workspace: every part of an edition, under one access rule.
     path("organise/invitation/", include("ketenconf.team.urls")),
+    # Organisers' own account (the second factor, single sign-on) before the workspace's
+    # "<edition>/", and the security keys' endpoints (django-otp-webauthn) under it.
+    path("organise/account/", include("ketenconf.accounts.urls")),
+    path(
+        "organise/account/two-factor/keys/registration/complete/",
+        account_views.KeyRegistrationComplete.as_view(),
+    ),
+    path("organise/account/two-factor/keys/", include("django_otp_webauthn.urls")),
     path("organise/", include("ketenconf.workspace.urls")),
     path("organise/<slug:slug>/programme/", include("ketenconf.programme.organise_urls")),
     path("organise/<slug:slug>/call/", include("ketenconf.proposals.organise_urls")),

@@ -73,6 +73,17 @@ def _the_sites_language() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _second_factor(request: pytest.FixtureRequest) -> Iterator[None]:
+    """KETENCONF_REQUIRE_2FA is on by default; tests of what an organiser does once signed
+    in run with it off, and those marked ``two_factor`` (sign-in itself) with it on. (Not
+    through the ``settings`` fixture, whose undoing would then come after other fixtures'.)"""
+    from django.test import override_settings
+
+    with override_settings(REQUIRE_2FA=request.node.get_closest_marker("two_factor") is not None):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _no_rows_kept_from_an_earlier_test() -> None:
     """A process keeps some rows for a second (ketenconf.core.process_memo); every test's
     database starts afresh, and so must they."""

@@ -25,6 +25,28 @@ class User(AbstractUser):
         verbose_name_plural = _("users")  # type: ignore[assignment]
 
 
+class SingleSignOnIdentity(models.Model):
+    """The account a person of the identity provider signs in to: one per issuer and subject."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="sso_identities"
+    )
+    issuer = models.CharField(_("issuer"), max_length=300)
+    subject = models.CharField(_("subject"), max_length=255)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_login_at = models.DateTimeField(_("last sign-in"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("single sign-on identity")
+        verbose_name_plural = _("single sign-on identities")
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="sso_identity_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} @ {self.issuer}"
+
+
 #: Who asks, in a permission check or a read that depends on the person: the user of a request.
 Viewer: TypeAlias = "User | AnonymousUser"
 

@@ -91,15 +91,24 @@ def _username_key(group: str, request: HttpRequest) -> str:
     return str(request.POST.get("username", "")).strip().lower()[:150]
 
 
-def _usages(request: HttpRequest, *, increment: bool) -> list[dict[str, Any]]:
-    limits: list[tuple[Any, str | None]] = [("ip", settings.ADMIN_LOGIN_RATELIMIT_ADDRESS)]
-    if _username_key(GROUP, request):
-        limits.append((_username_key, settings.ADMIN_LOGIN_RATELIMIT_USERNAME))
+def _usages(
+    request: HttpRequest,
+    *,
+    increment: bool,
+    group: str,
+    account: str | None,
+    rates: tuple[str | None, str | None],
+) -> list[dict[str, Any]]:
+    address_rate, account_rate = rates
+    limits: list[tuple[Any, str | None]] = [("ip", address_rate)]
+    name = account if account is not None else _username_key(group, request)
+    if name:
+        limits.append((lambda _group, _request: name, account_rate))
     usages = []
     for key, rate in limits:
         if not rate:
             continue
-        usage = get_usage(request, group=GROUP, key=key, rate=rate, increment=increment)
+        usage = get_usage(request, group=group, key=key, rate=rate, increment=increment)
         if usage is not None:
             usages.append(usage)
     return usages
@@ -115,15 +124,30 @@ def login_throttled(
     request: HttpRequest,
     login: Callable[[HttpRequest], HttpResponseBase],
     refused: Callable[[int], HttpResponseBase],
+    *,
+    group: str = GROUP,
+    account: str | None = None,
+    rates: tuple[str | None, str | None] | None = None,
 ) -> HttpResponseBase:
-    """Run a login view with failed attempts counted; past the limit ``refused(seconds)``."""
+    """Run a login view with failed attempts counted; past the limit ``refused(seconds)``.
+
+    Attempts are counted per client address and per account: the username typed, or
+    ``account`` for a step after the password (the second factor), with ``rates`` (address,
+    account) instead of the password's.
+    """
     if request.method != "POST":
         return login(request)
-    wait = _limited(_usages(request, increment=False))
+    if rates is None:
+        rates = (
+            settings.ADMIN_LOGIN_RATELIMIT_ADDRESS,
+            settings.ADMIN_LOGIN_RATELIMIT_USERNAME,
+        )
+    counted = {"group": group, "account": account, "rates": rates}
+    wait = _limited(_usages(request, increment=False, **counted))  # type: ignore[arg-type]
     if wait is None:
         response = login(request)
         if response.status_code != 302:  # a failed attempt shows the form again
-            _usages(request, increment=True)
+            _usages(request, increment=True, **counted)  # type: ignore[arg-type]
         return response
     response = refused(wait)
     response.status_code = 429

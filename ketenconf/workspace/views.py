@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.http.response import HttpResponseBase
@@ -32,6 +33,12 @@ def login(request: HttpRequest) -> HttpResponseBase:
         template_name="workspace/login.html",
         redirect_authenticated_user=True,
         next_page="workspace:editions",
+        extra_context={
+            # Single sign-on, when configured, and whether passwords still work for organisers.
+            "sso": bool(settings.OIDC_ISSUER),
+            "sso_name": settings.OIDC_NAME,
+            "password_login": not settings.OIDC_ISSUER or settings.OIDC_PASSWORD_LOGIN,
+        },
     )
 
     def refused(wait: int) -> HttpResponse:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from ketenconf.demo.load import demo_load
@@ -65,3 +66,13 @@ class Command(BaseCommand):
             else:
                 shown = "password changed since the demo created it"
             self.stdout.write(f"  {login.username:<12} {shown}  ({who})")
+        if settings.REQUIRE_2FA:
+            self.stdout.write(
+                "Each login sets up a second factor (an authenticator app or a security key) "
+                "at its first sign-in (KETENCONF_REQUIRE_2FA is on)."
+            )
+        else:
+            self.stdout.write(
+                "Two-factor sign-in is off here (KETENCONF_REQUIRE_2FA=false): these logins "
+                "need a password only. Leave it on outside a demo."
+            )
