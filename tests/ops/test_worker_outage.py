@@ -11,6 +11,7 @@ its connections are cut at whatever moment it is.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
@@ -132,3 +133,47 @@ def test_a_worker_whose_connections_are_cut_goes_on_and_sends_every_mail_once(
     log.flush()
     text = Path(log.name).read_text()
     assert "The database connection was lost" in text or "as sent failed" in text, text[-3000:]
+
+
+def test_a_worker_started_while_the_database_refuses_connections_waits_and_then_sends(
+    smtp_server: SMTPServer, cutter: Cutter, log: IO[bytes]
+) -> None:
+    """Started (or restarted by a supervisor) during an outage, the worker does not exit: its
+    start-up sweep waits for the database like its loop does."""
+    name = connection.settings_dict["NAME"]
+    toggle = f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS '
+    # PostgreSQL refuses this from a connection to the database itself.
+    admin = psycopg.connect(
+        database_url().split("?")[0].rsplit("/", 1)[0] + "/postgres", autocommit=True
+    )
+    admin.execute(toggle + "false")
+    try:
+        worker = start_worker(smtp_server, log, "--stuck-after=31", "--sweep-every=2")
+        try:
+            time.sleep(4)  # its first tries are refused
+            assert worker.poll() is None, "the worker exited while the database was away"
+        finally:
+            admin.execute(toggle + "true")
+        wait_until(
+            WorkerHeartbeat.objects.exists,
+            worker=worker,
+            log=log,
+            timeout=60,
+            what="the worker's first heartbeat once the database was back",
+        )
+        message_ids = enqueue_mails()
+        wait_until(
+            lambda: statuses() == {OutboxStatus.SENT: len(message_ids)},
+            worker=worker,
+            log=log,
+            timeout=120,
+            what="every mail was sent",
+        )
+    finally:
+        admin.execute(toggle + "true")
+        admin.close()
+        worker.terminate()
+        worker.wait(timeout=15)
+    assert smtp_server.recorder.message_id_counts() == dict.fromkeys(message_ids, 1)
+    log.flush()
+    assert "The database is away at start-up" in Path(log.name).read_text()

@@ -181,9 +181,9 @@ class Command(BaseCommand):
         name = options["worker_id"] or worker_name()
         worker_name_set(name)
         process_source_set("worker", name)  # the audit trail's who, in both threads
-        mail_sweep(stuck_after=timedelta(0) if options["release_in_flight"] else stuck_after)
-        periodic_run_due()
-        heartbeat_record()
+        start_up_through_outages(
+            stuck_after=timedelta(0) if options["release_in_flight"] else stuck_after
+        )
 
         worker = Worker(
             queue_names=options["queue_name"].split(","),
@@ -209,6 +209,28 @@ class Command(BaseCommand):
         finally:
             if sweeper is not None:
                 sweeper.stop()
+
+
+def start_up_through_outages(*, stuck_after: timedelta) -> None:
+    """The start-up sweep, the periodic jobs due and the first heartbeat; when the database
+    is away or drops the connection meanwhile, reconnect (with backoff) and start again.
+
+    Without this a worker started during an outage, or restarted into one, exited before its
+    loop that rides outages out. Each step may run twice: the sweep and the jobs are made to.
+    """
+    while True:
+        try:
+            mail_sweep(stuck_after=stuck_after)
+            periodic_run_due()
+            heartbeat_record()
+            return
+        except DatabaseError as error:
+            text = str(error).strip()
+            logger.warning(
+                "The database is away at start-up (%s); reconnecting",
+                text.splitlines()[0] if text else type(error).__name__,
+            )
+            _reconnect()
 
 
 def run_through_outages(worker: Worker) -> None:
