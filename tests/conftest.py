@@ -92,6 +92,17 @@ def _no_rows_kept_from_an_earlier_test() -> None:
     ProcessMemo.clear_all()
 
 
+@pytest.fixture(autouse=True)
+def _the_process_acts_as_the_system() -> Iterator[None]:
+    """A test that runs the worker or a command in this process makes it that process for
+    the audit trail (ketenconf.audit.context); the next test starts as the system again."""
+    yield
+    from ketenconf.audit.choices import ActorKind
+    from ketenconf.audit.context import process_source_set
+
+    process_source_set(ActorKind.SYSTEM)
+
+
 @pytest.fixture
 def programme_edition(db: None) -> object:
     """A published edition: a plenary opening, a round of three workshops, drinks."""

@@ -15,6 +15,7 @@ from ketenconf.evaluation import services
 from ketenconf.evaluation.models import Question, Quote, Survey, SurveyInvitation
 from ketenconf.evaluation.selectors import choice_values
 from ketenconf.mail.models import OutboxMessage
+from ketenconf.team.services import edition_roles_from_organisations
 from tests.evaluation import SurveyWorld, make_survey_world
 from tests.factories import EditionFactory, SeriesPartnerFactory
 
@@ -120,6 +121,7 @@ def test_partner_organisers_see_and_change_the_survey_outsiders_do_not(
 def test_a_survey_is_composed_with_its_questions(world: SurveyWorld) -> None:
     edition = EditionFactory(slug="volgende", lead_organisation=world.edition.lead_organisation)
     SeriesPartnerFactory(series=edition.series, organisation=world.edition.lead_organisation)
+    edition_roles_from_organisations(edition=edition)  # made after the accounts: no roles yet
     client = login(world.users["lead"])
     response = client.post(
         f"{SURVEYS}add/",

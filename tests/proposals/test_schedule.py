@@ -9,6 +9,7 @@ from ketenconf.programme.models import Session
 from ketenconf.proposals import adapter, services
 from ketenconf.proposals.models import InterestVote, Proposal, ScheduleRun
 from ketenconf.registration.links import access_token_create
+from ketenconf.team.services import edition_roles_from_organisations
 from tests.factories import (
     EditionFactory,
     HostFactory,
@@ -197,6 +198,7 @@ def test_runs_are_numbered_within_their_edition(call_edition: CallEdition) -> No
     other = EditionFactory(
         slug="elders-2027", lead_organisation=call_edition.edition.lead_organisation
     )
+    edition_roles_from_organisations(edition=other)  # made after the accounts: no roles yet
     elsewhere = services.schedule_run(edition=other, by=call_edition.lead_reviewer)
     first = services.schedule_run(edition=call_edition.edition, by=call_edition.lead_reviewer)
     second = services.schedule_run(edition=call_edition.edition, by=call_edition.lead_reviewer)
