@@ -24,6 +24,7 @@ from ketenconf.checkin.tokens import badge_token
 from ketenconf.demo.load import demo_load
 from ketenconf.events.models import Edition
 from ketenconf.registration.models import Registration, RegistrationStatus
+from ketenconf.team.services import user_roles_from_organisation
 from tests.browser.conftest import assert_accessible
 from tests.factories import QuestionFactory, SurveyFactory
 
@@ -43,12 +44,13 @@ def test_a_new_organiser_runs_the_2027_demo_from_the_dashboard(live_server: Any,
     demo_load()
     edition = Edition.objects.get(slug="ketenconferentie-2027")
     QuestionFactory(survey=SurveyFactory(edition=edition))
-    User.objects.create_user(
+    newcomer = User.objects.create_user(
         username="nieuw",
         password=PASSWORD,
         is_staff=True,
         organisation=edition.lead_organisation,
     )
+    user_roles_from_organisation(user=newcomer)  # lead organiser of what their organisation leads
     base = f"{live_server.url}/organise/{edition.slug}"
     # Solving and publishing for 450 participants (a mail each) takes a while on a busy machine.
     page.set_default_timeout(90_000)
