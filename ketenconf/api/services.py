@@ -9,7 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from ketenconf.accounts.models import User
+from ketenconf.accounts.models import Actor, User
 from ketenconf.audit.models import AuditPart
 from ketenconf.audit.services import audit_record
 
@@ -43,7 +43,7 @@ def api_token_create(*, user: User, name: str, edition: Any = None) -> tuple[Api
 
 
 @transaction.atomic
-def api_token_revoke(*, token: ApiToken, edition: Any = None, by: Any = None) -> None:
+def api_token_revoke(*, token: ApiToken, edition: Any = None, by: Actor = None) -> None:
     """The token stops working at once; it stays listed, to show when it was used."""
     revoked = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
         revoked_at=timezone.now()

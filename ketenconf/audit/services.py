@@ -38,7 +38,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ketenconf.accounts.models import User
+from ketenconf.accounts.models import Actor, User
 from ketenconf.core.tenancy import scopes_disabled
 
 from .context import current_source
@@ -161,7 +161,7 @@ def _changed(
     return {key: before.get(key) for key in keys}, {key: after.get(key) for key in keys}
 
 
-def _who(by: Any) -> dict[str, Any]:
+def _who(by: Actor) -> dict[str, Any]:
     source = current_source()
     request = source.request
     token = getattr(request, "audit_api_token", None) if request is not None else None
@@ -264,7 +264,7 @@ def audit_record(
     after: dict[str, Any] | None = None,
     registration: Any = None,
     personal: Iterable[str] = (),
-    by: Any = None,
+    by: Actor = None,
 ) -> AuditEntry | None:
     """Record one change of ``edition`` (an Edition, its pk, or None for a sign-in).
 
@@ -303,7 +303,7 @@ def audit_record_many(
     action: str,
     changes: Sequence[tuple[models.Model, dict[str, Any] | None, dict[str, Any] | None]],
     personal: Iterable[str] = (),
-    by: Any = None,
+    by: Actor = None,
     label: Callable[[Any], str] | None = None,
 ) -> int:
     """One entry per ``(target, before, after)`` of a bulk write, in one INSERT: a service

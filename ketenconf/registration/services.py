@@ -19,6 +19,7 @@ from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ketenconf.accounts.models import Actor
 from ketenconf.audit.models import AuditPart
 from ketenconf.audit.services import audit_record, audit_registration_forget, snapshot
 from ketenconf.core.personal_data import anonymisers_run
@@ -38,7 +39,7 @@ from .models import ACTIVE_STATUSES, AccessToken, Preference, Registration, Regi
 AUDITED_STATE = ("status",)
 
 
-def _audit_status(registration: Registration, before: dict[str, Any], by: Any = None) -> None:
+def _audit_status(registration: Registration, before: dict[str, Any], by: Actor = None) -> None:
     audit_record(
         edition=registration.edition_id,
         part=AuditPart.REGISTRATIONS,

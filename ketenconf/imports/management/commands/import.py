@@ -20,6 +20,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import translation
 
+from ketenconf.accounts.models import Actor
 from ketenconf.core.tenancy import edition_scope
 from ketenconf.events.models import Edition
 from ketenconf.imports import fields, services
@@ -83,7 +84,7 @@ class Command(BaseCommand):
             self._import(options, edition, path, content, by)
 
     def _import(
-        self, options: dict[str, Any], edition: Edition, path: Path, content: bytes, by: Any
+        self, options: dict[str, Any], edition: Edition, path: Path, content: bytes, by: Actor
     ) -> None:
         try:
             with transaction.atomic():
