@@ -146,9 +146,8 @@ def sso_organisation(*, claims: dict[str, Any]) -> Organisation:
 def sso_roles(*, claims: dict[str, Any]) -> list[str]:
     """The role names the provider gives (KETENCONF_OIDC_ROLE_CLAIM, a string or a list).
 
-    Open: mapping these to a role per edition waits for the role model (issue 19, "Roles
-    and invitations"); until then an account made at sign-in is staff of its organisation,
-    with the rights staff of that organisation have.
+    Not mapped yet to a role per edition (ketenconf.team): an account made at sign-in is
+    staff of its organisation, and its roles come as any account's do.
     """
     value = claims.get(settings.OIDC_ROLE_CLAIM) or []
     values = value if isinstance(value, list) else [value]
