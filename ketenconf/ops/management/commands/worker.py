@@ -225,11 +225,7 @@ def start_up_through_outages(*, stuck_after: timedelta) -> None:
             heartbeat_record()
             return
         except DatabaseError as error:
-            text = str(error).strip()
-            logger.warning(
-                "The database is away at start-up (%s); reconnecting",
-                text.splitlines()[0] if text else type(error).__name__,
-            )
+            logger.warning("The database is away at start-up (%s); reconnecting", _said(error))
             _reconnect()
 
 
@@ -247,14 +243,16 @@ def run_through_outages(worker: Worker) -> None:
         except DatabaseError as error:
             if not worker.running:
                 return
-            text = str(error).strip()
-            logger.warning(
-                "The database connection was lost (%s); reconnecting",
-                text.splitlines()[0] if text else type(error).__name__,
-            )
+            logger.warning("The database connection was lost (%s); reconnecting", _said(error))
             worker.running_task = False
             _reconnect()
             _release_own_tasks()
+
+
+def _said(error: DatabaseError) -> str:
+    """The first line of the driver's message, for one log line."""
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
 
 
 def _reconnect() -> None:
